@@ -1,0 +1,628 @@
+package parser
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Context is the configuration level a file's top-level directives belong to.
+type Context int
+
+// The contexts a file can be written for.
+const (
+	CtxMain     Context = iota // a whole nginx.conf
+	CtxHTTP                    // a conf.d / sites-enabled file: server, map, upstream blocks
+	CtxServer                  // a file of location blocks and server-level directives
+	CtxLocation                // a snippet of location-level directives
+)
+
+func (c Context) String() string {
+	return [...]string{"main", "http", "server", "location"}[c]
+}
+
+// ProblemKind classifies what went wrong while loading.
+type ProblemKind int
+
+// The kinds of load problems; each maps to a rule id in rules/.
+const (
+	ProblemSyntax          ProblemKind = iota // the file does not parse
+	ProblemIncludeMissing                     // a non-glob include names no file
+	ProblemIncludeCycle                       // a file includes itself, directly or not
+	ProblemIncludeUnreadable                  // an included file exists but cannot be read
+	ProblemBOM                                // the file starts with a byte-order mark
+)
+
+// Problem is something found while loading, reported as a finding.
+type Problem struct {
+	Kind  ProblemKind
+	File  *File
+	Start int
+	End   int
+	Msg   string
+}
+
+// PathMap maps an absolute path prefix used in the configuration (for
+// instance /etc/nginx) to a directory on this machine.
+type PathMap struct{ From, To string }
+
+// ParsePathMap reads "FROM=TO".
+func ParsePathMap(s string) (PathMap, error) {
+	from, to, ok := strings.Cut(s, "=")
+	if !ok || from == "" || to == "" {
+		return PathMap{}, fmt.Errorf("path map %q must be FROM=TO, for instance /etc/nginx=./deploy/nginx", s)
+	}
+	return PathMap{From: filepath.Clean(from), To: filepath.Clean(to)}, nil
+}
+
+// Options control loading.
+type Options struct {
+	Prefix   string    // like nginx -p: relative include paths are resolved against it
+	PathMaps []PathMap // applied to every include path after resolution
+	Stdin    io.Reader // read for the path "-"
+	// Cwd is the directory paths are shown relative to (default: the working directory).
+	Cwd string
+}
+
+// Unit is one configuration as nginx would read it: a root file (a main
+// config, or a fragment wrapped in its natural context) and every file it
+// includes.
+type Unit struct {
+	Root    *File
+	Context Context // the level Root's top-level directives belong to
+	// Env holds files read only for their definitions (maps, upstreams) when
+	// a fragment is linted alone: the other files nginx would read beside it.
+	Env      []*File
+	Prefix   string
+	Problems []Problem
+	// Report holds the files whose findings are shown: those the user asked
+	// for and those they include.
+	Report map[*File]bool
+	files  map[string]*File
+}
+
+// Files returns every file read for the unit, root first.
+func (u *Unit) Files() []*File {
+	out := []*File{u.Root}
+	seen := map[*File]bool{u.Root: true}
+	var add func(f *File)
+	add = func(f *File) {
+		f.Walk(func(d *Directive) {
+			for _, inc := range d.Included {
+				if !seen[inc] {
+					seen[inc] = true
+					out = append(out, inc)
+					add(inc)
+				}
+			}
+		})
+	}
+	add(u.Root)
+	return out
+}
+
+// UsageError is a problem with the paths given: nothing to lint, a path that
+// does not exist or cannot be read. The CLI exits 2 for it.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Load reads the given paths (files, directories, or "-" for standard input)
+// into units, each linted in its natural context.
+func Load(paths []string, opt Options) ([]*Unit, error) {
+	if opt.Cwd == "" {
+		opt.Cwd, _ = os.Getwd()
+	}
+	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}}
+	var requested []string // display paths, in order
+	for _, p := range paths {
+		if p == "-" {
+			requested = append(requested, "-")
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, &UsageError{Msg: fmt.Sprintf("cannot read %s: %v", p, unwrapPathErr(err))}
+		}
+		if !st.IsDir() {
+			requested = append(requested, p)
+			continue
+		}
+		found, err := walkConfigDir(p)
+		if err != nil {
+			return nil, &UsageError{Msg: err.Error()}
+		}
+		if len(found) == 0 {
+			return nil, &UsageError{Msg: fmt.Sprintf("no nginx configuration files in %s (looked for *.conf, nginx.conf, and the files in sites-enabled/ and sites-available/)", p)}
+		}
+		requested = append(requested, found...)
+	}
+	return l.units(requested)
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// walkConfigDir lists the configuration files under dir, sorted.
+func walkConfigDir(dir string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %v", p, unwrapPathErr(err))
+		}
+		name := d.Name()
+		if p != dir && strings.HasPrefix(name, ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		parent := filepath.Base(filepath.Dir(p))
+		isSite := parent == "sites-enabled" || parent == "sites-available"
+		if !strings.HasSuffix(name, ".conf") && !isSite {
+			return nil
+		}
+		if strings.HasSuffix(name, "~") || strings.Contains(name, ".dpkg-") {
+			return nil
+		}
+		// sites-enabled entries are usually links to sites-available: read each file once.
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			real = p
+		}
+		if st, err := os.Stat(real); err == nil && st.IsDir() {
+			return nil
+		}
+		if seen[real] {
+			return nil
+		}
+		seen[real] = true
+		out = append(out, p)
+		return nil
+	})
+	return out, err
+}
+
+type parsedFile struct {
+	file *File
+	err  *SyntaxError
+}
+
+type loader struct {
+	opt    Options
+	parsed map[string]*parsedFile // by real path
+	stdin  *parsedFile
+	mains  map[*File]*Unit // units built for main configs, by root
+}
+
+func (l *loader) display(p string) string {
+	if p == "-" {
+		return "<stdin>"
+	}
+	if filepath.IsAbs(p) {
+		if rel, err := filepath.Rel(l.opt.Cwd, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return filepath.Clean(p)
+}
+
+func realPath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		return r
+	}
+	return abs
+}
+
+// read parses the file at path (a path as shown to the user) once.
+func (l *loader) read(path string) (*parsedFile, error) {
+	if path == "-" {
+		if l.stdin == nil {
+			if l.opt.Stdin == nil {
+				return nil, &UsageError{Msg: "cannot read standard input: none given"}
+			}
+			src, err := io.ReadAll(l.opt.Stdin)
+			if err != nil {
+				return nil, &UsageError{Msg: fmt.Sprintf("cannot read standard input: %v", err)}
+			}
+			f, serr := Parse("<stdin>", src)
+			l.stdin = &parsedFile{file: f, err: serr}
+		}
+		return l.stdin, nil
+	}
+	key := realPath(path)
+	if pf, ok := l.parsed[key]; ok {
+		return pf, nil
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	f, serr := Parse(l.display(path), src)
+	pf := &parsedFile{file: f, err: serr}
+	l.parsed[key] = pf
+	return pf, nil
+}
+
+func (l *loader) units(requested []string) ([]*Unit, error) {
+	type entry struct {
+		path string
+		pf   *parsedFile
+	}
+	var entries []entry
+	for _, p := range requested {
+		pf, err := l.read(p)
+		if err != nil {
+			return nil, &UsageError{Msg: fmt.Sprintf("cannot read %s: %v", p, unwrapPathErr(err))}
+		}
+		entries = append(entries, entry{p, pf})
+	}
+	var units []*Unit
+	covered := map[*File]*Unit{}
+	// Main configs first: every fragment they reach is linted inside them.
+	for _, e := range entries {
+		if e.pf.err != nil || DetectContext(e.pf.file) != CtxMain {
+			continue
+		}
+		if covered[e.pf.file] != nil {
+			continue
+		}
+		u := l.mainUnit(e.path, e.pf)
+		for _, f := range u.Files() {
+			u.Report[f] = true
+			covered[f] = u
+		}
+		units = append(units, u)
+	}
+	for _, e := range entries {
+		f := e.pf.file
+		if u := covered[f]; u != nil {
+			continue
+		}
+		if e.pf.err == nil && e.path != "-" {
+			if u, inc := l.discoverMain(e.path, f); u != nil {
+				// Lint the fragment where nginx.conf includes it; show only its findings.
+				if unitWithRoot(units, u.Root) == nil {
+					units = append(units, u)
+				}
+				markReported(u, inc)
+				covered[f] = u
+				continue
+			}
+		}
+		ctx := CtxHTTP
+		if e.pf.err == nil {
+			ctx = DetectContext(f)
+		}
+		u := l.build(e.path, e.pf, ctx, l.prefixFor(e.path, ctx))
+		if e.pf.err == nil && e.path != "-" {
+			u.Env = l.siblings(e.path, f)
+		}
+		markReported(u, u.Root)
+		covered[f] = u
+		units = append(units, u)
+	}
+	return units, nil
+}
+
+func unitWithRoot(units []*Unit, root *File) *Unit {
+	for _, u := range units {
+		if u.Root == root {
+			return u
+		}
+	}
+	return nil
+}
+
+// markReported shows findings of f and of the files it includes.
+func markReported(u *Unit, f *File) {
+	if u.Report[f] {
+		return
+	}
+	u.Report[f] = true
+	f.Walk(func(d *Directive) {
+		for _, inc := range d.Included {
+			markReported(u, inc)
+		}
+	})
+}
+
+// prefixFor is the directory relative includes resolve against: --prefix, or
+// the directory of a main config, or for a fragment in conf.d/, sites-*/ or
+// snippets/ that directory's parent, or else the fragment's own directory.
+func (l *loader) prefixFor(path string, ctx Context) string {
+	if l.opt.Prefix != "" {
+		return l.opt.Prefix
+	}
+	if path == "-" {
+		return l.opt.Cwd
+	}
+	dir := filepath.Dir(path)
+	if ctx != CtxMain && isFragmentDir(filepath.Base(dir)) {
+		return filepath.Dir(dir)
+	}
+	return dir
+}
+
+func isFragmentDir(name string) bool {
+	switch name {
+	case "conf.d", "sites-enabled", "sites-available", "snippets", "vhosts.d", "vhost.d":
+		return true
+	}
+	return false
+}
+
+// discoverMain looks for the nginx.conf that includes the fragment at path:
+// in --prefix, in the parent of a conf.d/ or sites-*/ directory, or beside
+// the fragment. It returns the unit built from it and the fragment's file in
+// that unit.
+func (l *loader) discoverMain(path string, frag *File) (*Unit, *File) {
+	var cands []string
+	if l.opt.Prefix != "" {
+		cands = append(cands, filepath.Join(l.opt.Prefix, "nginx.conf"))
+	}
+	dir := filepath.Dir(path)
+	if isFragmentDir(filepath.Base(dir)) {
+		cands = append(cands, filepath.Join(filepath.Dir(dir), "nginx.conf"))
+	}
+	cands = append(cands, filepath.Join(dir, "nginx.conf"))
+	want := realPath(path)
+	for _, c := range cands {
+		if realPath(c) == want {
+			continue
+		}
+		if _, err := os.Stat(c); err != nil {
+			continue
+		}
+		pf, err := l.read(c)
+		if err != nil || pf.err != nil || DetectContext(pf.file) != CtxMain {
+			continue
+		}
+		u := l.mainUnit(c, pf)
+		for _, f := range u.Files() {
+			if f == frag {
+				return u, f
+			}
+		}
+	}
+	return nil, nil
+}
+
+// siblings returns, for a fragment in <p>/conf.d/ or <p>/sites-*/ with no
+// <p>/nginx.conf, the other files the stock nginx.conf of Debian and of
+// nginx.org packages would read beside it in http{}: <p>/conf.d/*.conf and
+// <p>/sites-enabled/*. They provide maps and upstreams, never findings.
+func (l *loader) siblings(path string, self *File) []*File {
+	dir := filepath.Dir(path)
+	if !isFragmentDir(filepath.Base(dir)) || filepath.Base(dir) == "snippets" {
+		return nil
+	}
+	p := filepath.Dir(dir)
+	if _, err := os.Stat(filepath.Join(p, "nginx.conf")); err == nil {
+		return nil
+	}
+	var out []*File
+	for _, pat := range []string{filepath.Join(p, "conf.d", "*.conf"), filepath.Join(p, "sites-enabled", "*")} {
+		matches, _ := filepath.Glob(pat)
+		sort.Strings(matches)
+		for _, m := range matches {
+			if st, err := os.Stat(m); err != nil || st.IsDir() {
+				continue
+			}
+			pf, err := l.read(m)
+			if err != nil || pf.err != nil || pf.file == self || DetectContext(pf.file) != CtxHTTP {
+				continue
+			}
+			out = append(out, pf.file)
+		}
+	}
+	return out
+}
+
+// mainUnit builds the unit of a main config once.
+func (l *loader) mainUnit(path string, pf *parsedFile) *Unit {
+	if u, ok := l.mains[pf.file]; ok {
+		return u
+	}
+	u := l.build(path, pf, CtxMain, l.prefixFor(path, CtxMain))
+	l.mains[pf.file] = u
+	return u
+}
+
+func (l *loader) build(path string, pf *parsedFile, ctx Context, prefix string) *Unit {
+	u := &Unit{Root: pf.file, Context: ctx, Prefix: prefix, Report: map[*File]bool{}, files: map[string]*File{}}
+	if pf.err != nil {
+		u.Problems = append(u.Problems, syntaxProblem(pf.err))
+		return u
+	}
+	l.expand(u, pf.file, []string{realPath(path)})
+	return u
+}
+
+func syntaxProblem(e *SyntaxError) Problem {
+	end := e.Off + 1
+	if end > len(e.File.Src) {
+		end = len(e.File.Src)
+	}
+	return Problem{Kind: ProblemSyntax, File: e.File, Start: e.Off, End: end, Msg: e.Msg}
+}
+
+// expand resolves the include directives of f, recursively. stack holds the
+// real paths of the files being expanded, to detect cycles.
+func (l *loader) expand(u *Unit, f *File, stack []string) {
+	if f.BOM {
+		u.addProblem(Problem{Kind: ProblemBOM, File: f, Start: 0, End: 3,
+			Msg: "the file starts with a UTF-8 byte-order mark; nginx does not skip it and reads the first directive name with it (nginx -t: unknown directive); save the file without BOM"})
+	}
+	f.Walk(func(d *Directive) {
+		if d.Name != "include" || d.Block != nil || len(d.Args) != 1 {
+			return
+		}
+		d.Included = nil
+		arg := d.Args[0]
+		target := arg.Value
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(u.Prefix, target)
+		}
+		target = l.mapPath(target)
+		var matches []string
+		if strings.ContainsAny(arg.Value, "*?[") {
+			ms, err := filepath.Glob(target)
+			if err != nil {
+				u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End,
+					Msg: fmt.Sprintf("include pattern %q is not a valid glob: %v", arg.Value, err)})
+				return
+			}
+			sort.Strings(ms)
+			for _, m := range ms {
+				if st, err := os.Stat(m); err == nil && !st.IsDir() {
+					matches = append(matches, m)
+				}
+			}
+		} else {
+			st, err := os.Stat(target)
+			switch {
+			case err != nil && errors.Is(err, fs.ErrNotExist):
+				if bf := l.builtin(arg.Value); bf != nil {
+					d.Included = append(d.Included, bf)
+					return
+				}
+				u.addProblem(Problem{Kind: ProblemIncludeMissing, File: f, Start: arg.Start, End: arg.End,
+					Msg: fmt.Sprintf("include %q: %s does not exist, so nginx -t fails here; relative includes resolve against the prefix %s (set --prefix), and --path-map FROM=TO maps an absolute directory such as /etc/nginx to your checkout", arg.Value, l.display(target), l.display(u.Prefix))})
+				return
+			case err != nil:
+				u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End,
+					Msg: fmt.Sprintf("include %q: cannot read %s: %v", arg.Value, l.display(target), unwrapPathErr(err))})
+				return
+			case st.IsDir():
+				u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End,
+					Msg: fmt.Sprintf("include %q: %s is a directory; nginx -t fails reading it (include a glob such as %s/*.conf)", arg.Value, l.display(target), arg.Value)})
+				return
+			}
+			matches = []string{target}
+		}
+		for _, m := range matches {
+			rp := realPath(m)
+			if i := indexOf(stack, rp); i >= 0 {
+				u.addProblem(Problem{Kind: ProblemIncludeCycle, File: f, Start: d.Start(), End: d.End,
+					Msg: fmt.Sprintf("include cycle: %s is already being read (%s); nginx -t never finishes reading it and crashes", l.display(m), l.cycleText(stack[i:], rp))})
+				continue
+			}
+			pf, err := l.read(m)
+			if err != nil {
+				u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End,
+					Msg: fmt.Sprintf("include %q: cannot read %s: %v", arg.Value, l.display(m), unwrapPathErr(err))})
+				continue
+			}
+			if pf.err != nil {
+				u.addProblem(syntaxProblem(pf.err))
+				continue
+			}
+			d.Included = append(d.Included, pf.file)
+			if _, done := u.files[rp]; !done {
+				u.files[rp] = pf.file
+				l.expand(u, pf.file, append(stack, rp))
+			}
+		}
+	})
+}
+
+func (l *loader) cycleText(chain []string, back string) string {
+	var names []string
+	for _, c := range chain {
+		names = append(names, l.display(c))
+	}
+	names = append(names, l.display(back))
+	return strings.Join(names, " includes ")
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// mapPath applies the longest matching --path-map.
+func (l *loader) mapPath(p string) string {
+	best := -1
+	for i, m := range l.opt.PathMaps {
+		if p == m.From || strings.HasPrefix(p, m.From+string(filepath.Separator)) {
+			if best < 0 || len(m.From) > len(l.opt.PathMaps[best].From) {
+				best = i
+			}
+		}
+	}
+	if best < 0 {
+		return p
+	}
+	m := l.opt.PathMaps[best]
+	return filepath.Join(m.To, strings.TrimPrefix(p, m.From))
+}
+
+func (u *Unit) addProblem(p Problem) {
+	for _, q := range u.Problems {
+		if q.File == p.File && q.Start == p.Start && q.Kind == p.Kind {
+			return
+		}
+	}
+	u.Problems = append(u.Problems, p)
+}
+
+// DetectContext decides which level a file's top-level directives are
+// written for, from the directives themselves.
+func DetectContext(f *File) Context {
+	ctx := CtxLocation
+	for _, d := range f.Top {
+		switch {
+		case mainOnly[d.Name]:
+			return CtxMain
+		case httpLevel[d.Name]:
+			ctx = min(ctx, CtxHTTP)
+		case serverLevel[d.Name]:
+			ctx = min(ctx, CtxServer)
+		}
+	}
+	return ctx
+}
+
+var mainOnly = setOf("http", "events", "stream", "mail", "worker_processes", "user", "pid",
+	"load_module", "worker_rlimit_nofile", "daemon", "master_process", "env", "pcre_jit",
+	"thread_pool", "timer_resolution", "working_directory", "worker_priority",
+	"worker_cpu_affinity", "lock_file", "worker_shutdown_timeout", "ssl_engine")
+
+var httpLevel = setOf("server", "upstream", "map", "geo", "split_clients", "limit_req_zone",
+	"limit_conn_zone", "proxy_cache_path", "fastcgi_cache_path", "uwsgi_cache_path",
+	"scgi_cache_path", "log_format", "server_names_hash_bucket_size", "variables_hash_max_size",
+	"map_hash_bucket_size", "js_import", "perl_modules", "lua_package_path", "lua_shared_dict")
+
+var serverLevel = setOf("location", "listen", "server_name", "ssl_certificate",
+	"ssl_certificate_key")
+
+func setOf(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}

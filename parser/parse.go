@@ -1,0 +1,226 @@
+package parser
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tufanbarisyildirim/gonginx/config"
+	gparser "github.com/tufanbarisyildirim/gonginx/parser"
+)
+
+// SyntaxError is a file that nginx would refuse to read, with the offset of
+// the problem.
+type SyntaxError struct {
+	File *File
+	Off  int
+	Msg  string
+}
+
+func (e *SyntaxError) Error() string {
+	p := e.File.Position(e.Off)
+	return fmt.Sprintf("%s:%d:%d: %s", e.File.Path, p.Line, p.Column, e.Msg)
+}
+
+var bom = []byte{0xef, 0xbb, 0xbf}
+
+// Parse reads one file's bytes. It returns the file with its directive tree,
+// or the file (for positions) and the first syntax error, as nginx stops at
+// the first one too.
+func Parse(path string, src []byte) (*File, *SyntaxError) {
+	f := &File{Path: path, Src: src}
+	f.index()
+	from := 0
+	if bytes.HasPrefix(src, bom) {
+		f.BOM = true
+		from = len(bom)
+	}
+	if i := bytes.IndexByte(src, 0); i >= 0 {
+		return f, &SyntaxError{File: f, Off: i, Msg: "this is not a text file (NUL byte); nginx configuration is text"}
+	}
+	toks, serr := scan(src, from)
+	for _, t := range toks {
+		if t.kind == tokComment {
+			f.Comments = append(f.Comments, Comment{Text: string(src[t.start+1 : t.end]), Start: t.start, End: t.end})
+		}
+	}
+	if serr != nil {
+		return f, &SyntaxError{File: f, Off: serr.off, Msg: serr.msg}
+	}
+	b := &builder{f: f, toks: toks}
+	top, err := b.block(nil, -1)
+	if err != nil {
+		return f, err
+	}
+	f.Top = top
+	attachGonginx(f, src[from:])
+	return f, nil
+}
+
+type builder struct {
+	f    *File
+	toks []token
+	i    int
+}
+
+func (b *builder) next() (token, bool) {
+	for b.i < len(b.toks) {
+		t := b.toks[b.i]
+		b.i++
+		if t.kind != tokComment {
+			return t, true
+		}
+	}
+	return token{}, false
+}
+
+func (b *builder) errf(off int, format string, args ...any) *SyntaxError {
+	return &SyntaxError{File: b.f, Off: off, Msg: fmt.Sprintf(format, args...)}
+}
+
+// block reads directives up to the '}' matching the '{' at offset open, or
+// to the end of the file when open < 0.
+func (b *builder) block(parent *Directive, open int) ([]*Directive, *SyntaxError) {
+	var out []*Directive
+	var words []token
+	for {
+		t, ok := b.next()
+		if !ok {
+			if len(words) > 0 {
+				return nil, b.errf(words[0].start, "directive \"%s\" is not terminated by \";\" (unexpected end of file)", words[0].value)
+			}
+			if open >= 0 {
+				return nil, b.errf(open, "unexpected end of file: the block opened here by \"%s\" is never closed with \"}\"", parent.Name)
+			}
+			return out, nil
+		}
+		switch t.kind {
+		case tokWord:
+			words = append(words, t)
+		case tokSemicolon, tokBlockStart:
+			if len(words) == 0 {
+				return nil, b.errf(t.start, "unexpected \"%s\": no directive name before it", string(b.f.Src[t.start]))
+			}
+			d := &Directive{File: b.f, Name: words[0].value, NameW: wordOf(words[0]), Parent: parent}
+			for _, w := range words[1:] {
+				d.Args = append(d.Args, wordOf(w))
+			}
+			words = words[:0]
+			if t.kind == tokSemicolon {
+				d.End = t.end
+			} else {
+				d.Block = &Block{Open: t.start}
+				if b.i < len(b.toks) && b.toks[b.i].kind == tokLua {
+					lw := wordOf(b.toks[b.i])
+					d.Block.Lua = &lw
+					b.i++
+				}
+				children, err := b.block(d, t.start)
+				if err != nil {
+					return nil, err
+				}
+				d.Block.Directives = children
+				d.Block.Close = b.toks[b.i-1].start
+				d.End = b.toks[b.i-1].end
+			}
+			out = append(out, d)
+		case tokBlockEnd:
+			if len(words) > 0 {
+				return nil, b.errf(t.start, "unexpected \"}\": directive \"%s\" is not terminated by \";\"", words[0].value)
+			}
+			if open < 0 {
+				return nil, b.errf(t.start, "unexpected \"}\": no block is open here")
+			}
+			return out, nil
+		}
+	}
+}
+
+func wordOf(t token) Word {
+	return Word{Value: t.value, Start: t.start, End: t.end, Quote: t.quote}
+}
+
+// attachGonginx parses the same bytes with gonginx and links every directive
+// to the node gonginx built for it. gonginx reads some valid nginx syntax
+// differently ("foo}bar", "C:\\", a '}' inside a Lua string, backticks); then
+// the file keeps the scanner's tree alone and GonginxErr records why.
+func attachGonginx(f *File, src []byte) {
+	var cfg *config.Config
+	err := func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("gonginx panicked: %v", r)
+			}
+		}()
+		p := gparser.NewStringParser(string(src), gparser.WithSkipValidDirectivesErr())
+		cfg, err = p.Parse()
+		return err
+	}()
+	if err != nil {
+		f.GonginxErr = err
+		return
+	}
+	if err := align(f, f.Top, cfg.Block.GetDirectives()); err != nil {
+		f.GonginxErr = err
+		f.Walk(func(d *Directive) { d.Node = nil })
+		return
+	}
+	f.Gonginx = cfg
+}
+
+// align pairs our directives with gonginx's, block by block. gonginx keeps
+// the servers of an upstream block apart from its other directives, so the
+// pairing is by name and rank: the k-th "server" with the k-th "server".
+func align(f *File, ours []*Directive, theirs []config.IDirective) error {
+	if len(ours) != len(theirs) {
+		return fmt.Errorf("gonginx read %d directives where nginx reads %d", len(theirs), len(ours))
+	}
+	byName := map[string][]config.IDirective{}
+	for _, t := range theirs {
+		byName[t.GetName()] = append(byName[t.GetName()], t)
+	}
+	for _, d := range ours {
+		raw := f.Raw(d.NameW)
+		list := byName[raw]
+		if len(list) == 0 {
+			return fmt.Errorf("gonginx has no directive %q at %d", raw, d.Start())
+		}
+		t := list[0]
+		byName[raw] = list[1:]
+		if _, isServer := t.(*config.UpstreamServer); !isServer {
+			params := t.GetParameters()
+			if len(params) != len(d.Args) {
+				return fmt.Errorf("gonginx read %d arguments of %q where nginx reads %d", len(params), raw, len(d.Args))
+			}
+			for i, p := range params {
+				if p.Value != f.Raw(d.Args[i]) {
+					return fmt.Errorf("gonginx read argument %q of %q where nginx reads %q", p.Value, raw, f.Raw(d.Args[i]))
+				}
+			}
+		}
+		d.Node = t
+		tb := t.GetBlock()
+		switch {
+		case d.Block == nil && tb == nil:
+		case d.Block == nil || tb == nil:
+			return fmt.Errorf("gonginx and nginx disagree on whether %q has a block", raw)
+		case d.Block.Lua != nil:
+			// gonginx re-joins Lua tokens with spaces; only the presence of code is comparable.
+		default:
+			if err := align(f, d.Block.Directives, tb.GetDirectives()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Quote returns s quoted for an nginx configuration when it needs quotes.
+func Quote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\r\n;{}\"'#\\") && utf8.ValidString(s) {
+		return s
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+	return `"` + r.Replace(s) + `"`
+}

@@ -1,0 +1,298 @@
+package parser
+
+import (
+	"strings"
+)
+
+// tokenKind is the kind of a lexical token.
+type tokenKind int
+
+const (
+	tokWord       tokenKind = iota // a directive name or argument
+	tokSemicolon                   // ;
+	tokBlockStart                  // {
+	tokBlockEnd                    // }
+	tokComment                     // # ... up to the end of the line
+	tokLua                         // the body of a *_by_lua_block, kept verbatim
+)
+
+// token is one lexical unit with its byte span in the source.
+type token struct {
+	kind  tokenKind
+	start int // offset of the first byte (the opening quote for a quoted word)
+	end   int // offset just past the last byte (past the closing quote)
+	quote byte
+	value string // words: the value nginx sees (quotes removed, escapes applied)
+}
+
+// scanError is a lexical error at a byte offset.
+type scanError struct {
+	off int
+	msg string
+}
+
+// scanner splits nginx configuration text into tokens the way
+// ngx_conf_read_token (src/core/ngx_conf_file.c) does:
+//   - a word ends at white space, ';' or '{' ('{' right after '$' belongs to
+//     the word, as in "${var}"); a '}' inside a word is part of the word;
+//   - '#' starts a comment only where a new word could start;
+//   - a quoted word must be followed by white space, ';', '{' or ')';
+//   - backslash escapes \" \' \\ \t \r \n are applied inside and outside quotes.
+//
+// Unlike nginx it keeps the byte span of every token and the comments, and it
+// treats the body of a "*_by_lua_block" directive as opaque Lua code, as the
+// lua-nginx-module does.
+type scanner struct {
+	src  []byte
+	pos  int
+	toks []token
+	err  *scanError
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// scan tokenizes src starting at offset from. It stops at the first error.
+func scan(src []byte, from int) ([]token, *scanError) {
+	s := &scanner{src: src, pos: from}
+	s.run()
+	return s.toks, s.err
+}
+
+func (s *scanner) fail(off int, msg string) {
+	if s.err == nil {
+		s.err = &scanError{off: off, msg: msg}
+	}
+}
+
+func (s *scanner) run() {
+	// words seen since the last ';', '{' or '}', to know when a Lua block starts.
+	var stmt []int
+	for s.err == nil && s.pos < len(s.src) {
+		c := s.src[s.pos]
+		switch {
+		case isSpace(c):
+			s.pos++
+		case c == '#':
+			start := s.pos
+			for s.pos < len(s.src) && s.src[s.pos] != '\n' {
+				s.pos++
+			}
+			end := s.pos
+			if end > start && s.src[end-1] == '\r' {
+				end--
+			}
+			s.toks = append(s.toks, token{kind: tokComment, start: start, end: end})
+		case c == ';':
+			s.toks = append(s.toks, token{kind: tokSemicolon, start: s.pos, end: s.pos + 1})
+			s.pos++
+			stmt = stmt[:0]
+		case c == '{':
+			s.toks = append(s.toks, token{kind: tokBlockStart, start: s.pos, end: s.pos + 1})
+			s.pos++
+			if len(stmt) > 0 && strings.HasSuffix(s.toks[stmt[0]].value, "_by_lua_block") {
+				s.luaBody()
+			}
+			stmt = stmt[:0]
+		case c == '}':
+			s.toks = append(s.toks, token{kind: tokBlockEnd, start: s.pos, end: s.pos + 1})
+			s.pos++
+			stmt = stmt[:0]
+		default:
+			stmt = append(stmt, len(s.toks))
+			s.word()
+		}
+	}
+}
+
+// word reads one word starting at s.pos, which is not white space, '#', ';', '{' or '}'.
+func (s *scanner) word() {
+	start := s.pos
+	c := s.src[s.pos]
+	if c == '"' || c == '\'' {
+		s.quoted(c)
+		return
+	}
+	variable := false
+	for s.pos < len(s.src) {
+		c = s.src[s.pos]
+		if c == '{' && variable {
+			s.pos++
+			continue
+		}
+		variable = false
+		switch {
+		case c == '\\':
+			s.pos += 2 // the escaped byte belongs to the word, whatever it is
+			continue
+		case c == '$':
+			variable = true
+		case isSpace(c) || c == ';' || c == '{':
+			s.emitWord(start, s.pos, 0)
+			return
+		}
+		s.pos++
+	}
+	if s.pos > len(s.src) {
+		s.pos = len(s.src)
+	}
+	s.emitWord(start, s.pos, 0)
+}
+
+func (s *scanner) quoted(q byte) {
+	start := s.pos
+	s.pos++
+	for s.pos < len(s.src) {
+		c := s.src[s.pos]
+		if c == '\\' {
+			s.pos += 2
+			continue
+		}
+		s.pos++
+		if c == q {
+			s.emitWord(start, s.pos, q)
+			// nginx needs white space, ';', '{' or ')' after a closing quote.
+			if s.pos < len(s.src) {
+				n := s.src[s.pos]
+				if !isSpace(n) && n != ';' && n != '{' && n != ')' {
+					s.fail(s.pos, "unexpected \""+string(rune(n))+"\" after a quoted string; nginx needs a space, \";\" or \"{\" here")
+				}
+			}
+			return
+		}
+	}
+	s.fail(start, "unterminated quoted string: no closing "+string(q)+" before the end of the file")
+}
+
+func (s *scanner) emitWord(start, end int, q byte) {
+	inner := s.src[start:end]
+	if q != 0 {
+		inner = inner[1 : len(inner)-1]
+	}
+	s.toks = append(s.toks, token{kind: tokWord, start: start, end: end, quote: q, value: unescape(inner)})
+}
+
+// unescape applies nginx's escapes: \" \' \\ lose the backslash, \t \r \n
+// become control characters, any other backslash stays as written.
+func unescape(b []byte) string {
+	if !containsByte(b, '\\') {
+		return string(b)
+	}
+	var sb strings.Builder
+	sb.Grow(len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '\\' && i+1 < len(b) {
+			switch b[i+1] {
+			case '"', '\'', '\\':
+				i++
+				sb.WriteByte(b[i])
+				continue
+			case 't':
+				i++
+				sb.WriteByte('\t')
+				continue
+			case 'r':
+				i++
+				sb.WriteByte('\r')
+				continue
+			case 'n':
+				i++
+				sb.WriteByte('\n')
+				continue
+			}
+		}
+		sb.WriteByte(c)
+	}
+	return sb.String()
+}
+
+func containsByte(b []byte, c byte) bool {
+	for _, x := range b {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// luaBody skips Lua code up to the '}' that closes the block opened just
+// before s.pos, honouring Lua strings, long brackets and comments, and emits
+// it as one tokLua token followed by the closing '}'.
+func (s *scanner) luaBody() {
+	start := s.pos
+	depth := 0
+	for s.pos < len(s.src) {
+		c := s.src[s.pos]
+		switch {
+		case c == '-' && s.pos+1 < len(s.src) && s.src[s.pos+1] == '-':
+			s.pos += 2
+			if lvl, ok := s.longBracketLevel(); ok {
+				s.skipLongBracket(lvl)
+				continue
+			}
+			for s.pos < len(s.src) && s.src[s.pos] != '\n' {
+				s.pos++
+			}
+		case c == '"' || c == '\'':
+			qs := s.pos
+			s.pos++
+			for s.pos < len(s.src) && s.src[s.pos] != c && s.src[s.pos] != '\n' {
+				if s.src[s.pos] == '\\' {
+					s.pos++
+				}
+				s.pos++
+			}
+			if s.pos >= len(s.src) || s.src[s.pos] != c {
+				s.fail(qs, "unterminated Lua string in a *_by_lua_block")
+				return
+			}
+			s.pos++
+		case c == '[':
+			if lvl, ok := s.longBracketLevel(); ok {
+				s.skipLongBracket(lvl)
+				continue
+			}
+			s.pos++
+		case c == '{':
+			depth++
+			s.pos++
+		case c == '}':
+			if depth == 0 {
+				s.toks = append(s.toks, token{kind: tokLua, start: start, end: s.pos, value: string(s.src[start:s.pos])})
+				return
+			}
+			depth--
+			s.pos++
+		default:
+			s.pos++
+		}
+	}
+	s.fail(start-1, "unterminated *_by_lua_block: no closing \"}\" before the end of the file")
+}
+
+// longBracketLevel reports whether s.pos starts a Lua long bracket "[==[" and its level.
+func (s *scanner) longBracketLevel() (int, bool) {
+	if s.pos >= len(s.src) || s.src[s.pos] != '[' {
+		return 0, false
+	}
+	i := s.pos + 1
+	for i < len(s.src) && s.src[i] == '=' {
+		i++
+	}
+	if i < len(s.src) && s.src[i] == '[' {
+		return i - s.pos - 1, true
+	}
+	return 0, false
+}
+
+func (s *scanner) skipLongBracket(level int) {
+	start := s.pos
+	closing := "]" + strings.Repeat("=", level) + "]"
+	idx := strings.Index(string(s.src[s.pos+level+2:]), closing)
+	if idx < 0 {
+		s.fail(start, "unterminated Lua long string or comment in a *_by_lua_block")
+		s.pos = len(s.src)
+		return
+	}
+	s.pos = s.pos + level + 2 + idx + len(closing)
+}

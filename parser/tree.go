@@ -1,0 +1,261 @@
+package parser
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tufanbarisyildirim/gonginx/config"
+)
+
+// File is one configuration file: its bytes, its directives with exact spans,
+// and its comments.
+type File struct {
+	Path string // the path shown to the user
+	Src  []byte // the original bytes, never modified
+	// BOM is true when Src starts with a UTF-8 byte-order mark. nginx does not
+	// skip it (the first directive name becomes "\ufeffname"); the loader
+	// reports it, and the rest of the file is parsed after it.
+	BOM      bool
+	Top      []*Directive // top-level directives in file order
+	Comments []Comment    // every comment in file order
+	// Gonginx is the tree gonginx built from the same bytes, or nil when
+	// gonginx could not read a file that nginx accepts (GonginxErr says why).
+	Gonginx    *config.Config
+	GonginxErr error
+
+	lineStarts []int
+}
+
+// Word is a directive name or argument.
+type Word struct {
+	Value string // what nginx sees: quotes removed, escapes applied
+	Start int    // byte offset of the first byte (the opening quote if quoted)
+	End   int    // byte offset just past the last byte
+	Quote byte   // '"', '\'' or 0
+}
+
+// Directive is one statement: a name, arguments, and an optional block.
+type Directive struct {
+	File  *File
+	Name  string // as written, unquoted
+	NameW Word
+	Args  []Word
+	Block *Block // nil for a simple directive
+	End   int    // just past the terminating ';' or the closing '}'
+	// Parent is the block directive this one is written in, in the same file
+	// (nil at the top of a file).
+	Parent *Directive
+	// Node is the node gonginx built for this directive, when gonginx agreed
+	// with the scanner on this file.
+	Node config.IDirective
+	// Included holds the files an include directive resolved to, in the order
+	// nginx reads them; set by the loader.
+	Included []*File
+}
+
+// Block is the body of a block directive.
+type Block struct {
+	Open       int // offset of '{'
+	Close      int // offset of '}'
+	Directives []*Directive
+	// Lua is the verbatim body of a *_by_lua_block, nil otherwise.
+	Lua *Word
+}
+
+// Comment is a '#' comment; Text excludes the '#' and a trailing '\r'.
+type Comment struct {
+	Text  string
+	Start int
+	End   int
+}
+
+// Position is a 1-based line and column. Columns count characters (runes);
+// a tab is one column; a leading byte-order mark is not counted.
+type Position struct {
+	Line   int
+	Column int
+}
+
+// Start returns the offset of the directive's first byte.
+func (d *Directive) Start() int { return d.NameW.Start }
+
+// Arg returns the value of argument i, or "" when absent.
+func (d *Directive) Arg(i int) string {
+	if i < len(d.Args) {
+		return d.Args[i].Value
+	}
+	return ""
+}
+
+// HeaderEnd returns the offset just past the directive's head: the ';' of a
+// simple directive, or the '{' of a block directive.
+func (d *Directive) HeaderEnd() int {
+	if d.Block != nil {
+		return d.Block.Open + 1
+	}
+	return d.End
+}
+
+// Raw returns the bytes of w as written, quotes and escapes included.
+func (f *File) Raw(w Word) string { return string(f.Src[w.Start:w.End]) }
+
+func (f *File) index() {
+	f.lineStarts = f.lineStarts[:0]
+	f.lineStarts = append(f.lineStarts, 0)
+	for i, c := range f.Src {
+		if c == '\n' {
+			f.lineStarts = append(f.lineStarts, i+1)
+		}
+	}
+}
+
+// Position converts a byte offset into a line and column.
+func (f *File) Position(off int) Position {
+	if f.lineStarts == nil {
+		f.index()
+	}
+	if off > len(f.Src) {
+		off = len(f.Src)
+	}
+	line := sort.Search(len(f.lineStarts), func(i int) bool { return f.lineStarts[i] > off }) - 1
+	start := f.lineStarts[line]
+	if line == 0 && f.BOM {
+		start = min(3, off)
+	}
+	return Position{Line: line + 1, Column: utf8.RuneCount(f.Src[start:off]) + 1}
+}
+
+// Offset converts a 1-based line and column back into a byte offset.
+func (f *File) Offset(p Position) int {
+	if f.lineStarts == nil {
+		f.index()
+	}
+	if p.Line < 1 || p.Line > len(f.lineStarts) {
+		return len(f.Src)
+	}
+	off := f.lineStarts[p.Line-1]
+	if p.Line == 1 && f.BOM {
+		off = 3
+	}
+	for col := 1; col < p.Column && off < len(f.Src) && f.Src[off] != '\n'; col++ {
+		_, size := utf8.DecodeRune(f.Src[off:])
+		off += size
+	}
+	return off
+}
+
+// Line returns the text of a 1-based line without its line ending.
+func (f *File) Line(n int) string {
+	if f.lineStarts == nil {
+		f.index()
+	}
+	if n < 1 || n > len(f.lineStarts) {
+		return ""
+	}
+	start := f.lineStarts[n-1]
+	if n == 1 && f.BOM {
+		start = 3
+	}
+	end := len(f.Src)
+	if n < len(f.lineStarts) {
+		end = f.lineStarts[n] - 1
+	}
+	return strings.TrimSuffix(string(f.Src[start:end]), "\r")
+}
+
+// LineStart returns the offset of the start of the line holding off.
+func (f *File) LineStart(off int) int {
+	for off > 0 && f.Src[off-1] != '\n' {
+		off--
+	}
+	return off
+}
+
+// Indent returns the white space that starts the line holding off.
+func (f *File) Indent(off int) string {
+	s := f.LineStart(off)
+	e := s
+	if s == 0 && f.BOM {
+		s, e = 3, 3
+	}
+	for e < len(f.Src) && (f.Src[e] == ' ' || f.Src[e] == '\t') {
+		e++
+	}
+	return string(f.Src[s:e])
+}
+
+// EOL returns the line ending the file uses: "\r\n" if its first line ends so,
+// "\n" otherwise.
+func (f *File) EOL() string {
+	for i, c := range f.Src {
+		if c == '\n' {
+			if i > 0 && f.Src[i-1] == '\r' {
+				return "\r\n"
+			}
+			return "\n"
+		}
+	}
+	return "\n"
+}
+
+// CommentsBetween returns the comments that start in [from, to).
+func (f *File) CommentsBetween(from, to int) []Comment {
+	i := sort.Search(len(f.Comments), func(i int) bool { return f.Comments[i].Start >= from })
+	var out []Comment
+	for ; i < len(f.Comments) && f.Comments[i].Start < to; i++ {
+		out = append(out, f.Comments[i])
+	}
+	return out
+}
+
+// LeadingComments returns the comments on the lines right above d, with no
+// blank line or other statement between them and d, nearest last.
+func (d *Directive) LeadingComments() []Comment {
+	f := d.File
+	var out []Comment
+	pos := f.LineStart(d.Start())
+	i := sort.Search(len(f.Comments), func(i int) bool { return f.Comments[i].Start >= pos }) - 1
+	for ; i >= 0; i-- {
+		c := f.Comments[i]
+		// the comment must be alone on its line and end on the line just above pos
+		ls := f.LineStart(c.Start)
+		if strings.TrimSpace(string(f.Src[ls:c.Start])) != "" {
+			break
+		}
+		between := string(f.Src[c.End:pos])
+		if strings.Count(between, "\n") != 1 || strings.TrimSpace(between) != "" {
+			break
+		}
+		out = append([]Comment{c}, out...)
+		pos = ls
+	}
+	return out
+}
+
+// TrailingComment returns the comment that follows d's head on the same line.
+func (d *Directive) TrailingComment() (Comment, bool) {
+	f := d.File
+	end := d.HeaderEnd()
+	i := sort.Search(len(f.Comments), func(i int) bool { return f.Comments[i].Start >= end })
+	if i < len(f.Comments) {
+		c := f.Comments[i]
+		if !strings.Contains(string(f.Src[end:c.Start]), "\n") {
+			return c, true
+		}
+	}
+	return Comment{}, false
+}
+
+// Walk calls fn for every directive of the file in document order, block
+// bodies after their directive. Included files are not entered.
+func (f *File) Walk(fn func(*Directive)) { walk(f.Top, fn) }
+
+func walk(ds []*Directive, fn func(*Directive)) {
+	for _, d := range ds {
+		fn(d)
+		if d.Block != nil {
+			walk(d.Block.Directives, fn)
+		}
+	}
+}
