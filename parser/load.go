@@ -257,6 +257,7 @@ func (l *loader) read(path string) (*parsedFile, error) {
 		return nil, err
 	}
 	f, serr := Parse(l.display(path), src)
+	f.Abs, _ = filepath.Abs(path)
 	pf := &parsedFile{file: f, err: serr}
 	l.parsed[key] = pf
 	return pf, nil

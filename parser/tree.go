@@ -12,6 +12,7 @@ import (
 // and its comments.
 type File struct {
 	Path string // the path shown to the user
+	Abs  string // the absolute path on disk; "" for standard input and stand-ins
 	Src  []byte // the original bytes, never modified
 	// BOM is true when Src starts with a UTF-8 byte-order mark. nginx does not
 	// skip it (the first directive name becomes "\ufeffname"); the loader

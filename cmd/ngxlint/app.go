@@ -1,0 +1,207 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ngxlint/ngxlint/parser"
+	"github.com/ngxlint/ngxlint/rules"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0 // nothing at or above the fail level
+	exitFindings = 1 // findings at or above the fail level
+	exitError    = 2 // usage, configuration or I/O error
+)
+
+// usageError is a mistake on the command line: exit 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// exitCoder lets an action choose the exit code without an error message.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+// env is what a command runs with.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	cwd    string
+	// getenv reads the environment (NO_COLOR); tests replace it.
+	getenv func(string) string
+	isTTY  bool
+}
+
+// Run runs ngxlint with the given arguments and streams and returns the
+// exit code. main calls it; tests call it in-process.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cwd, _ := os.Getwd()
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, cwd: cwd, getenv: os.Getenv, isTTY: isTerminal(stdout)}
+	return e.run(args)
+}
+
+func (e *env) run(args []string) int {
+	app := &cli.App{
+		Name:            "ngxlint",
+		Usage:           "find and fix what breaks WebSocket proxying in nginx configurations",
+		Version:         version(),
+		Reader:          e.stdin,
+		Writer:          e.stdout,
+		ErrWriter:       e.stderr,
+		HideHelpCommand: true,
+		ExitErrHandler:  func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return &usageError{msg: err.Error()}
+		},
+		CommandNotFound: func(c *cli.Context, name string) {
+			fmt.Fprintf(e.stderr, "ngxlint: unknown command %q; commands: %s\n", name, commandNames(c.App))
+		},
+		Commands: e.commands(),
+	}
+	args = intersperse(app, args)
+	if len(args) >= 2 {
+		if _, ok := findCommand(app, args[1]); !ok && !strings.HasPrefix(args[1], "-") {
+			fmt.Fprintf(e.stderr, "ngxlint: unknown command %q; commands: %s\n", args[1], commandNames(app))
+			return exitError
+		}
+	}
+	err := app.Run(args)
+	var code exitCode
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &code):
+		return int(code)
+	}
+	var ie *rules.InternalError
+	if errors.As(err, &ie) {
+		fmt.Fprintf(e.stderr, "ngxlint: %v\n%s", ie, ie.Stack)
+		return exitError
+	}
+	msg := err.Error()
+	var ue *usageError
+	if errors.As(err, &ue) && !strings.Contains(msg, "ngxlint") {
+		msg += " (see ngxlint help)"
+	}
+	fmt.Fprintf(e.stderr, "ngxlint: %s\n", msg)
+	return exitError
+}
+
+func (e *env) commands() []*cli.Command {
+	return []*cli.Command{
+		e.lintCommand(),
+		e.rulesCommand(),
+		e.explainCommand(),
+	}
+}
+
+func commandNames(app *cli.App) string {
+	var names []string
+	for _, c := range app.Commands {
+		names = append(names, c.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func findCommand(app *cli.App, name string) (*cli.Command, bool) {
+	for _, c := range app.Commands {
+		if c.Name == name || c.HasName(name) {
+			return c, true
+		}
+	}
+	return nil, false
+}
+
+// intersperse moves a command's flags in front of its positional arguments,
+// so that `ngxlint lint site.conf --format json` works: urfave/cli v2 stops
+// reading flags at the first positional argument.
+func intersperse(app *cli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	cmd, ok := findCommand(app, args[1])
+	if !ok {
+		return args
+	}
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			takesValue[n] = !isBool
+		}
+	}
+	var flags, pos []string
+	rest := args[2:]
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		if a == "--" {
+			pos = append(pos, rest[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if takesValue[name] && i+1 < len(rest) {
+			flags = append(flags, rest[i+1])
+			i++
+		}
+	}
+	out := append([]string{}, args[:2]...)
+	out = append(out, flags...)
+	if len(pos) > 0 {
+		out = append(out, "--")
+		out = append(out, pos...)
+	}
+	return out
+}
+
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += "+" + s.Value[:12]
+			}
+		}
+	}
+	return v
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// pathError turns loader usage errors into exit-2 errors.
+func pathError(err error) error {
+	var ue *parser.UsageError
+	if errors.As(err, &ue) {
+		return &usageError{msg: ue.Msg}
+	}
+	return err
+}

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ngxlint/ngxlint/parser"
+	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/rules"
+)
+
+// commonFlags are shared by lint and fix.
+func commonFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: " + strings.Join(formatNames(), ", ")},
+		&cli.StringSliceFlag{Name: "ws-path", Usage: "request `PATH` where clients open WebSockets (repeatable); the location nginx picks for it in each server is checked as WebSocket"},
+		&cli.StringSliceFlag{Name: "path-map", Usage: "map an absolute include path prefix to a local directory, `FROM=TO` (repeatable), e.g. /etc/nginx=./nginx"},
+		&cli.StringFlag{Name: "prefix", Usage: "configuration prefix `DIR` that relative includes resolve against, like nginx -p (default: the directory of nginx.conf, or the parent of conf.d/ and sites-*/)"},
+		&cli.StringFlag{Name: "nginx-version", Usage: "target nginx `VERSION`, e.g. 1.22.1 (default: unknown, treated as older than 1.29.7 for defaults)"},
+		&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "configuration `FILE` (default: .ngxlint.yml found upward from the working directory)"},
+		&cli.StringFlag{Name: "fail-level", Usage: "lowest severity that makes the exit code 1: error, warning or info (default: warning)"},
+	}
+}
+
+func (e *env) lintCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "lint",
+		Usage:     "report what breaks WebSocket proxying",
+		ArgsUsage: "PATH... (files, directories, or - for standard input)",
+		Flags:     commonFlags(),
+		Description: "Exit codes: 0 nothing at or above the fail level, 1 findings at or above it " +
+			"(a file that does not parse is a finding), 2 usage, configuration or I/O error.",
+		Action: func(c *cli.Context) error {
+			s, err := e.settings(c)
+			if err != nil {
+				return err
+			}
+			findings, err := e.lint(s, c.Args().Slice())
+			if err != nil {
+				return err
+			}
+			if err := s.format.write(e.stdout, findings, e); err != nil {
+				return err
+			}
+			return exitCode(exitFor(findings, s.failLevel))
+		},
+	}
+}
+
+// settings are the merged command-line flags and configuration file.
+type settings struct {
+	format    formatter
+	failLevel rules.Severity
+	opts      rules.Options
+	load      parser.Options
+	ignore    []rules.PathRule
+}
+
+func (e *env) settings(c *cli.Context) (*settings, error) {
+	s := &settings{failLevel: rules.Warning, opts: rules.Options{Severities: map[string]rules.Severity{}}}
+	var cfg *rules.Config
+	if p := c.String("config"); p != "" {
+		var err error
+		if cfg, err = rules.LoadConfig(p); err != nil {
+			return nil, err
+		}
+	} else if p, ok := rules.FindConfig(e.cwd); ok {
+		var err error
+		if cfg, err = rules.LoadConfig(p); err != nil {
+			return nil, err
+		}
+	}
+	version, failLevel, prefix := "", "", ""
+	var wsPaths, pathMaps []string
+	if cfg != nil {
+		version, failLevel, prefix, wsPaths = cfg.NginxVersion, cfg.FailLevel, cfg.Prefix, cfg.WSPaths
+		froms := make([]string, 0, len(cfg.PathMap))
+		for from := range cfg.PathMap {
+			froms = append(froms, from)
+		}
+		sort.Strings(froms)
+		for _, from := range froms {
+			pathMaps = append(pathMaps, from+"="+cfg.PathMap[from])
+		}
+		s.opts.Severities = cfg.Rules
+		base := filepath.Dir(cfg.Path)
+		for _, o := range cfg.Overrides {
+			s.opts.PathRules = append(s.opts.PathRules, rules.PathRule{Base: base, Globs: o.Files, Rules: o.Rules})
+		}
+		if len(cfg.Ignore) > 0 {
+			s.ignore = append(s.ignore, rules.PathRule{Base: base, Globs: cfg.Ignore})
+		}
+		s.opts.WSPathSource = "ws-paths in " + cfg.Path
+	}
+	if c.IsSet("nginx-version") {
+		version = c.String("nginx-version")
+	}
+	if c.IsSet("fail-level") {
+		failLevel = c.String("fail-level")
+	}
+	if c.IsSet("prefix") {
+		prefix = c.String("prefix")
+	}
+	if c.IsSet("ws-path") {
+		wsPaths = c.StringSlice("ws-path")
+		s.opts.WSPathSource = "--ws-path"
+	}
+	if c.IsSet("path-map") {
+		pathMaps = c.StringSlice("path-map")
+	}
+	v, err := model.ParseVersion(version)
+	if err != nil {
+		return nil, &usageError{msg: err.Error()}
+	}
+	s.opts.Version = v
+	if failLevel != "" {
+		lvl, err := rules.ParseSeverity(failLevel)
+		if err != nil || lvl == rules.Off {
+			return nil, &usageError{msg: fmt.Sprintf("--fail-level must be error, warning or info, not %q", failLevel)}
+		}
+		s.failLevel = lvl
+	}
+	for _, p := range wsPaths {
+		if !strings.HasPrefix(p, "/") {
+			return nil, &usageError{msg: fmt.Sprintf("--ws-path %q must be a request path starting with /", p)}
+		}
+	}
+	s.opts.WSPaths = wsPaths
+	for _, pm := range pathMaps {
+		m, err := parser.ParsePathMap(pm)
+		if err != nil {
+			return nil, &usageError{msg: err.Error()}
+		}
+		if !filepath.IsAbs(m.From) {
+			return nil, &usageError{msg: fmt.Sprintf("path map %q: FROM must be an absolute path such as /etc/nginx", pm)}
+		}
+		s.load.PathMaps = append(s.load.PathMaps, m)
+	}
+	s.load.Prefix = prefix
+	s.load.Stdin = e.stdin
+	s.load.Cwd = e.cwd
+	s.format, err = formatByName(c.String("format"))
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// lint loads the paths and runs every rule.
+func (e *env) lint(s *settings, paths []string) ([]*rules.Finding, error) {
+	if len(paths) == 0 {
+		return nil, &usageError{msg: "no path given: ngxlint lint PATH... (a file, a directory, or - for standard input)"}
+	}
+	units, err := parser.Load(paths, s.load)
+	if err != nil {
+		return nil, pathError(err)
+	}
+	var all []*rules.Finding
+	for _, u := range units {
+		fs, err := rules.LintUnit(u, &s.opts)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, fs...)
+	}
+	all = e.dropIgnored(s, all)
+	rules.SortFindings(all)
+	return all, nil
+}
+
+func (e *env) dropIgnored(s *settings, fs []*rules.Finding) []*rules.Finding {
+	if len(s.ignore) == 0 {
+		return fs
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		ignored := false
+		for _, ig := range s.ignore {
+			if ig.Matches(f.Span.File.Abs, f.Span.File.Path) {
+				ignored = true
+			}
+		}
+		if !ignored {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func exitFor(fs []*rules.Finding, failLevel rules.Severity) int {
+	for _, f := range fs {
+		if f.Severity >= failLevel {
+			return exitFindings
+		}
+	}
+	return exitOK
+}

@@ -1,0 +1,306 @@
+// Package model holds nginx semantics in one place: configuration levels
+// after include expansion, inheritance of directives, the content handler of
+// a location, location matching, maps and variables, durations and versions.
+// Rules ask it; they never re-implement nginx.
+package model
+
+import (
+	"strings"
+
+	"github.com/ngxlint/ngxlint/parser"
+)
+
+// Kind is the kind of a configuration level.
+type Kind int
+
+// The configuration levels the model knows.
+const (
+	Main Kind = iota
+	HTTP
+	Server
+	Location // includes named locations (@name)
+	If       // an if block; inside a location it is a nested location configuration
+	LimitExcept
+	Upstream
+	Other // events, stream, mail, map, types, geo, unknown blocks
+)
+
+func (k Kind) String() string {
+	return [...]string{"main", "http", "server", "location", "if", "limit_except", "upstream", "block"}[k]
+}
+
+// Entry is a directive as it appears at a level. Via is the include
+// directive written at this level that brought it in, or nil when the
+// directive is written here.
+type Entry struct {
+	D   *parser.Directive
+	Via *parser.Directive
+}
+
+// At returns the directive written at this level that stands for the entry:
+// the include that brought it in, or the directive itself.
+func (e Entry) At() *parser.Directive {
+	if e.Via != nil {
+		return e.Via
+	}
+	return e.D
+}
+
+// Block is one configuration level.
+type Block struct {
+	Kind       Kind
+	Dir        *parser.Directive // the directive that opens the block; nil for main and synthetic levels
+	Via        *parser.Directive // the include that brought the block's directive in, if any
+	Parent     *Block
+	Children   []*Block
+	Directives []Entry
+	// Synthetic levels wrap a fragment: the http{} around a conf.d file, the
+	// server{} around a file of locations, the location around a snippet.
+	Synthetic bool
+	Loc       *LocationSpec // for Location blocks
+	cfg       *Config
+}
+
+// Config is the model of one unit.
+type Config struct {
+	Unit      *parser.Unit
+	Main      *Block
+	Version   Version
+	Servers   []*Block
+	Locations []*Block // location, if and limit_except blocks, in document order
+	Upstreams map[string]*Block
+	Maps      map[string]*Map // by defined variable name, lower case, without '$'
+	// Defined holds variables created by the configuration (map, geo, set,
+	// captures...), lower case without '$'.
+	Defined map[string]*parser.Directive
+	// Unknown is true when the configuration loads modules or uses
+	// directives that may create variables the model cannot know.
+	HasLoadModule bool
+}
+
+// Options for Build.
+type Options struct {
+	Version Version
+}
+
+// Build makes the model of a loaded unit.
+func Build(u *parser.Unit, opt Options) *Config {
+	c := &Config{Unit: u, Version: opt.Version, Upstreams: map[string]*Block{}, Maps: map[string]*Map{}, Defined: map[string]*parser.Directive{}}
+	c.Main = &Block{Kind: Main, cfg: c}
+	if u.Root == nil || u.Root.Top == nil && len(u.Problems) > 0 {
+		return c
+	}
+	target := c.Main
+	if u.Context != parser.CtxMain {
+		http := &Block{Kind: HTTP, Parent: c.Main, Synthetic: true, cfg: c}
+		c.Main.Children = append(c.Main.Children, http)
+		for _, f := range u.Env {
+			c.fill(http, f.Top, nil)
+		}
+		target = http
+		if u.Context >= parser.CtxServer {
+			srv := &Block{Kind: Server, Parent: http, Synthetic: true, cfg: c}
+			http.Children = append(http.Children, srv)
+			c.Servers = append(c.Servers, srv)
+			target = srv
+		}
+		if u.Context == parser.CtxLocation {
+			loc := &Block{Kind: Location, Parent: target, Synthetic: true, cfg: c, Loc: &LocationSpec{}}
+			target.Children = append(target.Children, loc)
+			c.Locations = append(c.Locations, loc)
+			target = loc
+		}
+	}
+	c.fill(target, u.Root.Top, nil)
+	c.collectDefinitions(c.Main)
+	return c
+}
+
+// fill adds directives to a level, splicing included files in place.
+func (c *Config) fill(b *Block, ds []*parser.Directive, via *parser.Directive) {
+	for _, d := range ds {
+		if d.Name == "include" && d.Block == nil {
+			v := via
+			if v == nil {
+				v = d
+			}
+			for _, f := range d.Included {
+				c.fill(b, f.Top, v)
+			}
+			continue
+		}
+		b.Directives = append(b.Directives, Entry{D: d, Via: via})
+		if d.Name == "load_module" {
+			c.HasLoadModule = true
+		}
+		if d.Block == nil {
+			continue
+		}
+		child := &Block{Kind: kindOf(b, d), Dir: d, Via: via, Parent: b, cfg: c}
+		b.Children = append(b.Children, child)
+		switch child.Kind {
+		case Server:
+			c.Servers = append(c.Servers, child)
+		case Location:
+			child.Loc = parseLocation(d)
+			c.Locations = append(c.Locations, child)
+		case If, LimitExcept:
+			c.Locations = append(c.Locations, child)
+		case Upstream:
+			c.Upstreams[strings.ToLower(d.Arg(0))] = child
+		}
+		if child.Kind != Other || d.Name == "events" || d.Name == "http" {
+			c.fill(child, d.Block.Directives, nil)
+		}
+	}
+}
+
+func kindOf(parent *Block, d *parser.Directive) Kind {
+	switch d.Name {
+	case "http":
+		return HTTP
+	case "server":
+		if parent.Kind == HTTP {
+			return Server
+		}
+	case "location":
+		if parent.Kind == Server || parent.Kind == Location {
+			return Location
+		}
+	case "if":
+		if parent.Kind == Server || parent.Kind == Location {
+			return If
+		}
+	case "limit_except":
+		if parent.Kind == Location {
+			return LimitExcept
+		}
+	case "upstream":
+		if parent.Kind == HTTP {
+			return Upstream
+		}
+	}
+	return Other
+}
+
+// Own returns the entries of this level with the given directive name.
+func (b *Block) Own(name string) []Entry {
+	var out []Entry
+	for _, e := range b.Directives {
+		if e.D.Name == name {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// First returns the first entry with the given name at this level.
+func (b *Block) First(name string) (Entry, bool) {
+	for _, e := range b.Directives {
+		if e.D.Name == name {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// Lookup returns the entries of a directive in effect at this level, and
+// the level they are written at. nginx inherits a directive from the
+// enclosing level only when the current level has none of it; for array
+// directives such as proxy_set_header, add_header or proxy_hide_header this
+// is all-or-nothing: one occurrence at a level replaces every inherited one.
+// It returns nil, nil when no level sets it (the default applies).
+func (b *Block) Lookup(name string) ([]Entry, *Block) {
+	for l := b; l != nil; l = l.Parent {
+		if own := l.Own(name); len(own) > 0 {
+			return own, l
+		}
+	}
+	return nil, nil
+}
+
+// Scalar returns the effective single-valued directive (the last one at the
+// nearest level that sets it) and whether any level sets it.
+func (b *Block) Scalar(name string) (Entry, bool) {
+	es, _ := b.Lookup(name)
+	if len(es) == 0 {
+		return Entry{}, false
+	}
+	return es[len(es)-1], true
+}
+
+// Server returns the server level enclosing b (or b itself).
+func (b *Block) Server() *Block {
+	for l := b; l != nil; l = l.Parent {
+		if l.Kind == Server {
+			return l
+		}
+	}
+	return nil
+}
+
+// EnclosingLocation returns the nearest location level at or above b.
+func (b *Block) EnclosingLocation() *Block {
+	for l := b; l != nil; l = l.Parent {
+		if l.Kind == Location {
+			return l
+		}
+	}
+	return nil
+}
+
+// Config returns the model the block belongs to.
+func (b *Block) Config() *Config { return b.cfg }
+
+// IsLocationLike reports whether the block is a location, an if inside a
+// location or server, or a limit_except: a level a request is served from.
+func (b *Block) IsLocationLike() bool {
+	return b.Kind == Location || b.Kind == If || b.Kind == LimitExcept
+}
+
+// Handlers are the directives that make a location hand requests to an upstream.
+var Handlers = []string{"proxy_pass", "uwsgi_pass", "scgi_pass", "fastcgi_pass", "grpc_pass", "memcached_pass"}
+
+// Handler returns the content handler directive serving requests at this
+// level. A location has its own or none; an if block or limit_except
+// without one uses the enclosing location's (nginx merges the upstream into
+// them).
+func (b *Block) Handler() (Entry, bool) {
+	for l := b; l != nil; l = l.Parent {
+		for _, e := range l.Directives {
+			for _, h := range Handlers {
+				if e.D.Name == h {
+					return e, true
+				}
+			}
+		}
+		if l.Kind != If && l.Kind != LimitExcept {
+			break
+		}
+	}
+	return Entry{}, false
+}
+
+// Name describes the level for messages: `location /ws/`, `server`, `http`.
+func (b *Block) Name() string {
+	switch {
+	case b.Kind == Location && b.Synthetic:
+		return "the snippet"
+	case b.Kind == Location:
+		return "location " + b.Loc.String()
+	case b.Kind == If:
+		args := make([]string, 0, len(b.Dir.Args))
+		for _, a := range b.Dir.Args {
+			args = append(args, b.Dir.File.Raw(a))
+		}
+		return "if " + strings.Join(args, " ")
+	case b.Synthetic:
+		return b.Kind.String() + " (around the fragment)"
+	case b.Dir != nil:
+		return b.Dir.Name
+	}
+	return b.Kind.String()
+}
+
+// OpenDirective returns the directive that opens the level, or nil.
+func (b *Block) OpenDirective() *parser.Directive { return b.Dir }

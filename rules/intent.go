@@ -1,0 +1,319 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/ngxlint/ngxlint/parser"
+	"github.com/ngxlint/ngxlint/parser/model"
+)
+
+// Evidence is how sure the linter is that a location carries WebSocket.
+type Evidence int
+
+// Evidence levels, weakest first. Error-level "missing X" findings need
+// KnownPath or Declared; a PathHint alone lowers them to warnings.
+const (
+	NoEvidence Evidence = iota
+	// PathHint: the location's path looks like a WebSocket path (/ws, /socket, /cable...).
+	PathHint
+	// KnownPath: the path is the WebSocket endpoint of a known application.
+	KnownPath
+	// Declared: the configuration or the user says so: the location sets or
+	// forwards Upgrade/Connection, a "# ngxlint: websocket" comment marks it,
+	// or a --ws-path / ws-paths entry is served by it.
+	Declared
+)
+
+// App is an application with a known WebSocket path and heartbeat.
+type App struct {
+	Name string
+	// Paths are request paths where its clients open WebSockets.
+	Paths []string
+	// Heartbeat is how often the app pings an idle socket, 0 when unknown.
+	Heartbeat time.Duration
+	// MinReadTimeout is the idle time the app needs without a frame.
+	MinReadTimeout time.Duration
+	// Sticky is true when several backends need session affinity.
+	Sticky bool
+	// ChecksOrigin is true when the app compares Origin with Host.
+	ChecksOrigin bool
+}
+
+// Apps from NGINX-WEBSOCKET.md §8.
+var Apps = []*App{
+	{Name: "Socket.IO", Paths: []string{"/socket.io/"}, Heartbeat: 25 * time.Second, MinReadTimeout: 45 * time.Second, Sticky: true},
+	{Name: "Home Assistant", Paths: []string{"/api/websocket"}},
+	{Name: "Grafana Live", Paths: []string{"/api/live/ws", "/api/live/"}, ChecksOrigin: true},
+	{Name: "Rails Action Cable", Paths: []string{"/cable"}, ChecksOrigin: true},
+	{Name: "Portainer", Paths: []string{"/api/websocket/"}},
+	{Name: "Nextcloud notify_push", Paths: []string{"/push/ws", "/push/"}},
+	{Name: "Node-RED", Paths: []string{"/comms"}, Heartbeat: 15 * time.Second},
+	{Name: "Mattermost", Paths: []string{"/api/v4/websocket", "/api/v4/users/websocket"}},
+	{Name: "Phoenix LiveView", Paths: []string{"/live/websocket", "/socket/websocket"}},
+	{Name: "Jupyter", Paths: []string{"/api/kernels/", "/terminals/websocket/", "/api/events/subscribe"}, ChecksOrigin: true},
+	{Name: "SignalR", Paths: []string{"/signalr", "/hubs/", "/hub"}, Sticky: true},
+	{Name: "SockJS", Paths: []string{"/sockjs/", "/sockjs-node"}},
+	{Name: "Next.js dev server", Paths: []string{"/_next/webpack-hmr"}},
+}
+
+var wsSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|cable|hubs?|live|signalr|sockjs|comms|push)([/$)|_.?-]|$)`)
+
+// Intent is the linter's view of whether a location carries WebSocket.
+type Intent struct {
+	Evidence Evidence
+	// Why lists the evidence in the user's terms, strongest first.
+	Why []string
+	App *App
+	// Paths are the request paths known to open WebSockets here.
+	Paths []string
+}
+
+// Reason is the strongest evidence as one phrase.
+func (in Intent) Reason() string {
+	if len(in.Why) == 0 {
+		return ""
+	}
+	return in.Why[0]
+}
+
+// Severity scales a rule's severity to the evidence: a path hint alone gives
+// at most a warning.
+func (in Intent) Severity(def Severity) Severity {
+	if in.Evidence == PathHint && def > Warning {
+		return Warning
+	}
+	return def
+}
+
+type intents struct {
+	cfg    *model.Config
+	opts   *Options
+	byLoc  map[*model.Block]*Intent
+	served map[*model.Block][]string // ws paths served, by location
+	// Redirects are --ws-path requests nginx answers with its automatic 301.
+	Redirects []PathRedirect
+}
+
+// PathRedirect is a declared WebSocket path that nginx redirects.
+type PathRedirect struct {
+	Path   string
+	Server *model.Block
+	Loc    *model.Block
+}
+
+func newIntents(cfg *model.Config, opts *Options) *intents {
+	in := &intents{cfg: cfg, opts: opts, byLoc: map[*model.Block]*Intent{}, served: map[*model.Block][]string{}}
+	for _, srv := range cfg.Servers {
+		for _, path := range opts.WSPaths {
+			m := srv.FindLocation(path)
+			if m.Loc == nil {
+				continue
+			}
+			if m.Redirect {
+				in.Redirects = append(in.Redirects, PathRedirect{Path: path, Server: srv, Loc: m.Loc})
+				continue
+			}
+			loc := Serving(m.Loc)
+			in.served[loc] = append(in.served[loc], path)
+		}
+	}
+	return in
+}
+
+// Serving follows a location without a handler of its own to the named
+// location its try_files or error_page falls back to, in the same server
+// (Django Channels' "try_files $uri @proxy_to_app").
+func Serving(loc *model.Block) *model.Block {
+	if _, ok := loc.Handler(); ok {
+		return loc
+	}
+	srv := loc.Server()
+	if srv == nil {
+		return loc
+	}
+	if e, ok := loc.Scalar("try_files"); ok && len(e.D.Args) > 0 {
+		last := e.D.Args[len(e.D.Args)-1].Value
+		if strings.HasPrefix(last, "@") {
+			if named := srv.NamedLocation(last); named != nil {
+				return named
+			}
+		}
+	}
+	return loc
+}
+
+// WebSocket returns the intent for a location-like block, computed once.
+func (p *Pass) WebSocket(b *model.Block) Intent {
+	if in, ok := p.ws.byLoc[b]; ok {
+		return *in
+	}
+	in := p.ws.compute(b)
+	p.ws.byLoc[b] = &in
+	return in
+}
+
+// WSRedirects returns the declared WebSocket paths that nginx redirects.
+func (p *Pass) WSRedirects() []PathRedirect { return p.ws.Redirects }
+
+func (in *intents) compute(b *model.Block) Intent {
+	var out Intent
+	add := func(ev Evidence, why string) {
+		if ev > out.Evidence {
+			out.Evidence = ev
+			out.Why = append([]string{why}, out.Why...)
+		} else {
+			out.Why = append(out.Why, why)
+		}
+	}
+	// The user said so.
+	for _, path := range in.served[b] {
+		src := in.opts.WSPathSource
+		if src == "" {
+			src = "--ws-path"
+		}
+		add(Declared, fmt.Sprintf("%s %s is served here", src, path))
+		out.Paths = append(out.Paths, path)
+	}
+	// A comment says so.
+	if c, ok := marker(b); ok {
+		add(Declared, fmt.Sprintf("it is marked %q (%s)", "#"+c.Text, lineOf(b, c.Start)))
+	}
+	// The headers say so.
+	if why, ok := headerIntent(in.cfg, b); ok {
+		add(Declared, why)
+	}
+	// The path says so.
+	if loc := b.EnclosingLocation(); loc != nil && loc.Loc != nil && !loc.Synthetic {
+		if app, path := knownApp(loc.Loc); app != nil {
+			out.App = app
+			out.Paths = append(out.Paths, path)
+			add(KnownPath, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
+		} else if wsSegment.MatchString(loc.Loc.Pattern) {
+			add(PathHint, fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()))
+		}
+	}
+	return out
+}
+
+func lineOf(b *model.Block, off int) string {
+	f := b.Dir.File
+	return fmt.Sprintf("line %d", f.Position(off).Line)
+}
+
+// marker finds a "# ngxlint: websocket" comment above the block, after its
+// '{', or directly inside it.
+func marker(b *model.Block) (parser.Comment, bool) {
+	d := b.Dir
+	if d == nil || d.Block == nil {
+		if b.Synthetic {
+			return fileMarker(b)
+		}
+		return parser.Comment{}, false
+	}
+	cands := d.LeadingComments()
+	if c, ok := d.TrailingComment(); ok {
+		cands = append(cands, c)
+	}
+	// comments written directly in the block, not in nested blocks
+	inner := d.File.CommentsBetween(d.Block.Open, d.Block.Close)
+	for _, c := range inner {
+		nested := false
+		for _, ch := range d.Block.Directives {
+			if ch.Block != nil && c.Start > ch.Block.Open && c.Start < ch.Block.Close {
+				nested = true
+				break
+			}
+		}
+		if !nested {
+			cands = append(cands, c)
+		}
+	}
+	for _, c := range cands {
+		if isWSMarker(c.Text) {
+			return c, true
+		}
+	}
+	return parser.Comment{}, false
+}
+
+// fileMarker finds the marker in a snippet file linted as a location.
+func fileMarker(b *model.Block) (parser.Comment, bool) {
+	for _, e := range b.Directives {
+		for _, c := range e.D.File.Comments {
+			if isWSMarker(c.Text) {
+				return c, true
+			}
+		}
+		break
+	}
+	return parser.Comment{}, false
+}
+
+func isWSMarker(text string) bool {
+	t := strings.ToLower(strings.TrimSpace(text))
+	rest, ok := strings.CutPrefix(t, "ngxlint:")
+	return ok && strings.TrimSpace(rest) == "websocket"
+}
+
+// knownApp matches a location against the applications' WebSocket paths.
+func knownApp(l *model.LocationSpec) (*App, string) {
+	for _, app := range Apps {
+		for _, p := range app.Paths {
+			switch {
+			case l.IsRegex():
+				if l.Regexp != nil && l.Regexp.MatchString(p) {
+					return app, p
+				}
+			case l.IsNamed():
+			case strings.TrimSuffix(l.Pattern, "/") == strings.TrimSuffix(p, "/"):
+				return app, p
+			}
+		}
+	}
+	return nil, ""
+}
+
+// headerIntent reports whether the headers in effect at b forward a
+// WebSocket upgrade: an Upgrade field, or a Connection field that carries
+// the upgrade token (literally, misspelt, or through a map).
+func headerIntent(cfg *model.Config, b *model.Block) (string, bool) {
+	hs := Headers(b)
+	for _, h := range hs.List {
+		switch {
+		case strings.EqualFold(h.Name, "Upgrade"), isTypoOf(h.Name, "upgrade"):
+			return fmt.Sprintf("it sets proxy_set_header %s (%s)", h.Name, Line(h.Entry.D, h.Entry.D.File)), true
+		case strings.EqualFold(h.Name, "Connection"), isTypoOf(h.Name, "connection"):
+			if ConnectionIntent(cfg, h.Value) {
+				return fmt.Sprintf("it sets proxy_set_header %s %s (%s)", h.Name, h.Entry.D.File.Raw(h.Entry.D.Args[1]), Line(h.Entry.D, h.Entry.D.File)), true
+			}
+		}
+	}
+	return "", false
+}
+
+// ConnectionIntent reports whether a Connection value shows the author
+// meant to pass WebSocket upgrades: a token that is or nearly is "upgrade",
+// a variable from a map with such a value, or the client's own Connection.
+func ConnectionIntent(cfg *model.Config, value string) bool {
+	for _, tok := range tokens(value) {
+		if strings.EqualFold(tok, "upgrade") || isTypoOf(tok, "upgrade") {
+			return true
+		}
+	}
+	for _, v := range model.Variables(value) {
+		if v == "http_connection" {
+			return true
+		}
+		if m, ok := cfg.Maps[v]; ok {
+			for _, e := range append(m.Entries, m.Default) {
+				if e != nil && ConnectionIntent(cfg, e.Value) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

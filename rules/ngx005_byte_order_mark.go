@@ -1,0 +1,24 @@
+package rules
+
+import "github.com/ngxlint/ngxlint/parser"
+
+func init() { Register(&byteOrderMarkRule{}) }
+
+// byteOrderMarkRule reports the load problem parser.ProblemBOM.
+type byteOrderMarkRule struct{}
+
+var byteOrderMarkMeta = &Meta{
+	ID: "NGX005", Name: "byte-order-mark", Severity: Error, Fixable: true,
+	Doc: Doc{
+		Summary: "The file starts with a UTF-8 byte-order mark.",
+		Why:     "nginx does not skip a byte-order mark: it becomes part of the first directive name, and nginx -t fails with unknown directive. Editors on Windows add it silently.",
+		Bad:     "<BOM>events {}",
+		Good:    "events {}",
+		Fix:     "ngxlint fix removes the three bytes; or save the file as UTF-8 without BOM.",
+		Since:   "0.1.0",
+	},
+}
+
+func (*byteOrderMarkRule) Meta() *Meta                 { return byteOrderMarkMeta }
+func (*byteOrderMarkRule) Check(*Pass)                 {}
+func (*byteOrderMarkRule) Problem() parser.ProblemKind { return parser.ProblemBOM }

@@ -1,0 +1,128 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ngxlint/ngxlint/parser"
+	"github.com/ngxlint/ngxlint/parser/model"
+)
+
+// ProxyLocation is a location whose requests proxy_pass forwards.
+type ProxyLocation struct {
+	Block   *model.Block // the location (or the snippet linted as one)
+	Handler model.Entry  // the proxy_pass (in the location or an if/limit_except inside it)
+}
+
+// ProxyLocations lists the locations served by proxy_pass: their own, one
+// inside an if or limit_except block, or, for a snippet linted as a
+// location, the snippet itself when it holds proxy directives (it is meant
+// to be included where proxy_pass is).
+func ProxyLocations(cfg *model.Config) []ProxyLocation {
+	var out []ProxyLocation
+	for _, b := range cfg.Locations {
+		if b.Kind != model.Location {
+			continue
+		}
+		if h, ok := proxyHandler(b); ok {
+			out = append(out, ProxyLocation{Block: b, Handler: h})
+			continue
+		}
+		if b.Synthetic {
+			for _, e := range b.Directives {
+				if strings.HasPrefix(e.D.Name, "proxy_") {
+					out = append(out, ProxyLocation{Block: b})
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+func proxyHandler(b *model.Block) (model.Entry, bool) {
+	if h, ok := b.Handler(); ok {
+		if h.D.Name == "proxy_pass" {
+			return h, true
+		}
+		return model.Entry{}, false
+	}
+	for _, c := range b.Children {
+		if c.Kind == model.If || c.Kind == model.LimitExcept {
+			if h, ok := proxyHandler(c); ok {
+				return h, true
+			}
+		}
+	}
+	return model.Entry{}, false
+}
+
+// Anchor is where a finding about a level is shown: the directive that opens
+// it, or for a snippet linted as a location its first directive.
+func Anchor(b *model.Block) Span {
+	if b.Dir != nil {
+		return DirectiveSpan(b.Dir)
+	}
+	for _, e := range b.Directives {
+		return DirectiveSpan(e.At())
+	}
+	return Span{}
+}
+
+// where names a level with its position for messages: "server (line 12)".
+func where(b *model.Block, from *parser.File) string {
+	if b.Dir == nil {
+		return b.Name()
+	}
+	return fmt.Sprintf("%s (%s)", b.Name(), Line(b.Dir, from))
+}
+
+// because formats intent evidence for a message.
+func because(in Intent) string {
+	if r := in.Reason(); r != "" {
+		return " (" + r + ")"
+	}
+	return ""
+}
+
+// fixConnectionMap returns the edit that adds the canonical map for
+// $connection_upgrade at http level when the configuration has none, and
+// whether one is needed at all.
+func fixConnectionMap(cfg *model.Config) (Edit, bool, bool) {
+	if _, ok := cfg.Maps[ConnectionVar]; ok {
+		return Edit{}, false, true
+	}
+	lines := RenderBlock(ConnectionMap(false), "    ")
+	for _, b := range cfg.Main.Children {
+		if b.Kind != model.HTTP {
+			continue
+		}
+		if b.Synthetic {
+			// a conf.d fragment: put the map at the top of the file
+			root := cfg.Unit.Root
+			if len(root.Top) == 0 {
+				return Edit{}, true, false
+			}
+			first := root.Top[0]
+			ind := root.Indent(first.Start())
+			var sb strings.Builder
+			eol := root.EOL()
+			for _, l := range lines {
+				sb.WriteString(ind + l + eol)
+			}
+			sb.WriteString(eol)
+			at := root.LineStart(first.Start())
+			if root.BOM && at == 0 {
+				at = 3
+			}
+			return Edit{File: root, Start: at, End: at, New: sb.String()}, true, true
+		}
+		if b.Dir == nil || b.Dir.Block == nil {
+			return Edit{}, true, false
+		}
+		unit := indentUnit(b.Dir.File)
+		lines = RenderBlock(ConnectionMap(false), unit)
+		return InsertFirst(b.Dir, lines), true, true
+	}
+	return Edit{}, true, false
+}

@@ -1,0 +1,94 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ngxlint/ngxlint/parser/model"
+)
+
+func init() { Register(&wsHeadersDropped{}) }
+
+type wsHeadersDropped struct{}
+
+var wsHeadersDroppedMeta = &Meta{
+	ID: "WS003", Name: "ws-headers-dropped-by-inheritance", Severity: Error, Fixable: true,
+	Doc: Doc{
+		Summary: "A proxy_set_header at an inner level silently drops the Upgrade/Connection headers set further out.",
+		Why: "nginx inherits proxy_set_header from the enclosing level if and only if the current level has none: " +
+			"the list is merged as one piece (ngx_conf_merge_ptr_value on headers_source). One proxy_set_header Host in a " +
+			"location, or an include of proxy_params, throws away the Upgrade and Connection headers set in server{} or http{}, " +
+			"and the handshake fails with 400. if blocks cannot hold proxy_set_header, so they always inherit the location's list.",
+		Bad: "server {\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n\n    location /ws/ {\n        proxy_set_header Host $host;\n        proxy_pass http://127.0.0.1:9001;\n    }\n}",
+		Good: "server {\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n\n    location /ws/ {\n        proxy_set_header Host $host;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n        proxy_pass http://127.0.0.1:9001;\n    }\n}",
+		Fix: "Repeat the outer Upgrade and Connection lines at the level that sets its own proxy_set_header, or keep every proxy_set_header in one include used at one level. " +
+			"ngxlint fix copies the outer lines, exactly as written, after the inner level's last proxy_set_header.",
+		SeverityNote: "Error when the location shows WebSocket intent of its own (its path, a comment, --ws-path); warning when the outer headers are the only sign, since the location may serve plain HTTP only.",
+		Since:        "0.1.0",
+		Refs:         []string{"NGINX-WEBSOCKET.md §3, §6.2", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header"},
+	},
+}
+
+func (*wsHeadersDropped) Meta() *Meta { return wsHeadersDroppedMeta }
+
+func (*wsHeadersDropped) Check(p *Pass) {
+	done := map[*model.Block]bool{}
+	for _, pl := range ProxyLocations(p.Cfg) {
+		hs := Headers(pl.Block)
+		if hs.Level == nil || done[hs.Level] {
+			continue
+		}
+		outer, ok := OuterWSHeaders(pl.Block, hs.Level)
+		if !ok {
+			continue
+		}
+		var missing []Header
+		for _, field := range []string{"Upgrade", "Connection"} {
+			if len(hs.Get(field)) == 0 && !hasTypoHeader(hs, strings.ToLower(field)) {
+				missing = append(missing, outer.Get(field)...)
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		done[hs.Level] = true
+		in := p.WebSocket(pl.Block)
+		sev := Error
+		if in.Evidence == NoEvidence {
+			sev = Warning
+		}
+		culprit := hs.List[0].Entry
+		at := culprit.At()
+		var names []string
+		for _, h := range missing {
+			names = append(names, h.Name)
+		}
+		cause := fmt.Sprintf("it sets proxy_set_header %s", culprit.D.Arg(0))
+		if culprit.Via != nil {
+			cause = fmt.Sprintf("its include %s sets proxy_set_header %s (%s)", culprit.Via.Arg(0), culprit.D.Arg(0), Line(culprit.D, at.File))
+		}
+		who := hs.Level.Name()
+		affected := ""
+		if hs.Level != pl.Block {
+			affected = fmt.Sprintf(" for %s", pl.Block.Name())
+		}
+		f := p.ReportSev(sev, DirectiveSpan(at),
+			"%s drops the %s header%s set in %s%s because %s: nginx inherits proxy_set_header only when a level sets none%s; repeat them here",
+			who, strings.Join(names, " and "), plural(len(names)), where(outer.Level, at.File), affected, cause, because(in))
+		var lines []string
+		for _, h := range missing {
+			d := h.Entry.D
+			lines = append(lines, strings.TrimSpace(string(d.File.Src[d.Start():d.End])))
+		}
+		if e, ok := InsertInLevel(hs.Level, []string{"proxy_set_header"}, lines); ok {
+			f.WithFix(&Fix{Message: "repeat the " + strings.Join(names, " and ") + " headers here", Edits: []Edit{e}})
+		}
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
