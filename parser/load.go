@@ -31,11 +31,11 @@ type ProblemKind int
 
 // The kinds of load problems; each maps to a rule id in rules/.
 const (
-	ProblemSyntax          ProblemKind = iota // the file does not parse
-	ProblemIncludeMissing                     // a non-glob include names no file
-	ProblemIncludeCycle                       // a file includes itself, directly or not
-	ProblemIncludeUnreadable                  // an included file exists but cannot be read
-	ProblemBOM                                // the file starts with a byte-order mark
+	ProblemSyntax            ProblemKind = iota // the file does not parse
+	ProblemIncludeMissing                       // a non-glob include names no file
+	ProblemIncludeCycle                         // a file includes itself, directly or not
+	ProblemIncludeUnreadable                    // an included file exists but cannot be read
+	ProblemBOM                                  // the file starts with a byte-order mark
 )
 
 // Problem is something found while loading, reported as a finding.

@@ -13,7 +13,7 @@ var missingUpgradeHeaderMeta = &Meta{
 			"The backend then sees a plain GET and answers 400 (gorilla: 'websocket' token not found in 'Upgrade' header); " +
 			"the browser reports \"Error during WebSocket handshake: Unexpected response code: 400\". " +
 			"nginx also switches to tunnel mode only when the client sent Upgrade and the backend answered 101.",
-		Bad: "location /ws/ {\n    proxy_pass http://127.0.0.1:9001;\n    proxy_http_version 1.1;\n    proxy_set_header Connection \"upgrade\";\n}",
+		Bad:  "location /ws/ {\n    proxy_pass http://127.0.0.1:9001;\n    proxy_http_version 1.1;\n    proxy_set_header Connection \"upgrade\";\n}",
 		Good: "location /ws/ {\n    proxy_pass http://127.0.0.1:9001;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}",
 		Fix: "Add proxy_set_header Upgrade $http_upgrade; at the level whose proxy_set_header list the location uses " +
 			"(adding it to the location alone would drop the headers it inherits). ngxlint fix does this.",

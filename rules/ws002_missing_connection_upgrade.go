@@ -20,7 +20,7 @@ var missingConnectionUpgradeMeta = &Meta{
 			"\"upgrade\" (gorilla: 'upgrade' token not found in 'Connection' header → 400; coder/websocket → 426). " +
 			"The same happens when the value cannot yield the token: a literal such as \"\" (the upstream keepalive recipe), " +
 			"close or keep-alive, or a map that yields no upgrade for a WebSocket request.",
-		Bad: "location /ws/ {\n    proxy_pass http://127.0.0.1:9001;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"\";\n}",
+		Bad:  "location /ws/ {\n    proxy_pass http://127.0.0.1:9001;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"\";\n}",
 		Good: "map $http_upgrade $connection_upgrade {\n    default upgrade;\n    ''      close;\n}\n\nlocation /ws/ {\n    proxy_pass http://127.0.0.1:9001;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection $connection_upgrade;\n}",
 		Fix: "Set proxy_set_header Connection $connection_upgrade; with map $http_upgrade $connection_upgrade { default upgrade; '' close; } in http{} " +
 			"(a hard-coded Connection \"upgrade\" works too). ngxlint fix inserts or rewrites the header and adds the map when none exists.",

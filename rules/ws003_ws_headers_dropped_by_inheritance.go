@@ -19,7 +19,7 @@ var wsHeadersDroppedMeta = &Meta{
 			"the list is merged as one piece (ngx_conf_merge_ptr_value on headers_source). One proxy_set_header Host in a " +
 			"location, or an include of proxy_params, throws away the Upgrade and Connection headers set in server{} or http{}, " +
 			"and the handshake fails with 400. if blocks cannot hold proxy_set_header, so they always inherit the location's list.",
-		Bad: "server {\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n\n    location /ws/ {\n        proxy_set_header Host $host;\n        proxy_pass http://127.0.0.1:9001;\n    }\n}",
+		Bad:  "server {\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n\n    location /ws/ {\n        proxy_set_header Host $host;\n        proxy_pass http://127.0.0.1:9001;\n    }\n}",
 		Good: "server {\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n\n    location /ws/ {\n        proxy_set_header Host $host;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n        proxy_pass http://127.0.0.1:9001;\n    }\n}",
 		Fix: "Repeat the outer Upgrade and Connection lines at the level that sets its own proxy_set_header, or keep every proxy_set_header in one include used at one level. " +
 			"ngxlint fix copies the outer lines, exactly as written, after the inner level's last proxy_set_header.",
