@@ -3,6 +3,7 @@ module github.com/ngxlint/ngxlint
 go 1.24.0
 
 require (
+	github.com/coder/websocket v1.8.15
 	github.com/tufanbarisyildirim/gonginx v0.0.0-20260220081509-8e17ce617db3
 	github.com/urfave/cli/v2 v2.27.7
 	gopkg.in/yaml.v3 v3.0.1
