@@ -507,7 +507,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) {
 					return
 				}
 				u.addProblem(Problem{Kind: ProblemIncludeMissing, File: f, Start: arg.Start, End: arg.End,
-					Msg: fmt.Sprintf("include %q: %s does not exist, so nginx -t fails here; relative includes resolve against the prefix %s (set --prefix), and --path-map FROM=TO maps an absolute directory such as /etc/nginx to your checkout", arg.Value, l.display(target), l.display(u.Prefix))})
+					Msg: fmt.Sprintf("include %q: %s does not exist, so nginx -t fails here; %s", arg.Value, l.display(target), l.resolveHint(arg.Value, u.Prefix))})
 				return
 			case err != nil:
 				u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End,
@@ -544,6 +544,19 @@ func (l *loader) expand(u *Unit, f *File, stack []string) {
 			}
 		}
 	})
+}
+
+// resolveHint tells how an include path was resolved and how to point it
+// at the right directory.
+func (l *loader) resolveHint(arg, prefix string) string {
+	if filepath.IsAbs(arg) {
+		return "map the absolute directory to your checkout with --path-map FROM=TO (e.g. --path-map /etc/nginx=./nginx)"
+	}
+	where := l.display(prefix)
+	if where == "." {
+		where = "the current directory"
+	}
+	return fmt.Sprintf("relative includes resolve against the configuration prefix (%s), not the including file; set it with --prefix DIR", where)
 }
 
 func (l *loader) cycleText(chain []string, back string) string {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
@@ -21,6 +22,32 @@ func DirectiveSpan(d *parser.Directive) Span {
 // WordSpan covers one word of a directive.
 func WordSpan(d *parser.Directive, w parser.Word) Span {
 	return Span{File: d.File, Start: w.Start, End: w.End}
+}
+
+// VarSpan covers one "$name" (or "${name}") inside a word, or the whole
+// word when it cannot be found in the raw text.
+func VarSpan(d *parser.Directive, w parser.Word, name string) Span {
+	raw := strings.ToLower(d.File.Raw(w))
+	for _, ref := range []string{"${" + name + "}", "$" + name} {
+		from := 0
+		for {
+			i := strings.Index(raw[from:], ref)
+			if i < 0 {
+				break
+			}
+			i += from
+			end := i + len(ref)
+			if ref[1] == '{' || end == len(raw) || !isVarChar(raw[end]) {
+				return Span{File: d.File, Start: w.Start + i, End: w.Start + end}
+			}
+			from = end
+		}
+	}
+	return WordSpan(d, w)
+}
+
+func isVarChar(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 }
 
 // Edit replaces File.Src[Start:End] with New.
@@ -111,6 +138,9 @@ func (f *Finding) WithFix(fix *Fix) *Finding {
 // differs from the file of the finding it is quoted in.
 func Line(d *parser.Directive, from *parser.File) string {
 	p := d.File.Position(d.Start())
+	if d.File.Abs == "" && strings.HasPrefix(d.File.Path, "(nginx package) ") {
+		return fmt.Sprintf("line %d of %s as nginx packages install it", p.Line, strings.TrimPrefix(d.File.Path, "(nginx package) "))
+	}
 	if d.File != from {
 		return fmt.Sprintf("%s:%d", d.File.Path, p.Line)
 	}

@@ -179,7 +179,7 @@ func (in *intents) compute(b *model.Block) Intent {
 	}
 	// A comment says so.
 	if c, ok := marker(b); ok {
-		add(Declared, fmt.Sprintf("it is marked %q (%s)", "#"+c.Text, lineOf(b, c.Start)))
+		add(Declared, fmt.Sprintf("it is marked %q on %s", "#"+c.Text, lineOf(b, c.Start)))
 	}
 	// The headers say so.
 	if why, ok := headerIntent(in.cfg, b); ok {
@@ -199,7 +199,18 @@ func (in *intents) compute(b *model.Block) Intent {
 }
 
 func lineOf(b *model.Block, off int) string {
-	f := b.Dir.File
+	var f *parser.File
+	if b.Dir != nil {
+		f = b.Dir.File
+	} else {
+		for _, e := range b.Directives {
+			f = e.D.File
+			break
+		}
+	}
+	if f == nil {
+		return "a line"
+	}
 	return fmt.Sprintf("line %d", f.Position(off).Line)
 }
 
@@ -284,10 +295,10 @@ func headerIntent(cfg *model.Config, b *model.Block) (string, bool) {
 	for _, h := range hs.List {
 		switch {
 		case strings.EqualFold(h.Name, "Upgrade"), isTypoOf(h.Name, "upgrade"):
-			return fmt.Sprintf("it sets proxy_set_header %s (%s)", h.Name, Line(h.Entry.D, h.Entry.D.File)), true
+			return fmt.Sprintf("it sets proxy_set_header %s on %s", h.Name, Line(h.Entry.D, h.Entry.D.File)), true
 		case strings.EqualFold(h.Name, "Connection"), isTypoOf(h.Name, "connection"):
 			if ConnectionIntent(cfg, h.Value) {
-				return fmt.Sprintf("it sets proxy_set_header %s %s (%s)", h.Name, h.Entry.D.File.Raw(h.Entry.D.Args[1]), Line(h.Entry.D, h.Entry.D.File)), true
+				return fmt.Sprintf("it sets proxy_set_header %s %s on %s", h.Name, h.Entry.D.File.Raw(h.Entry.D.Args[1]), Line(h.Entry.D, h.Entry.D.File)), true
 			}
 		}
 	}

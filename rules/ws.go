@@ -1,10 +1,8 @@
 package rules
 
 import (
-	"fmt"
 	"strings"
 
-	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 )
 
@@ -69,12 +67,13 @@ func Anchor(b *model.Block) Span {
 	return Span{}
 }
 
-// where names a level with its position for messages: "server (line 12)".
-func where(b *model.Block, from *parser.File) string {
-	if b.Dir == nil {
-		return b.Name()
+// levelName names a level for messages: "server", "location /ws/", or
+// "http level" for the top of a conf.d fragment.
+func levelName(b *model.Block) string {
+	if b.Synthetic && b.Kind == model.HTTP {
+		return "the http level"
 	}
-	return fmt.Sprintf("%s (%s)", b.Name(), Line(b.Dir, from))
+	return b.Name()
 }
 
 // because formats intent evidence for a message.

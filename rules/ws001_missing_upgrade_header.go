@@ -36,8 +36,8 @@ func (*missingUpgradeHeader) Check(p *Pass) {
 			for _, h := range ups {
 				if h.Value == "" {
 					p.ReportSev(in.Severity(Error), WordSpan(h.Entry.D, h.Entry.D.Args[1]),
-						"proxy_set_header Upgrade has an empty value, so nginx sends no Upgrade header and the WebSocket handshake fails with 400%s; use $http_upgrade",
-						because(in)).
+						"proxy_set_header Upgrade has an empty value, so nginx sends no Upgrade header and the WebSocket handshake in %s fails with 400; use $http_upgrade",
+						pl.Block.Name()).
 						WithFix(&Fix{Message: "set Upgrade to $http_upgrade", Edits: []Edit{{File: h.Entry.D.File, Start: h.Entry.D.Args[1].Start, End: h.Entry.D.Args[1].End, New: "$http_upgrade"}}})
 				}
 			}

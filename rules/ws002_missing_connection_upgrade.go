@@ -47,6 +47,9 @@ const (
 // ConnectionStatus evaluates a Connection value for the Chrome and Firefox
 // handshakes and says what it yields.
 func ConnectionStatus(cfg *model.Config, value string) (ConnStatus, string) {
+	if mapHasTypo(cfg, value) {
+		return ConnTypo, ""
+	}
 	var yields []string
 	for _, req := range []model.Request{model.ChromeHandshake, model.FirefoxHandshake} {
 		v, known := cfg.Expand(value, req)
@@ -67,6 +70,33 @@ func ConnectionStatus(cfg *model.Config, value string) (ConnStatus, string) {
 		}
 	}
 	return ConnUpgrade, yields[0]
+}
+
+// mapHasTypo reports whether value uses a map whose source variable or
+// values misspell a WebSocket word (WS009 reports those).
+func mapHasTypo(cfg *model.Config, value string) bool {
+	for _, v := range model.Variables(value) {
+		m, ok := cfg.Maps[v]
+		if !ok {
+			continue
+		}
+		for _, src := range model.Variables(m.Source) {
+			if h, ok := strings.CutPrefix(src, "http_"); ok && (isTypoOf(h, "upgrade") || isTypoOf(h, "connection")) {
+				return true
+			}
+		}
+		for _, e := range append(m.Entries, m.Default) {
+			if e == nil {
+				continue
+			}
+			for _, tok := range tokens(e.Value) {
+				if isTypoOf(tok, "upgrade") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // invertedMap reports whether value uses a map on $http_upgrade that yields

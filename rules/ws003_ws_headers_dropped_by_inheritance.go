@@ -32,13 +32,30 @@ var wsHeadersDroppedMeta = &Meta{
 func (*wsHeadersDropped) Meta() *Meta { return wsHeadersDroppedMeta }
 
 func (*wsHeadersDropped) Check(p *Pass) {
-	done := map[*model.Block]bool{}
+	// Group the proxied locations by the level whose proxy_set_header list
+	// they use: one finding per level that drops the outer headers.
+	type group struct {
+		level *model.Block
+		locs  []ProxyLocation
+	}
+	var groups []*group
+	byLevel := map[*model.Block]*group{}
 	for _, pl := range ProxyLocations(p.Cfg) {
 		hs := Headers(pl.Block)
-		if hs.Level == nil || done[hs.Level] {
+		if hs.Level == nil {
 			continue
 		}
-		outer, ok := OuterWSHeaders(pl.Block, hs.Level)
+		g := byLevel[hs.Level]
+		if g == nil {
+			g = &group{level: hs.Level}
+			byLevel[hs.Level] = g
+			groups = append(groups, g)
+		}
+		g.locs = append(g.locs, pl)
+	}
+	for _, g := range groups {
+		hs := Headers(g.locs[0].Block)
+		outer, ok := OuterWSHeaders(g.locs[0].Block, hs.Level)
 		if !ok {
 			continue
 		}
@@ -51,8 +68,13 @@ func (*wsHeadersDropped) Check(p *Pass) {
 		if len(missing) == 0 {
 			continue
 		}
-		done[hs.Level] = true
-		in := p.WebSocket(pl.Block)
+		// The location with the strongest WebSocket evidence speaks for the group.
+		rep, in := g.locs[0], p.WebSocket(g.locs[0].Block)
+		for _, pl := range g.locs[1:] {
+			if i := p.WebSocket(pl.Block); i.Evidence > in.Evidence {
+				rep, in = pl, i
+			}
+		}
 		sev := Error
 		if in.Evidence == NoEvidence {
 			sev = Warning
@@ -67,14 +89,14 @@ func (*wsHeadersDropped) Check(p *Pass) {
 		if culprit.Via != nil {
 			cause = fmt.Sprintf("its include %s sets proxy_set_header %s (%s)", culprit.Via.Arg(0), culprit.D.Arg(0), Line(culprit.D, at.File))
 		}
-		who := hs.Level.Name()
 		affected := ""
-		if hs.Level != pl.Block {
-			affected = fmt.Sprintf(" for %s", pl.Block.Name())
+		if hs.Level != rep.Block {
+			affected = fmt.Sprintf(" for %s", rep.Block.Name())
 		}
 		f := p.ReportSev(sev, DirectiveSpan(at),
-			"%s drops the %s header%s set in %s%s because %s: nginx inherits proxy_set_header only when a level sets none%s; repeat them here",
-			who, strings.Join(names, " and "), plural(len(names)), where(outer.Level, at.File), affected, cause, because(in))
+			"%s drops the %s header%s that %s sets on %s%s because %s: nginx inherits proxy_set_header only when a level sets none%s; repeat them here",
+			levelName(hs.Level), strings.Join(names, " and "), plural(len(names)), levelName(outer.Level),
+			Line(missing[0].Entry.D, at.File), affected, cause, because(in))
 		var lines []string
 		for _, h := range missing {
 			d := h.Entry.D

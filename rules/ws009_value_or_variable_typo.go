@@ -85,11 +85,11 @@ func checkHTTPVarTypos(p *Pass, d *parser.Directive, w parser.Word) {
 			if !isTypoOf(suffix, want) {
 				continue
 			}
-			fixed := raw[:m[2]] + want + raw[m[3]:]
-			p.Report(WordSpan(d, w),
+			at := Span{File: d.File, Start: w.Start + m[0], End: w.Start + m[1]}
+			p.Report(at,
 				"$http_%s is a misspelling of $http_%s: nginx -t accepts any $http_ name (it matches a request header), so it is always empty here and no %s is sent; the WebSocket handshake fails with 400",
 				suffix, want, map[string]string{"upgrade": "Upgrade", "connection": "Connection"}[want]).
-				WithFix(&Fix{Message: "use $http_" + want, Edits: []Edit{{File: d.File, Start: w.Start, End: w.End, New: fixed}}})
+				WithFix(&Fix{Message: "use $http_" + want, Edits: []Edit{{File: d.File, Start: w.Start + m[2], End: w.Start + m[3], New: want}}})
 			return
 		}
 	}

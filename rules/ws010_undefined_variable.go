@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
@@ -57,7 +56,7 @@ func (*undefinedVariable) Check(p *Pass) {
 			st, since := p.Cfg.Var(v)
 			switch st {
 			case model.VarTooNew:
-				p.Report(WordSpan(d, w),
+				p.Report(VarSpan(d, w, v),
 					"$%s exists only in nginx %s and later, but the target is %s: nginx -t fails with unknown %q variable",
 					v, since, p.Cfg.Version, v)
 			case model.VarUndefined:
@@ -85,7 +84,7 @@ func reportUndefined(p *Pass, sev Severity, complete bool, d *parser.Directive, 
 		scope = "nothing ngxlint read defines it (if another file does, lint it together with this one, or lint the nginx.conf that includes both); nginx -t fails with unknown \"" + v + "\" variable"
 	}
 	if v == ConnectionVar {
-		f := p.ReportSev(sev, WordSpan(d, w),
+		f := p.ReportSev(sev, VarSpan(d, w, v),
 			"$%s is used but no map defines it: %s; add map $http_upgrade $connection_upgrade { default upgrade; '' close; } to http{}",
 			v, scope)
 		if edit, needed, ok := fixConnectionMap(p.Cfg); needed && ok {
@@ -96,16 +95,18 @@ func reportUndefined(p *Pass, sev Severity, complete bool, d *parser.Directive, 
 		return
 	}
 	msg := fmt.Sprintf("variable $%s is not defined: %s", v, scope)
+	at := VarSpan(d, w, v)
 	var fix *Fix
 	if s := suggestVariable(p.Cfg, v); s != "" {
 		msg += fmt.Sprintf("; did you mean $%s?", s)
-		raw := d.File.Raw(w)
-		if i := strings.Index(strings.ToLower(raw), "$"+v); i >= 0 {
-			fixed := raw[:i] + "$" + s + raw[i+1+len(v):]
-			fix = &Fix{Message: "use $" + s, Edits: []Edit{{File: d.File, Start: w.Start, End: w.End, New: fixed}}}
+		name := at.File.Src[at.Start:at.End]
+		repl := "$" + s
+		if len(name) > 1 && name[1] == '{' {
+			repl = "${" + s + "}"
 		}
+		fix = &Fix{Message: "use $" + s, Edits: []Edit{{File: d.File, Start: at.Start, End: at.End, New: repl}}}
 	}
-	p.ReportSev(sev, WordSpan(d, w), "%s", msg).WithFix(fix)
+	p.ReportSev(sev, at, "%s", msg).WithFix(fix)
 }
 
 // suggestVariable returns the one defined or built-in variable closest to

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ngxlint/ngxlint/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected output files of fixtures and CLI cases")
+
+// runIn runs ngxlint in-process with dir as the working directory.
+func runIn(dir string, stdin string, args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, cwd: dir,
+		getenv: func(string) string { return "" }}
+	code = e.run(append([]string{"ngxlint"}, args...))
+	return code, out.String(), errb.String()
+}
+
+// caseArgs reads NAME.args next to a fixture: extra flags, one per line.
+func caseArgs(conf string) []string {
+	b, err := os.ReadFile(strings.TrimSuffix(conf, ".conf") + ".args")
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// TestRuleFixtures runs every rule's fixtures from fixtures/rules/<ID>/:
+// each bad*.conf must produce exactly bad*.out (text format) including at
+// least one finding of the rule, and each good*.conf must be clean. A rule
+// without both kinds of fixture fails the test.
+func TestRuleFixtures(t *testing.T) {
+	root, _ := filepath.Abs("../../fixtures/rules")
+	for _, r := range rules.All() {
+		id := r.Meta().ID
+		t.Run(id, func(t *testing.T) {
+			dir := filepath.Join(root, id)
+			bads, _ := filepath.Glob(filepath.Join(dir, "bad*.conf"))
+			goods, _ := filepath.Glob(filepath.Join(dir, "good*.conf"))
+			bads = withoutFixed(bads)
+			goods = withoutFixed(goods)
+			if len(bads) == 0 || len(goods) == 0 {
+				t.Fatalf("rule %s needs fixtures: %s/bad*.conf with bad*.out, and %s/good*.conf", id, dir, dir)
+			}
+			for _, bad := range bads {
+				t.Run(filepath.Base(bad), func(t *testing.T) {
+					args := append([]string{"lint"}, caseArgs(bad)...)
+					code, out, errOut := runIn(dir, "", append(args, bad)...)
+					if errOut != "" {
+						t.Errorf("stderr: %s", errOut)
+					}
+					want := strings.TrimSuffix(bad, ".conf") + ".out"
+					if *update {
+						if err := os.WriteFile(want, []byte(out), 0o644); err != nil {
+							t.Fatal(err)
+						}
+					}
+					exp, err := os.ReadFile(want)
+					if err != nil {
+						t.Fatalf("missing expected output %s (run go test ./cmd/ngxlint -run TestRuleFixtures -update, then review it)", want)
+					}
+					if out != string(exp) {
+						t.Errorf("output differs from %s\n--- got\n%s--- want\n%s", want, out, exp)
+					}
+					if !strings.Contains(out, "["+id+" ") {
+						t.Errorf("%s reports nothing from %s", filepath.Base(bad), id)
+					}
+					if code == 0 && r.Meta().Severity >= rules.Warning && strings.Contains(out, ": error: ") {
+						t.Errorf("exit code 0 with errors reported")
+					}
+				})
+			}
+			for _, good := range goods {
+				t.Run(filepath.Base(good), func(t *testing.T) {
+					args := append([]string{"lint", "--fail-level", "info"}, caseArgs(good)...)
+					code, out, errOut := runIn(dir, "", append(args, good)...)
+					if code != 0 || out != "" || errOut != "" {
+						t.Errorf("good fixture is not clean: exit %d\n%s%s", code, out, errOut)
+					}
+				})
+			}
+		})
+	}
+}
+
+func withoutFixed(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if !strings.HasSuffix(p, ".fixed.conf") {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestNoStrayFixtureFolders fails when fixtures/rules has a folder for a
+// rule that is not registered (a renamed or removed rule).
+func TestNoStrayFixtureFolders(t *testing.T) {
+	entries, err := os.ReadDir("../../fixtures/rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if _, ok := rules.Lookup(e.Name()); !ok || !e.IsDir() {
+			t.Errorf("fixtures/rules/%s matches no registered rule", e.Name())
+		}
+	}
+}
