@@ -159,7 +159,7 @@ func walkConfigDir(dir string) ([]string, error) {
 	seen := map[string]bool{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return fmt.Errorf("cannot read %s: %v", p, unwrapPathErr(err))
+			return fmt.Errorf("cannot read %s: %w", p, unwrapPathErr(err))
 		}
 		name := d.Name()
 		if p != dir && strings.HasPrefix(name, ".") {

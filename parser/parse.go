@@ -161,7 +161,7 @@ func attachGonginx(f *File, src []byte) {
 		f.GonginxErr = err
 		return
 	}
-	if err := align(f, f.Top, cfg.Block.GetDirectives()); err != nil {
+	if err := align(f, f.Top, cfg.GetDirectives()); err != nil {
 		f.GonginxErr = err
 		f.Walk(func(d *Directive) { d.Node = nil })
 		return

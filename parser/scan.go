@@ -216,7 +216,7 @@ func containsByte(b []byte, c byte) bool {
 }
 
 // luaBody skips Lua code up to the '}' that closes the block opened just
-// before s.pos, honouring Lua strings, long brackets and comments, and emits
+// before s.pos, honoring Lua strings, long brackets and comments, and emits
 // it as one tokLua token followed by the closing '}'.
 func (s *scanner) luaBody() {
 	start := s.pos

@@ -11,7 +11,7 @@ import (
 // quoted word stays quoted with the same quote; an unquoted word is quoted
 // only when the new value needs it.
 func ReplaceWord(d *parser.Directive, w parser.Word, value string) Edit {
-	text := value
+	var text string
 	switch w.Quote {
 	case '"':
 		text = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value) + `"`

@@ -139,7 +139,7 @@ var commonHeaders = []string{
 // within two edits, not equal, at least five characters long, and closer
 // to target than to any common header name.
 func isTypoOf(s, target string) bool {
-	if len(s) < 5 || strings.EqualFold(s, target) {
+	if len(s) < 5 || len(s) > len(target)+2 || len(s) < len(target)-2 || strings.EqualFold(s, target) {
 		return false
 	}
 	d := distance(s, target)

@@ -252,13 +252,13 @@ func marker(b *model.Block) (parser.Comment, bool) {
 
 // fileMarker finds the marker in a snippet file linted as a location.
 func fileMarker(b *model.Block) (parser.Comment, bool) {
-	for _, e := range b.Directives {
-		for _, c := range e.D.File.Comments {
-			if isWSMarker(c.Text) {
-				return c, true
-			}
+	if len(b.Directives) == 0 {
+		return parser.Comment{}, false
+	}
+	for _, c := range b.Directives[0].D.File.Comments {
+		if isWSMarker(c.Text) {
+			return c, true
 		}
-		break
 	}
 	return parser.Comment{}, false
 }
@@ -289,7 +289,7 @@ func knownApp(l *model.LocationSpec) (*App, string) {
 
 // headerIntent reports whether the headers in effect at b forward a
 // WebSocket upgrade: an Upgrade field, or a Connection field that carries
-// the upgrade token (literally, misspelt, or through a map).
+// the upgrade token (literally, misspelled, or through a map).
 func headerIntent(cfg *model.Config, b *model.Block) (string, bool) {
 	hs := Headers(b)
 	for _, h := range hs.List {

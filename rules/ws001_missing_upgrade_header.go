@@ -44,7 +44,7 @@ func (*missingUpgradeHeader) Check(p *Pass) {
 			continue
 		}
 		if hasTypoHeader(hs, "upgrade") {
-			continue // WS008 names the misspelt field
+			continue // WS008 names the misspelled field
 		}
 		if outer, ok := OuterWSHeaders(pl.Block, hs.Level); ok && len(outer.Get("Upgrade")) > 0 {
 			continue // WS003 explains the inheritance drop

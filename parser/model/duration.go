@@ -49,7 +49,7 @@ func ParseTime(s string, seconds bool) (int64, error) {
 		}
 		p++
 		var scale, max int64
-		next := step
+		var next int
 		switch ch {
 		case 'y':
 			if step > stStart {

@@ -145,7 +145,7 @@ func findLocation(level *Block, uri string, m *Match) (*Block, rc) {
 		for _, r := range regex {
 			if r.Loc.Regexp == nil {
 				if m.Unknown == nil {
-					m.Unknown = fmt.Errorf("location %s: %v", r.Loc.String(), r.Loc.RegexErr)
+					m.Unknown = fmt.Errorf("location %s: %w", r.Loc.String(), r.Loc.RegexErr)
 				}
 				continue
 			}

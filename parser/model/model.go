@@ -59,6 +59,7 @@ type Block struct {
 	Synthetic bool
 	Loc       *LocationSpec // for Location blocks
 	cfg       *Config
+	byName    map[string][]Entry // Directives by name, built on first use
 }
 
 // Config is the model of one unit.
@@ -185,13 +186,13 @@ func kindOf(parent *Block, d *parser.Directive) Kind {
 
 // Own returns the entries of this level with the given directive name.
 func (b *Block) Own(name string) []Entry {
-	var out []Entry
-	for _, e := range b.Directives {
-		if e.D.Name == name {
-			out = append(out, e)
+	if b.byName == nil {
+		b.byName = make(map[string][]Entry, len(b.Directives))
+		for _, e := range b.Directives {
+			b.byName[e.D.Name] = append(b.byName[e.D.Name], e)
 		}
 	}
-	return out
+	return b.byName[name]
 }
 
 // First returns the first entry with the given name at this level.
