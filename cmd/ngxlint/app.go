@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"sort"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -97,12 +98,28 @@ func (e *env) run(args []string) int {
 	return exitError
 }
 
+// commandMakers build the subcommands; each command's file registers its
+// own from init, so adding a command touches no shared file. order sorts
+// them in help output.
+var commandMakers []struct {
+	order int
+	build func(*env) *cli.Command
+}
+
+func registerCommand(order int, build func(*env) *cli.Command) {
+	commandMakers = append(commandMakers, struct {
+		order int
+		build func(*env) *cli.Command
+	}{order, build})
+}
+
 func (e *env) commands() []*cli.Command {
-	return []*cli.Command{
-		e.lintCommand(),
-		e.rulesCommand(),
-		e.explainCommand(),
+	sort.SliceStable(commandMakers, func(i, j int) bool { return commandMakers[i].order < commandMakers[j].order })
+	var out []*cli.Command
+	for _, m := range commandMakers {
+		out = append(out, m.build(e))
 	}
+	return out
 }
 
 func commandNames(app *cli.App) string {

@@ -10,6 +10,11 @@ import (
 	"github.com/ngxlint/ngxlint/rules"
 )
 
+func init() {
+	registerCommand(50, (*env).rulesCommand)
+	registerCommand(60, (*env).explainCommand)
+}
+
 func (e *env) rulesCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "rules",

@@ -26,6 +26,8 @@ func commonFlags() []cli.Flag {
 	}
 }
 
+func init() { registerCommand(10, (*env).lintCommand) }
+
 func (e *env) lintCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "lint",

@@ -16,9 +16,13 @@ type formatter interface {
 	write(w io.Writer, fs []*rules.Finding, e *env) error
 }
 
-var formats = map[string]formatter{
-	"text": textFormat{},
-	"json": jsonFormat{},
+// formats holds the output formats by name; each format's file adds
+// itself from init.
+var formats = map[string]formatter{}
+
+func init() {
+	formats["text"] = textFormat{}
+	formats["json"] = jsonFormat{}
 }
 
 func formatNames() []string {
