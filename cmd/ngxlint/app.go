@@ -91,7 +91,7 @@ func (e *env) run(args []string) int {
 	}
 	msg := err.Error()
 	var ue *usageError
-	if errors.As(err, &ue) && !strings.Contains(msg, "ngxlint") {
+	if errors.As(err, &ue) && !strings.Contains(msg, "--help") {
 		msg += " (see ngxlint help)"
 	}
 	fmt.Fprintf(e.stderr, "ngxlint: %s\n", msg)
@@ -117,7 +117,15 @@ func (e *env) commands() []*cli.Command {
 	sort.SliceStable(commandMakers, func(i, j int) bool { return commandMakers[i].order < commandMakers[j].order })
 	var out []*cli.Command
 	for _, m := range commandMakers {
-		out = append(out, m.build(e))
+		c := m.build(e)
+		if c.OnUsageError == nil {
+			name := c.Name
+			// a usage mistake is one line on stderr, never help text on stdout
+			c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+				return &usageError{msg: err.Error() + " (see ngxlint " + name + " --help)"}
+			}
+		}
+		out = append(out, c)
 	}
 	return out
 }
@@ -214,11 +222,17 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// pathError turns loader usage errors into exit-2 errors.
+// ioError is a path that cannot be read or holds nothing to lint: exit 2,
+// without the pointer to help that a usage mistake gets.
+type ioError struct{ msg string }
+
+func (e *ioError) Error() string { return e.msg }
+
+// pathError turns loader errors into exit-2 I/O errors.
 func pathError(err error) error {
 	var ue *parser.UsageError
 	if errors.As(err, &ue) {
-		return &usageError{msg: ue.Msg}
+		return &ioError{msg: ue.Msg}
 	}
 	return err
 }
