@@ -61,7 +61,7 @@ func TestMalformedInput(t *testing.T) {
 		{
 			name: "include cycle",
 			files: map[string]string{
-				"nginx.conf":   "events {}\nhttp {\n    include conf.d/*.conf;\n}\n",
+				"nginx.conf":    "events {}\nhttp {\n    include conf.d/*.conf;\n}\n",
 				"conf.d/a.conf": "include conf.d/b.inc;\n",
 				"conf.d/b.inc":  "include conf.d/a.conf;\n",
 			},
