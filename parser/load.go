@@ -422,7 +422,7 @@ func (l *loader) siblings(path string, self *File) []*File {
 	}
 	var out []*File
 	for _, pat := range []string{filepath.Join(p, "conf.d", "*.conf"), filepath.Join(p, "sites-enabled", "*")} {
-		matches, _ := filepath.Glob(pat)
+		matches, _ := globLikeNginx(pat)
 		sort.Strings(matches)
 		for _, m := range matches {
 			if st, err := os.Stat(m); err != nil || st.IsDir() {
@@ -486,7 +486,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) {
 		target = l.mapPath(target)
 		var matches []string
 		if strings.ContainsAny(arg.Value, "*?[") {
-			ms, err := filepath.Glob(target)
+			ms, err := globLikeNginx(target)
 			if err != nil {
 				u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End,
 					Msg: fmt.Sprintf("include pattern %q is not a valid glob: %v", arg.Value, err)})
@@ -544,6 +544,31 @@ func (l *loader) expand(u *Unit, f *File, stack []string) {
 			}
 		}
 	})
+}
+
+// globLikeNginx expands an include pattern as glob(3) does for nginx: like
+// filepath.Glob, except that a wildcard never matches a leading '.' in a
+// file or directory name (conf.d/*.conf does not read conf.d/.old.conf).
+func globLikeNginx(pattern string) ([]string, error) {
+	ms, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, err
+	}
+	psegs := strings.Split(filepath.ToSlash(pattern), "/")
+	out := ms[:0]
+	for _, m := range ms {
+		msegs := strings.Split(filepath.ToSlash(m), "/")
+		hidden := false
+		for i := range msegs {
+			if i < len(psegs) && strings.HasPrefix(msegs[i], ".") && !strings.HasPrefix(psegs[i], ".") && strings.ContainsAny(psegs[i], "*?[") {
+				hidden = true
+			}
+		}
+		if !hidden {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // resolveHint tells how an include path was resolved and how to point it
