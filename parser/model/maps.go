@@ -123,6 +123,9 @@ func (c *Config) Expand(value string, r Request) (string, bool) {
 }
 
 func (c *Config) expand(value string, r Request, depth int) (string, bool) {
+	if strings.IndexByte(value, '$') < 0 {
+		return value, true
+	}
 	known := true
 	out := varRef.ReplaceAllStringFunc(value, func(ref string) string {
 		name := strings.ToLower(strings.Trim(ref[1:], "{}"))
@@ -145,6 +148,9 @@ func (c *Config) expand(value string, r Request, depth int) (string, bool) {
 // Variables returns the variable names (lower case, without '$') a value
 // refers to.
 func Variables(value string) []string {
+	if strings.IndexByte(value, '$') < 0 {
+		return nil
+	}
 	var out []string
 	for _, m := range varRef.FindAllString(value, -1) {
 		out = append(out, strings.ToLower(strings.Trim(m[1:], "{}")))
