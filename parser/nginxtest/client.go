@@ -17,17 +17,20 @@ import (
 // ioTimeout bounds a handshake, a plain request, and the wait for an echo.
 const ioTimeout = 5 * time.Second
 
-// newHTTPClient returns a client that never follows redirects (a browser's
-// WebSocket never does either), never uses a proxy from the environment,
-// and keeps no idle connections to servers that tests stop.
-func newHTTPClient() *http.Client {
+// newHTTPClient returns a client of its own transport that never follows
+// redirects (a browser's WebSocket never does either) and never uses a proxy
+// from the environment. Keep-alive stays on so the client adds no
+// "Connection: close" of its own to the headers a test sends; callers close
+// the transport's idle connections when done.
+func newHTTPClient() (*http.Client, *http.Transport) {
+	tr := &http.Transport{Proxy: nil}
 	return &http.Client{
-		Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true},
+		Transport: tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
 		Timeout: ioTimeout,
-	}
+	}, tr
 }
 
 // Response is the answer to a plain request.
@@ -38,8 +41,9 @@ type Response struct {
 }
 
 // Get sends a plain GET to url without following redirects and returns the
-// response with its body. A "Host" field in header sets the Host sent. The
-// test fails when no response comes back.
+// response with its body. The header fields are sent as given (a "Host"
+// field sets the Host sent); the client adds no Connection field of its
+// own. The test fails when no response comes back.
 func Get(t testing.TB, url string, header http.Header) Response {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
@@ -55,11 +59,13 @@ func Get(t testing.TB, url string, header http.Header) Response {
 			req.Header.Add(k, v)
 		}
 	}
-	resp, err := newHTTPClient().Do(req)
+	client, tr := newHTTPClient()
+	defer tr.CloseIdleConnections()
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		t.Fatalf("GET %s: reading the body: %v", url, err)
@@ -127,7 +133,9 @@ func Dial(t testing.TB, url string, opt *DialOptions) *Conn {
 	if opt == nil {
 		opt = &DialOptions{}
 	}
-	do := &websocket.DialOptions{HTTPClient: newHTTPClient(), HTTPHeader: http.Header{}, Subprotocols: opt.Subprotocols}
+	client, tr := newHTTPClient()
+	defer tr.CloseIdleConnections()
+	do := &websocket.DialOptions{HTTPClient: client, HTTPHeader: http.Header{}, Subprotocols: opt.Subprotocols}
 	for k, vs := range opt.Header {
 		if http.CanonicalHeaderKey(k) == "Host" {
 			do.Host = vs[0]
@@ -146,6 +154,7 @@ func Dial(t testing.TB, url string, opt *DialOptions) *Conn {
 		if resp.Body != nil {
 			b, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
 			c.Body = string(b)
+			_ = resp.Body.Close()
 		}
 	}
 	if err != nil {

@@ -103,12 +103,21 @@ func Require(t testing.TB) string {
 	return ""
 }
 
-var versionRE = regexp.MustCompile(`nginx/(\d+\.\d+\.\d+)`)
+var (
+	versionRE = regexp.MustCompile(`nginx/(\d+\.\d+\.\d+)`)
+	versionMu sync.Mutex
+	versions  = map[string]string{} // by binary path
+)
 
 // Version returns the version of the nginx binary, such as "1.22.1".
 func Version(t testing.TB) string {
 	t.Helper()
 	bin := Require(t)
+	versionMu.Lock()
+	defer versionMu.Unlock()
+	if v, ok := versions[bin]; ok {
+		return v
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, bin, "-v").CombinedOutput()
@@ -116,7 +125,8 @@ func Version(t testing.TB) string {
 	if err != nil || m == nil {
 		t.Fatalf("nginx -v: %v: %s", err, out)
 	}
-	return string(m[1])
+	versions[bin] = string(m[1])
+	return versions[bin]
 }
 
 // FreePort returns a TCP port on 127.0.0.1 that was free a moment ago: the
@@ -135,7 +145,7 @@ func freePort() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
@@ -297,7 +307,7 @@ func (n *Nginx) write(conf string, o options) error {
 	if strings.Contains(conf, "{{PORT}}") {
 		p, err := freePort()
 		if err != nil {
-			return fmt.Errorf("no free port on 127.0.0.1: %v", err)
+			return fmt.Errorf("no free port on 127.0.0.1: %w", err)
 		}
 		n.Port = p
 	}
@@ -391,7 +401,7 @@ func wrap(conf, dir string) string {
 func checkLoopback(conf string) error {
 	f, serr := parser.Parse("nginx.conf", []byte(conf))
 	if serr != nil {
-		return fmt.Errorf("the configuration does not parse: %v", serr)
+		return fmt.Errorf("the configuration does not parse: %w", serr)
 	}
 	var bad []string
 	var walk func(ds []*parser.Directive, inHTTP bool)
@@ -466,12 +476,16 @@ func (n *Nginx) start(bin string) error {
 	for {
 		select {
 		case <-n.exited:
-			return fmt.Errorf("nginx exited at start (%v): %s%s", n.err, n.out.String(), tail(n.ErrorLog(), 2000))
+			why := "exit status 0"
+			if n.err != nil {
+				why = n.err.Error()
+			}
+			return fmt.Errorf("nginx exited at start (%s): %s%s", why, n.out.String(), tail(n.ErrorLog(), 2000))
 		default:
 		}
 		c, err := net.DialTimeout("tcp", n.Addr(), 200*time.Millisecond)
 		if err == nil {
-			c.Close()
+			_ = c.Close()
 			return nil
 		}
 		if time.Now().After(deadline) {

@@ -55,7 +55,7 @@ func TestFreePort(t *testing.T) {
 	if err != nil {
 		t.Fatalf("port %d is not free: %v", p, err)
 	}
-	l.Close()
+	_ = l.Close()
 }
 
 func TestWrapKeepsEverythingInDir(t *testing.T) {
@@ -200,7 +200,7 @@ func TestHandshakeEchoAndPlainRequest(t *testing.T) {
 		t.Fatal("nginx still running after Stop")
 	}
 	if conn, err := net.DialTimeout("tcp", n.Addr(), time.Second); err == nil {
-		conn.Close()
+		_ = conn.Close()
 		t.Fatalf("%s still accepts after Stop", n.Addr())
 	}
 }
@@ -258,5 +258,28 @@ func TestIdleTimeoutCloses(t *testing.T) {
 	}
 	if err := c.Echo("after close"); !IsClosed(err) {
 		t.Errorf("Echo after the close = %v, want a *ClosedError", err)
+	}
+}
+
+func TestNginxErrorStatuses(t *testing.T) {
+	Require(t)
+	echo := StartEcho(t)
+	dead := FreePort(t) // nothing listens there
+	conf := `
+server {
+    listen 127.0.0.1:{{PORT}};
+    proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection "upgrade";
+    location /dead { proxy_pass http://127.0.0.1:%d; }
+    location /zero { proxy_pass http://%s; proxy_read_timeout 0; }
+}`
+	n := Start(t, fmt.Sprintf(conf, dead, echo.Addr))
+	if c := Dial(t, n.WSURL("/dead"), nil); c.Status != 502 || c.Err == nil {
+		t.Errorf("backend down: %s, want 502", c)
+	}
+	// proxy_read_timeout 0 is no "infinite": the handshake times out at once.
+	if c := Dial(t, n.WSURL("/zero"), nil); c.Status != 504 {
+		t.Errorf("proxy_read_timeout 0: %s, want 504", c)
 	}
 }
