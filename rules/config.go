@@ -3,11 +3,14 @@ package rules
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/ngxlint/ngxlint/parser/model"
 )
 
 // ConfigFileNames are the names auto-discovered upward from the working directory.
@@ -24,6 +27,12 @@ type Config struct {
 	Rules        map[string]Severity // rules: ID: off|info|warning|error
 	Ignore       []string            // ignore: globs of files not to lint
 	Overrides    []Override          // overrides: per-path rule severities
+	// NoInlineIgnores is no-inline-ignores: true, which turns inline
+	// "# ngxlint ignore=" comments off (for audits).
+	NoInlineIgnores bool
+	// Dir is the absolute directory of the file: relative paths and globs
+	// in it are relative to Dir.
+	Dir string
 }
 
 // Override applies rule severities to files matching globs.
@@ -46,7 +55,7 @@ func (e *ConfigError) Error() string {
 	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
 }
 
-var configKeys = []string{"nginx-version", "fail-level", "prefix", "path-map", "ws-paths", "rules", "ignore", "overrides"}
+var configKeys = []string{"nginx-version", "fail-level", "prefix", "path-map", "ws-paths", "rules", "ignore", "overrides", "no-inline-ignores"}
 
 // FindConfig looks for .ngxlint.yml in dir and its parents.
 func FindConfig(dir string) (string, bool) {
@@ -74,13 +83,18 @@ func LoadConfig(path string) (*Config, error) {
 	return ParseConfig(path, src)
 }
 
-// ParseConfig validates configuration file content. Unknown keys and wrong
-// types are errors with their line and column.
+// ParseConfig validates configuration file content. Unknown keys, repeated
+// keys, wrong types and invalid values are errors with their line and
+// column. Relative paths in it are relative to the file's directory.
 func ParseConfig(path string, src []byte) (*Config, error) {
-	c := &Config{Path: path, Rules: map[string]Severity{}}
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		dir = filepath.Dir(path)
+	}
+	c := &Config{Path: path, Rules: map[string]Severity{}, Dir: dir}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, &ConfigError{Path: path, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		return nil, yamlError(path, err)
 	}
 	if len(doc.Content) == 0 {
 		return c, nil
@@ -92,13 +106,21 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, bad(root, "the configuration must be a mapping of keys (%s)", strings.Join(configKeys, ", "))
 	}
-	base := filepath.Dir(path)
+	base := dir
+	if err := noDuplicateKeys(root, bad); err != nil {
+		return nil, err
+	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		var err error
 		switch k.Value {
 		case "nginx-version":
 			c.NginxVersion, err = scalar(v, bad, "a version such as 1.22.1")
+			if err == nil {
+				if _, e := model.ParseVersion(c.NginxVersion); e != nil {
+					err = bad(v, "%v", e)
+				}
+			}
 		case "fail-level":
 			c.FailLevel, err = scalar(v, bad, "error, warning or info")
 			if err == nil {
@@ -113,6 +135,11 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 			}
 		case "path-map":
 			c.PathMap, err = stringMap(v, bad, "FROM: TO pairs such as /etc/nginx: ./deploy/nginx")
+			for j := 0; err == nil && j+1 < len(v.Content); j += 2 {
+				if !filepath.IsAbs(v.Content[j].Value) {
+					err = bad(v.Content[j], "path-map: %q must be an absolute path such as /etc/nginx (the prefix written in include directives)", v.Content[j].Value)
+				}
+			}
 			for from, to := range c.PathMap {
 				if !filepath.IsAbs(to) {
 					c.PathMap[from] = filepath.Join(base, to)
@@ -128,9 +155,11 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 		case "rules":
 			c.Rules, err = severityMap(v, bad)
 		case "ignore":
-			c.Ignore, err = stringList(v, bad, "file globs")
+			c.Ignore, err = globList(v, bad)
 		case "overrides":
 			c.Overrides, err = overrides(v, bad)
+		case "no-inline-ignores":
+			c.NoInlineIgnores, err = boolean(v, bad)
 		default:
 			err = bad(k, "unknown key %q (known keys: %s)", k.Value, strings.Join(configKeys, ", "))
 		}
@@ -187,9 +216,16 @@ func severityMap(v *yaml.Node, bad badFunc) (map[string]Severity, error) {
 		return nil, bad(v, "rules must map rule ids to off, info, warning or error")
 	}
 	out := map[string]Severity{}
+	where := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k, val := v.Content[i], v.Content[i+1]
 		r, ok := Lookup(k.Value)
+		if ok {
+			if prev := where[r.Meta().ID]; prev != nil {
+				return nil, bad(k, "rule %s is set twice (also on line %d)", r.Meta().ID, prev.Line)
+			}
+			where[r.Meta().ID] = k
+		}
 		if !ok {
 			return nil, bad(k, "unknown rule %q (ngxlint rules lists them)", k.Value)
 		}
@@ -212,12 +248,15 @@ func overrides(v *yaml.Node, bad badFunc) ([]Override, error) {
 			return nil, bad(it, "each override must be a mapping with files and rules")
 		}
 		var o Override
+		if err := noDuplicateKeys(it, bad); err != nil {
+			return nil, err
+		}
 		for i := 0; i+1 < len(it.Content); i += 2 {
 			k, val := it.Content[i], it.Content[i+1]
 			var err error
 			switch k.Value {
 			case "files":
-				o.Files, err = stringList(val, bad, "file globs")
+				o.Files, err = globList(val, bad)
 			case "rules":
 				o.Rules, err = severityMap(val, bad)
 			default:
@@ -233,6 +272,80 @@ func overrides(v *yaml.Node, bad badFunc) ([]Override, error) {
 		out = append(out, o)
 	}
 	return out, nil
+}
+
+// yamlError turns a YAML syntax error into a ConfigError with its line.
+func yamlError(path string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var line int
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, after, found := strings.Cut(rest, ": "); found {
+			if _, e := fmt.Sscanf(n, "%d", &line); e == nil {
+				msg = after
+			}
+		}
+	}
+	if line > 0 {
+		return &ConfigError{Path: path, Line: line, Col: 1, Msg: msg}
+	}
+	return &ConfigError{Path: path, Msg: msg}
+}
+
+// noDuplicateKeys rejects a mapping that sets a key twice (YAML forbids
+// it, and the second would silently win).
+func noDuplicateKeys(m *yaml.Node, bad badFunc) error {
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if prev, dup := seen[k.Value]; dup {
+			return bad(k, "key %q is set twice (also on line %d)", k.Value, prev.Line)
+		}
+		seen[k.Value] = k
+	}
+	return nil
+}
+
+func boolean(v *yaml.Node, bad badFunc) (bool, error) {
+	if v.Kind == yaml.ScalarNode {
+		switch strings.ToLower(v.Value) {
+		case "true", "yes", "on":
+			return true, nil
+		case "false", "no", "off":
+			return false, nil
+		}
+	}
+	return false, bad(v, "expected true or false")
+}
+
+// globList reads file globs and checks their syntax.
+func globList(v *yaml.Node, bad badFunc) ([]string, error) {
+	globs, err := stringList(v, bad, "file globs")
+	if err != nil {
+		return nil, err
+	}
+	for j, g := range globs {
+		if err := CheckGlob(g); err != nil {
+			n := v
+			if v.Kind == yaml.SequenceNode {
+				n = v.Content[j]
+			}
+			return nil, bad(n, "%v", err)
+		}
+	}
+	return globs, nil
+}
+
+// CheckGlob reports a malformed glob (an unclosed "[", a trailing "\\").
+func CheckGlob(g string) error {
+	if strings.TrimSpace(g) == "" {
+		return fmt.Errorf("an empty glob matches nothing")
+	}
+	for _, seg := range strings.Split(filepath.ToSlash(g), "/") {
+		if _, err := path.Match(seg, ""); err != nil {
+			return fmt.Errorf("glob %q is malformed: %v", g, err)
+		}
+	}
+	return nil
 }
 
 // SortedRuleIDs returns the ids of a severity map in order.

@@ -2,8 +2,10 @@ package rules
 
 import (
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"sort"
+	"sync"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
@@ -28,10 +30,91 @@ func (e *InternalError) Error() string {
 	return fmt.Sprintf("internal error in rule %s while checking %s: %v (please report this with the configuration)", e.Rule, e.File, e.Panic)
 }
 
+// RunOptions control a lint run beyond what rules see.
+type RunOptions struct {
+	// Jobs is how many units are linted at once; below 1 means GOMAXPROCS.
+	Jobs int
+	// NoInlineIgnores disables "# ngxlint ignore=..." comments (for audits):
+	// nothing is suppressed, and NGX006/NGX007 report nothing.
+	NoInlineIgnores bool
+}
+
 // LintUnit checks one unit and returns its findings, with severities from
-// opts applied, limited to the files the unit reports, sorted and without
-// duplicates.
+// opts applied, limited to the files the unit reports, inline suppressions
+// applied, sorted and without duplicates.
 func LintUnit(u *parser.Unit, opts *Options) ([]*Finding, error) {
+	return Lint([]*parser.Unit{u}, opts, RunOptions{Jobs: 1})
+}
+
+// Lint checks units concurrently (at most run.Jobs at a time) and returns
+// all their findings: severities applied, only the files each unit reports,
+// duplicates across units removed, inline suppressions applied (and their
+// own findings added), sorted by file, position and rule. The result does
+// not depend on Jobs.
+func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, error) {
+	jobs := run.Jobs
+	if jobs < 1 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	// Files are shared between units (an include read once, the files beside
+	// a fragment): build their lazy indexes before the units run in parallel.
+	seen := map[*parser.File]bool{}
+	for _, u := range units {
+		for _, f := range unitFiles(u) {
+			if !seen[f] {
+				seen[f] = true
+				f.Position(0)
+			}
+		}
+	}
+	results := make([][]*Finding, len(units))
+	errs := make([]error, len(units))
+	if jobs == 1 || len(units) < 2 {
+		for i, u := range units {
+			results[i], errs[i] = lintOne(u, opts)
+		}
+	} else {
+		sem := make(chan struct{}, jobs)
+		var wg sync.WaitGroup
+		for i, u := range units {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				results[i], errs[i] = lintOne(u, opts)
+			}()
+		}
+		wg.Wait()
+	}
+	var all []*Finding
+	for i := range units {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		all = append(all, results[i]...)
+	}
+	all = dedupe(all)
+	if !run.NoInlineIgnores {
+		all = applySuppressions(units, all, opts)
+	}
+	SortFindings(all)
+	return all, nil
+}
+
+// unitFiles lists every file a unit reads: its root, the files it
+// includes, and the files read beside it for their definitions.
+func unitFiles(u *parser.Unit) []*parser.File {
+	out := u.Files()
+	for _, f := range u.Env {
+		out = append(out, f)
+		f.Walk(func(d *parser.Directive) { out = append(out, d.Included...) })
+	}
+	return out
+}
+
+// lintOne runs every rule on one unit; severities from opts are applied
+// and findings outside the unit's reported files are dropped.
+func lintOne(u *parser.Unit, opts *Options) ([]*Finding, error) {
 	var out []*Finding
 	problemRules := map[parser.ProblemKind]Rule{}
 	for _, r := range All() {
@@ -82,12 +165,6 @@ func problemFix(pb parser.Problem) *Fix {
 // Finish applies severity overrides, keeps findings in reported files,
 // removes duplicates and sorts by file, line, column and rule.
 func Finish(in []*Finding, report map[*parser.File]bool, opts *Options) []*Finding {
-	type key struct {
-		path       string
-		start, end int
-		rule, msg  string
-	}
-	seen := map[key]bool{}
 	var out []*Finding
 	for _, f := range in {
 		if report != nil && !report[f.Span.File] {
@@ -99,6 +176,25 @@ func Finish(in []*Finding, report map[*parser.File]bool, opts *Options) []*Findi
 			}
 			f.Severity = sev
 		}
+		out = append(out, f)
+	}
+	out = dedupe(out)
+	SortFindings(out)
+	return out
+}
+
+// dedupe drops findings that repeat an earlier one: same file, span, rule
+// and message (a file linted in two units, a rule reaching one directive
+// twice).
+func dedupe(in []*Finding) []*Finding {
+	type key struct {
+		path       string
+		start, end int
+		rule, msg  string
+	}
+	seen := map[key]bool{}
+	out := in[:0:0]
+	for _, f := range in {
 		k := key{f.Span.File.Path, f.Span.Start, f.Span.End, f.Rule.ID, f.Message}
 		if seen[k] {
 			continue
@@ -106,7 +202,6 @@ func Finish(in []*Finding, report map[*parser.File]bool, opts *Options) []*Findi
 		seen[k] = true
 		out = append(out, f)
 	}
-	SortFindings(out)
 	return out
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -23,6 +24,8 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "nginx-version", Usage: "target nginx `VERSION`, e.g. 1.22.1 (default: unknown, treated as older than 1.29.7 for defaults)"},
 		&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "configuration `FILE` (default: .ngxlint.yml found upward from the working directory)"},
 		&cli.StringFlag{Name: "fail-level", Usage: "lowest severity that makes the exit code 1: error, warning or info (default: warning)"},
+		&cli.BoolFlag{Name: "no-inline-ignores", Usage: "ignore the '# ngxlint ignore=' comments in the configuration, for audits (also no-inline-ignores: true in .ngxlint.yml)"},
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "lint at most `N` configurations at once (default: the number of CPUs)"},
 	}
 }
 
@@ -34,7 +37,7 @@ func (e *env) lintCommand() *cli.Command {
 		Usage:     "report what breaks WebSocket proxying",
 		ArgsUsage: "PATH... (files, directories, or - for standard input)",
 		Flags:     commonFlags(),
-		Description: "Exit codes: 0 nothing at or above the fail level, 1 findings at or above it " +
+		Description: "Exit codes, the same for every --format: 0 nothing at or above the fail level, 1 findings at or above it " +
 			"(a file that does not parse is a finding), 2 usage, configuration or I/O error.",
 		Action: func(c *cli.Context) error {
 			s, err := e.settings(c)
@@ -60,21 +63,14 @@ type settings struct {
 	opts      rules.Options
 	load      parser.Options
 	ignore    []rules.PathRule
+	run       rules.RunOptions
 }
 
 func (e *env) settings(c *cli.Context) (*settings, error) {
 	s := &settings{failLevel: rules.Warning, opts: rules.Options{Severities: map[string]rules.Severity{}}}
-	var cfg *rules.Config
-	if p := c.String("config"); p != "" {
-		var err error
-		if cfg, err = rules.LoadConfig(p); err != nil {
-			return nil, err
-		}
-	} else if p, ok := rules.FindConfig(e.cwd); ok {
-		var err error
-		if cfg, err = rules.LoadConfig(p); err != nil {
-			return nil, err
-		}
+	cfg, err := e.loadConfig(c.String("config"))
+	if err != nil {
+		return nil, err
 	}
 	version, failLevel, prefix := "", "", ""
 	var wsPaths, pathMaps []string
@@ -89,7 +85,8 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 			pathMaps = append(pathMaps, from+"="+cfg.PathMap[from])
 		}
 		s.opts.Severities = cfg.Rules
-		base := filepath.Dir(cfg.Path)
+		s.run.NoInlineIgnores = cfg.NoInlineIgnores
+		base := cfg.Dir
 		for _, o := range cfg.Overrides {
 			s.opts.PathRules = append(s.opts.PathRules, rules.PathRule{Base: base, Globs: o.Files, Rules: o.Rules})
 		}
@@ -113,6 +110,14 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 	}
 	if c.IsSet("path-map") {
 		pathMaps = c.StringSlice("path-map")
+	}
+	if c.IsSet("no-inline-ignores") {
+		s.run.NoInlineIgnores = c.Bool("no-inline-ignores")
+	}
+	if c.IsSet("jobs") {
+		if s.run.Jobs = c.Int("jobs"); s.run.Jobs < 1 {
+			return nil, &usageError{msg: fmt.Sprintf("--jobs must be at least 1, not %d", s.run.Jobs)}
+		}
 	}
 	v, err := model.ParseVersion(version)
 	if err != nil {
@@ -161,17 +166,53 @@ func (e *env) lint(s *settings, paths []string) ([]*rules.Finding, error) {
 	if err != nil {
 		return nil, pathError(err)
 	}
-	var all []*rules.Finding
-	for _, u := range units {
-		fs, err := rules.LintUnit(u, &s.opts)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, fs...)
+	all, err := rules.Lint(units, &s.opts, s.run)
+	if err != nil {
+		return nil, err
 	}
 	all = e.dropIgnored(s, all)
 	rules.SortFindings(all)
 	return all, nil
+}
+
+// loadConfig reads the configuration file named by --config (relative to
+// the working directory), or else the .ngxlint.yml found upward from the
+// working directory; nil when there is none. Errors show the path as given.
+func (e *env) loadConfig(name string) (*rules.Config, error) {
+	p, shown := name, name
+	if name != "" {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(e.cwd, p)
+		}
+	} else {
+		found, ok := rules.FindConfig(e.absCwd())
+		if !ok {
+			return nil, nil
+		}
+		p, shown = found, e.display(found)
+	}
+	cfg, err := rules.LoadConfig(p)
+	var ce *rules.ConfigError
+	if errors.As(err, &ce) {
+		ce.Path = shown
+	}
+	return cfg, err
+}
+
+func (e *env) absCwd() string {
+	if abs, err := filepath.Abs(e.cwd); err == nil {
+		return abs
+	}
+	return e.cwd
+}
+
+// display shows an absolute path relative to the working directory when it
+// is inside it.
+func (e *env) display(p string) string {
+	if rel, err := filepath.Rel(e.absCwd(), p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
 }
 
 func (e *env) dropIgnored(s *settings, fs []*rules.Finding) []*rules.Finding {
