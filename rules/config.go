@@ -342,7 +342,7 @@ func CheckGlob(g string) error {
 	}
 	for _, seg := range strings.Split(filepath.ToSlash(g), "/") {
 		if _, err := path.Match(seg, ""); err != nil {
-			return fmt.Errorf("glob %q is malformed: %v", g, err)
+			return fmt.Errorf("glob %q is malformed: %w", g, err)
 		}
 	}
 	return nil

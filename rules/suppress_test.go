@@ -249,11 +249,11 @@ func TestUnusedSuppressionFix(t *testing.T) {
 			t.Errorf("%q: fixed line 4 is %q, want %q\n%s", c.comment, lines[3], c.want, fixed)
 		}
 	}
-	// Misspelt ids and misplaced comments are left to the user.
+	// Misspelled ids and misplaced comments are left to the user.
 	fs := lintSrc(t, RunOptions{}, nil, map[string]string{"a.conf": withComment("# ngxlint ignore=WS04 -- r")}, "a.conf")
 	for _, f := range fs {
 		if f.Rule.ID == "NGX007" && f.Fix != nil {
-			t.Errorf("a misspelt id must not be removed automatically")
+			t.Errorf("a misspelled id must not be removed automatically")
 		}
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -162,7 +163,11 @@ func (e *env) lint(s *settings, paths []string) ([]*rules.Finding, error) {
 	if len(paths) == 0 {
 		return nil, &usageError{msg: "no path given: ngxlint lint PATH... (a file, a directory, or - for standard input)"}
 	}
-	units, err := parser.Load(paths, s.load)
+	resolved := make([]string, len(paths))
+	for i, p := range paths {
+		resolved[i] = e.resolve(p)
+	}
+	units, err := parser.Load(resolved, s.load)
 	if err != nil {
 		return nil, pathError(err)
 	}
@@ -197,6 +202,27 @@ func (e *env) loadConfig(name string) (*rules.Config, error) {
 		ce.Path = shown
 	}
 	return cfg, err
+}
+
+// resolve makes a relative path relative to the command's working
+// directory when that is not the process's (tests run commands in other
+// directories); paths stay as the user wrote them otherwise.
+func (e *env) resolve(p string) string {
+	if p == "-" || filepath.IsAbs(p) {
+		return p
+	}
+	if wd, err := os.Getwd(); err == nil && wd == e.absCwd() {
+		return p
+	}
+	if j := filepath.Join(e.cwd, p); exists(j) {
+		return j
+	}
+	return p // reported as the user wrote it
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 func (e *env) absCwd() string {

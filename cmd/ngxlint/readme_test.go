@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -70,6 +71,67 @@ func TestExplainEveryRule(t *testing.T) {
 		code, out, _ = runIn(".", "", "explain", m.Name)
 		if code != 0 || !strings.HasPrefix(out, m.ID+" ") {
 			t.Errorf("explain %s by name: exit %d\n%s", m.Name, code, out)
+		}
+	}
+}
+
+// TestSARIFRulesMatchRegistry fails when the SARIF rule list drifts from
+// the registry: one entry per rule, in id order, with the rule's own
+// documentation as help, and a helpUri naming the file that holds it.
+func TestSARIFRulesMatchRegistry(t *testing.T) {
+	_, out, _ := runIn(".", "", "lint", "--format", "sarif", "-")
+	var log sarifLog
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatal(err)
+	}
+	got := log.Runs[0].Tool.Driver.Rules
+	all := rules.All()
+	if len(got) != len(all) {
+		t.Fatalf("SARIF lists %d rules, the registry has %d", len(got), len(all))
+	}
+	for i, r := range all {
+		m, s := r.Meta(), got[i]
+		if s.ID != m.ID || s.Name != m.Name || s.ShortDescription.Text != m.Doc.Summary || s.FullDescription.Text != m.Doc.Why {
+			t.Errorf("SARIF rule %d is %s %s %q, registry has %s %s %q", i, s.ID, s.Name, s.ShortDescription.Text, m.ID, m.Name, m.Doc.Summary)
+		}
+		if s.Help.Text != Explain(m) {
+			t.Errorf("%s: SARIF help text is not ngxlint explain's", m.ID)
+		}
+		for _, part := range []string{m.Doc.Bad, m.Doc.Good, m.Doc.Fix, m.Doc.Since} {
+			if !strings.Contains(s.Help.Markdown, part) {
+				t.Errorf("%s: SARIF help markdown lacks %q", m.ID, part)
+			}
+		}
+		if s.DefaultConfiguration.Level != sarifLevel(m.Severity) || s.Properties.Fixable != m.Fixable {
+			t.Errorf("%s: SARIF level %s fixable %v, registry %s %v", m.ID, s.DefaultConfiguration.Level, s.Properties.Fixable, m.Severity, m.Fixable)
+		}
+		file := ruleSourceFile(m)
+		if !strings.HasSuffix(s.HelpURI, "/"+file) {
+			t.Errorf("%s: helpUri %s does not name %s", m.ID, s.HelpURI, file)
+		}
+		if _, err := os.Stat("../../" + file); err != nil {
+			t.Errorf("%s: its helpUri names %s, which does not exist: a rule lives in rules/<id>_<name>.go", m.ID, file)
+		}
+	}
+}
+
+// TestRulesCommandMatchesRegistry: ngxlint rules lists every rule with its
+// id, name, severity and summary.
+func TestRulesCommandMatchesRegistry(t *testing.T) {
+	code, out, _ := runIn(".", "", "rules")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	all := rules.All()
+	if len(lines) != len(all)+1 {
+		t.Fatalf("ngxlint rules prints %d rules, the registry has %d", len(lines)-1, len(all))
+	}
+	for i, r := range all {
+		m := r.Meta()
+		f := strings.Fields(lines[i+1])
+		if len(f) < 3 || f[0] != m.ID || f[1] != m.Name || f[2] != m.Severity.String() || !strings.HasSuffix(lines[i+1], m.Doc.Summary) {
+			t.Errorf("ngxlint rules line %q does not match %s %s %s %q", lines[i+1], m.ID, m.Name, m.Severity, m.Doc.Summary)
 		}
 	}
 }
