@@ -123,24 +123,70 @@ func newIntents(cfg *model.Config, opts *Options) *intents {
 	return in
 }
 
-// Serving follows a location without a handler of its own to the named
-// location its try_files or error_page falls back to, in the same server
-// (Django Channels' "try_files $uri @proxy_to_app").
+// Serving returns the location that answers a WebSocket handshake nginx
+// matched to loc: loc itself, or the named location (same server) it hands
+// the request to:
+//   - "error_page 418 = @ws;" with "if ($http_upgrade ...) { return 418; }":
+//     an if that tests Upgrade or Connection and returns a code that
+//     error_page sends to a named location, even when loc has a handler of
+//     its own for plain requests;
+//   - without a handler of its own: the named location at the end of
+//     try_files (Django Channels' "try_files $uri @proxy_to_app"), or the
+//     one error_page sends the final "=CODE" of try_files to;
+//   - without a handler or try_files: a "return CODE" of loc, or the 404
+//     nginx answers for a path that is no file ("error_page 404 = @app").
 func Serving(loc *model.Block) *model.Block {
-	if _, ok := loc.Handler(); ok {
-		return loc
-	}
 	srv := loc.Server()
 	if srv == nil {
+		return loc
+	}
+	named := func(b *model.Block, code string) *model.Block {
+		es, _ := b.Lookup("error_page")
+		for _, e := range es {
+			n := len(e.D.Args)
+			if n < 2 || !strings.HasPrefix(e.D.Args[n-1].Value, "@") {
+				continue
+			}
+			for _, a := range e.D.Args[:n-1] {
+				if a.Value == code {
+					return srv.NamedLocation(e.D.Args[n-1].Value)
+				}
+			}
+		}
+		return nil
+	}
+	for _, c := range loc.Children {
+		if c.Kind != model.If || !testsUpgrade(c.Dir) {
+			continue
+		}
+		for _, r := range c.Own("return") {
+			if to := named(c, r.D.Arg(0)); to != nil {
+				return to
+			}
+		}
+	}
+	if _, ok := loc.Handler(); ok {
 		return loc
 	}
 	if e, ok := loc.Scalar("try_files"); ok && len(e.D.Args) > 0 {
 		last := e.D.Args[len(e.D.Args)-1].Value
 		if strings.HasPrefix(last, "@") {
-			if named := srv.NamedLocation(last); named != nil {
-				return named
+			if to := srv.NamedLocation(last); to != nil {
+				return to
+			}
+		} else if code, ok := strings.CutPrefix(last, "="); ok {
+			if to := named(loc, code); to != nil {
+				return to
 			}
 		}
+		return loc
+	}
+	code := "404"
+	if r := loc.Own("return"); len(r) > 0 {
+		code = r[0].D.Arg(0)
+	}
+	if to := named(loc, code); to != nil {
+		return to
 	}
 	return loc
 }
