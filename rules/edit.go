@@ -28,10 +28,46 @@ func lineEnd(f *parser.File, off int) int {
 	for off < len(f.Src) && f.Src[off] != '\n' {
 		off++
 	}
-	if off > 0 && f.Src[off-1] == '\r' {
+	if off > 0 && off <= len(f.Src) && f.Src[off-1] == '\r' && (off == len(f.Src) || f.Src[off] == '\n') {
 		return off - 1
 	}
 	return off
+}
+
+// eolAt returns the line ending of the line holding off, so that inserted
+// lines end the way the lines around them do even in a file that mixes CRLF and
+// LF; for a last line without one, the ending of the line above it.
+func eolAt(f *parser.File, off int) string {
+	for i := off; i < len(f.Src); i++ {
+		if f.Src[i] == '\n' {
+			if i > 0 && f.Src[i-1] == '\r' {
+				return "\r\n"
+			}
+			return "\n"
+		}
+	}
+	for i := min(off, len(f.Src)) - 1; i >= 0; i-- {
+		if f.Src[i] == '\n' {
+			if i > 0 && f.Src[i-1] == '\r' {
+				return "\r\n"
+			}
+			return "\n"
+		}
+	}
+	return f.EOL()
+}
+
+// newLines writes lines, each on a new line started with eol and indented
+// with ind; an empty line gets no indentation.
+func newLines(eol, ind string, lines []string) string {
+	var sb strings.Builder
+	for _, l := range lines {
+		sb.WriteString(eol)
+		if l != "" {
+			sb.WriteString(ind + l)
+		}
+	}
+	return sb.String()
 }
 
 // restOfLineIsEmpty reports whether only white space or a comment follows off on its line.
@@ -65,25 +101,20 @@ func indentUnit(f *parser.File) string {
 }
 
 // InsertAfter adds directives right after anchor, written the way anchor
-// is: on new lines with its indentation and the file's line ending, after
-// any comment that ends anchor's line; or on the same line when anchor
-// shares its line with what follows.
+// is: on new lines with its indentation and its line's ending, after any
+// comment that ends anchor's line; or on the same line when anchor shares
+// its line with what follows (a block written on one line).
 func InsertAfter(anchor *parser.Directive, lines []string) Edit {
 	f := anchor.File
 	if restOfLineIsEmpty(f, anchor.End) {
 		at := lineEnd(f, anchor.End)
 		ind := f.Indent(anchor.Start())
 		if !startsLine(f, anchor.Start()) {
-			// anchor shares its line with something before it: indent one
-			// level deeper than that line's block opener would be awkward to
-			// guess, so use the line's own indentation plus one unit.
+			// anchor shares its line with the block opener before it
+			// ("location / { proxy_pass ...;"): one level deeper than that line
 			ind += indentUnit(f)
 		}
-		var sb strings.Builder
-		for _, l := range lines {
-			sb.WriteString(f.EOL() + ind + l)
-		}
-		return Edit{File: f, Start: at, End: at, New: sb.String()}
+		return Edit{File: f, Start: at, End: at, New: newLines(eolAt(f, anchor.Start()), ind, lines)}
 	}
 	return Edit{File: f, Start: anchor.End, End: anchor.End, New: " " + strings.Join(lines, " ")}
 }
@@ -92,7 +123,10 @@ func startsLine(f *parser.File, off int) bool {
 	return strings.TrimSpace(string(f.Src[f.LineStart(off):off])) == "" || (f.BOM && f.LineStart(off) == 0 && off == 3)
 }
 
-// InsertFirst adds directives at the start of a block directive's body.
+// InsertFirst adds directives at the start of a block directive's body: on
+// new lines indented like the body's first directive (or one unit deeper
+// than the block), after any comment on the line of the '{'; or right
+// after the '{' when the body starts on that line.
 func InsertFirst(d *parser.Directive, lines []string) Edit {
 	f := d.File
 	open := d.Block.Open + 1
@@ -102,13 +136,55 @@ func InsertFirst(d *parser.Directive, lines []string) Edit {
 		if len(d.Block.Directives) > 0 && startsLine(f, d.Block.Directives[0].Start()) {
 			ind = f.Indent(d.Block.Directives[0].Start())
 		}
-		var sb strings.Builder
-		for _, l := range lines {
-			sb.WriteString(f.EOL() + ind + l)
-		}
-		return Edit{File: f, Start: at, End: at, New: sb.String()}
+		return Edit{File: f, Start: at, End: at, New: newLines(eolAt(f, d.Block.Open), ind, lines)}
 	}
 	return Edit{File: f, Start: open, End: open, New: " " + strings.Join(lines, " ")}
+}
+
+// insertFirstBlock is InsertFirst for a block (a map): on its own lines it
+// is followed by a blank line unless one follows already or the body ends.
+func insertFirstBlock(d *parser.Directive, lines []string) Edit {
+	e := InsertFirst(d, lines)
+	eol := eolAt(d.File, d.Block.Open)
+	if !strings.HasPrefix(e.New, eol) {
+		return e
+	}
+	rest := d.File.Src[e.End:]
+	rest = rest[min(len(rest), len(eol)):] // the next line
+	next := string(rest[:lineEnd(&parser.File{Src: rest}, 0)])
+	if t := strings.TrimSpace(next); t != "" && !strings.HasPrefix(t, "}") {
+		e.New += eol
+	}
+	return e
+}
+
+// insertAtTop adds a block of lines at the top of a file written for the
+// http level, followed by a blank line: before its first directive and
+// the comments right above it (a file's header comment, separated by a
+// blank line, stays first). It returns false for a file with no directive.
+func insertAtTop(f *parser.File, lines []string) (Edit, bool) {
+	if len(f.Top) == 0 {
+		return Edit{}, false
+	}
+	first := f.Top[0]
+	at := f.LineStart(first.Start())
+	if lc := first.LeadingComments(); len(lc) > 0 {
+		at = f.LineStart(lc[0].Start)
+	}
+	if f.BOM && at < 3 {
+		at = 3
+	}
+	eol := eolAt(f, first.Start())
+	ind := f.Indent(first.Start())
+	var sb strings.Builder
+	for _, l := range lines {
+		if l != "" {
+			sb.WriteString(ind + l)
+		}
+		sb.WriteString(eol)
+	}
+	sb.WriteString(eol)
+	return Edit{File: f, Start: at, End: at, New: sb.String()}, true
 }
 
 func sameLine(f *parser.File, a, b int) bool {
@@ -166,24 +242,24 @@ func isHandler(name string) bool {
 }
 
 // DeleteDirective removes a directive and, when it stands alone on its
-// line(s), the whole line with its ending.
+// line(s) (a comment after it included: it was about the directive), the
+// whole line with its ending.
 func DeleteDirective(d *parser.Directive) Edit {
 	f := d.File
 	start, end := d.Start(), d.End
 	ls := f.LineStart(start)
-	if strings.TrimSpace(string(f.Src[ls:start])) == "" && restOfLineIsEmpty(f, end) {
-		le := lineEnd(f, end)
-		if strings.TrimSpace(string(f.Src[end:le])) == "" {
-			start = ls
-			end = le
-			if end < len(f.Src) && f.Src[end] == '\r' {
-				end++
-			}
-			if end < len(f.Src) && f.Src[end] == '\n' {
-				end++
-			}
-			return Edit{File: f, Start: start, End: end}
+	if startsLine(f, start) && restOfLineIsEmpty(f, end) {
+		if f.BOM && ls == 0 {
+			ls = 3
 		}
+		end = lineEnd(f, end)
+		if end < len(f.Src) && f.Src[end] == '\r' {
+			end++
+		}
+		if end < len(f.Src) && f.Src[end] == '\n' {
+			end++
+		}
+		return Edit{File: f, Start: ls, End: end}
 	}
 	// not alone on its line: remove it and the spaces before it
 	for start > ls && (f.Src[start-1] == ' ' || f.Src[start-1] == '\t') {

@@ -178,12 +178,23 @@ func (*missingConnectionUpgrade) Check(p *Pass) {
 
 // addConnectionFix sets Connection to $connection_upgrade (inserting the
 // header at level, or rewriting the value of h) and adds the map when the
-// configuration has none.
+// configuration has none. When h already uses a map on $http_upgrade, the
+// map itself is repaired instead: the entry a WebSocket request reaches
+// gets the value upgrade (a normal request, where $http_upgrade is empty,
+// keeps what it had).
 func addConnectionFix(p *Pass, f *Finding, level *model.Block, h *Header) {
 	var edits []Edit
 	if h != nil {
+		if e, ok := repairUpgradeMap(p.Cfg, h.Value); ok {
+			f.WithFix(&Fix{Message: "make the map yield upgrade for a WebSocket request", Edits: []Edit{e}})
+			return
+		}
 		d := h.Entry.D
-		edits = append(edits, Edit{File: d.File, Start: d.Args[1].Start, End: d.Args[1].End, New: "$" + ConnectionVar})
+		if st, _ := ConnectionStatus(p.Cfg, "$"+ConnectionVar); st != ConnUpgrade && p.Cfg.Maps[ConnectionVar] != nil {
+			f.NoFix = "$" + ConnectionVar + " is defined by a map that does not yield upgrade either; correct that map"
+			return
+		}
+		edits = append(edits, ReplaceWord(d, d.Args[1], "$"+ConnectionVar))
 	} else {
 		e, ok := InsertInLevel(level, []string{"proxy_set_header"}, []string{Render(ConnectionHeader())})
 		if !ok {
@@ -192,13 +203,34 @@ func addConnectionFix(p *Pass, f *Finding, level *model.Block, h *Header) {
 		}
 		edits = append(edits, e)
 	}
-	mapEdit, needed, ok := fixConnectionMap(p.Cfg)
-	if needed && !ok {
-		f.NoFix = "the map for $connection_upgrade must go in http{}, which this file does not contain; lint it with the nginx.conf that includes it"
+	mapEdit, needed, reason := ConnectionMapFix(p.Cfg)
+	if needed && reason != "" {
+		f.NoFix = reason
 		return
 	}
 	if needed {
 		edits = append(edits, mapEdit)
 	}
 	f.WithFix(&Fix{Message: "set Connection to $connection_upgrade", Edits: edits})
+}
+
+// repairUpgradeMap returns the edit that makes the map on $http_upgrade
+// that value uses yield upgrade for a WebSocket request.
+func repairUpgradeMap(cfg *model.Config, value string) (Edit, bool) {
+	vars := model.Variables(value)
+	if len(vars) != 1 || strings.TrimSpace(value) != "$"+vars[0] && strings.TrimSpace(value) != "${"+vars[0]+"}" {
+		return Edit{}, false
+	}
+	m, ok := cfg.Maps[vars[0]]
+	if !ok || !strings.EqualFold(m.Source, "$http_upgrade") || m.Dir == nil || m.Dir.Block == nil {
+		return Edit{}, false
+	}
+	_, e, known := m.Eval("websocket")
+	if !known {
+		return Edit{}, false
+	}
+	if e == nil {
+		return InsertFirst(m.Dir, []string{"default upgrade;"}), true
+	}
+	return ReplaceWord(e.D, e.ValueWord(), "upgrade"), true
 }

@@ -87,10 +87,10 @@ func reportUndefined(p *Pass, sev Severity, complete bool, d *parser.Directive, 
 		f := p.ReportSev(sev, VarSpan(d, w, v),
 			"$%s is used but no map defines it: %s; add map $http_upgrade $connection_upgrade { default upgrade; '' close; } to http{}",
 			v, scope)
-		if edit, needed, ok := fixConnectionMap(p.Cfg); needed && ok {
+		if edit, needed, reason := ConnectionMapFix(p.Cfg); needed && reason == "" {
 			f.WithFix(&Fix{Message: "add the $connection_upgrade map", Edits: []Edit{edit}})
 		} else if needed {
-			f.NoFix = "the map must go in http{}, which this file does not contain"
+			f.NoFix = reason
 		}
 		return
 	}

@@ -1,0 +1,330 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/urfave/cli/v2"
+
+	"github.com/ngxlint/ngxlint/parser"
+	"github.com/ngxlint/ngxlint/rules"
+)
+
+func init() { registerCommand(20, (*env).fixCommand) }
+
+func (e *env) fixCommand() *cli.Command {
+	flags := append(commonFlags(),
+		&cli.BoolFlag{Name: "diff", Usage: "print a unified diff of every changed file (a/ and b/ paths, for git apply or patch -p1) instead of the patched text"},
+		&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "write the fixes into the files, atomically, keeping each file's mode"},
+	)
+	return &cli.Command{
+		Name:      "fix",
+		Usage:     "repair what lint finds, changing only the bytes that are wrong",
+		ArgsUsage: "PATH... (without --diff or --write: one file, or - for standard input)",
+		Flags:     flags,
+		Description: "Applies the automatic fixes of the findings at or above the fail level, then parses and lints the result " +
+			"again in the same context; if it does not parse or a fixed finding is still there, nothing is written. " +
+			"Without flags it prints the patched file; --diff prints a unified diff; --write changes the files in place. " +
+			"Fixed findings and findings without an automatic fix (with the reason) are listed on standard error.\n\n" +
+			"Exit codes: 0 nothing at or above the fail level is left (for --diff: and the diff is empty), " +
+			"1 findings are left that need a manual fix (for --diff: or the diff is not empty), 2 usage, configuration " +
+			"or I/O error, or a fix that would not be safe to write.",
+		Action: e.fixAction,
+	}
+}
+
+func (e *env) fixAction(c *cli.Context) error {
+	s, err := e.settings(c)
+	if err != nil {
+		return err
+	}
+	diff, write := c.Bool("diff"), c.Bool("write")
+	paths := c.Args().Slice()
+	switch {
+	case len(paths) == 0:
+		return &usageError{msg: "no path given: ngxlint fix [--diff | --write] PATH... (a file, a directory, or - for standard input)"}
+	case diff && write:
+		return &usageError{msg: "--diff and --write cannot be used together"}
+	case !diff && !write && len(paths) > 1:
+		return &usageError{msg: "ngxlint fix prints one patched file; for several paths use --diff or --write"}
+	case write && fxContainsStdin(paths):
+		return &usageError{msg: "--write cannot write to standard input; use --diff, or no flag to print the patched text"}
+	}
+	if !diff && !write && paths[0] != "-" {
+		if st, err := os.Stat(paths[0]); err == nil && st.IsDir() {
+			return &usageError{msg: fmt.Sprintf("%s is a directory: ngxlint fix prints one patched file; use --diff or --write", paths[0])}
+		}
+	}
+	units, err := parser.Load(paths, s.load)
+	if err != nil {
+		return pathError(err)
+	}
+	lint := rules.LintEach(&s.opts, func(fs []*rules.Finding) []*rules.Finding { return e.dropIgnored(s, fs) })
+	res, err := rules.ApplyFixes(units, s.failLevel, lint)
+	if err != nil {
+		var fe *rules.FixError
+		if errors.As(err, &fe) {
+			fmt.Fprintf(e.stderr, "ngxlint: %v\n", fe)
+			return exitCode(exitError)
+		}
+		return err
+	}
+	if fixHook != nil {
+		fixHook(res)
+	}
+	// positions: in the written files with --write, else in the input
+	e.reportFixes(res, write)
+	code := exitOK
+	if len(res.Unfixed) > 0 {
+		code = exitFindings
+	}
+	switch {
+	case diff:
+		text, err := e.unifiedDiff(res)
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(e.stdout, text)
+		if text != "" {
+			code = exitFindings
+		}
+	case write:
+		if err := e.writeFixes(res); err != nil {
+			return err
+		}
+	default:
+		if err := e.printPatched(res, units, paths[0]); err != nil {
+			return err
+		}
+	}
+	return exitCode(code)
+}
+
+// fixHook, when set (by tests), sees every fix result.
+var fixHook func(*rules.FixResult)
+
+func fxContainsStdin(paths []string) bool {
+	for _, p := range paths {
+		if p == "-" {
+			return true
+		}
+	}
+	return false
+}
+
+// reportFixes lists on standard error what was fixed and what was not.
+func (e *env) reportFixes(res *rules.FixResult, written bool) {
+	for _, f := range res.Fixed {
+		p := f.Pos()
+		fmt.Fprintf(e.stderr, "%s:%d:%d: fixed: %s [%s %s]\n", f.Span.File.Path, p.Line, p.Column, f.Fix.Message, f.Rule.ID, f.Rule.Name)
+	}
+	for _, u := range res.Unfixed {
+		f := u.Finding
+		file, p := res.InputPos(f)
+		if written {
+			file, p = f.Span.File, f.Pos()
+		}
+		fmt.Fprintf(e.stderr, "%s:%d:%d: %s: %s [%s %s]\n    not fixed: %s\n", file.Path, p.Line, p.Column, f.Severity, f.Message, f.Rule.ID, f.Rule.Name, u.Reason)
+	}
+}
+
+// diffPath is the path a diff names a file by: relative to the working
+// directory when the file is under it.
+func (e *env) diffPath(f *parser.File) string {
+	p := f.Path
+	if f.Abs != "" {
+		p = f.Abs
+		if rel, err := filepath.Rel(e.cwd, f.Abs); err == nil && !strings.HasPrefix(rel, "..") {
+			p = rel
+		}
+	}
+	return filepath.ToSlash(p)
+}
+
+// unifiedDiff is one unified diff of every changed file, in path order.
+func (e *env) unifiedDiff(res *rules.FixResult) (string, error) {
+	var sb strings.Builder
+	for _, ff := range res.Files {
+		p := e.diffPath(ff.File)
+		if strings.HasPrefix(p, "/") || strings.HasPrefix(p, "../") {
+			fmt.Fprintf(e.stderr, "ngxlint: %s is outside the working directory; run ngxlint from a directory that holds it to get a diff git apply takes\n", p)
+		}
+		d, err := udiff.ToUnified("a/"+p, "b/"+p, string(ff.File.Src), udiff.Lines(string(ff.File.Src), string(ff.New)), udiff.DefaultContextLines)
+		if err != nil {
+			return "", err
+		}
+		sb.WriteString(d)
+	}
+	return sb.String(), nil
+}
+
+// printPatched prints the patched text of the one file asked for.
+func (e *env) printPatched(res *rules.FixResult, units []*parser.Unit, path string) error {
+	var target *parser.File
+	want := ""
+	if path != "-" {
+		want = fxRealAbs(path)
+	}
+	for _, u := range units {
+		for _, f := range u.Files() {
+			if path == "-" && f == u.Root && f.Abs == "" || want != "" && f.Abs != "" && fxRealAbs(f.Abs) == want {
+				target = f
+			}
+		}
+	}
+	if target == nil {
+		return fmt.Errorf("cannot find %s among the files read", path)
+	}
+	var others []string
+	for _, ff := range res.Files {
+		if ff.File != target {
+			others = append(others, ff.File.Path)
+		}
+	}
+	if len(others) > 0 {
+		return &usageError{msg: fmt.Sprintf("the fixes also change %s; use --diff to see them or --write to apply them", strings.Join(others, ", "))}
+	}
+	out := target.Src
+	if b, ok := res.Changed(target); ok {
+		out = b
+	}
+	_, err := e.stdout.Write(out)
+	return err
+}
+
+func fxRealAbs(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		return r
+	}
+	return abs
+}
+
+// writeFixes writes every changed file in place. All new contents are
+// first written to temporary files beside their targets; only when all of
+// them are ready are they renamed over the originals, so that a file or a
+// directory that cannot be written leaves every file untouched.
+func (e *env) writeFixes(res *rules.FixResult) error {
+	type pending struct {
+		tmp, dst, shown string
+	}
+	var ready []pending
+	cleanup := func() {
+		for _, p := range ready {
+			_ = os.Remove(p.tmp)
+		}
+	}
+	for _, ff := range res.Files {
+		if ff.File.Abs == "" {
+			cleanup()
+			return fmt.Errorf("cannot write %s: it is not a file on disk", ff.File.Path)
+		}
+		tmp, dst, err := fxPrepareAtomic(ff.File.Abs, ff.New)
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("cannot write %s: %w; nothing was written", ff.File.Path, err)
+		}
+		ready = append(ready, pending{tmp, dst, ff.File.Path})
+	}
+	for i, p := range ready {
+		if err := os.Rename(p.tmp, p.dst); err != nil {
+			for _, q := range ready[i:] {
+				_ = os.Remove(q.tmp)
+			}
+			var done []string
+			for _, q := range ready[:i] {
+				done = append(done, q.shown)
+			}
+			return fmt.Errorf("cannot write %s: %w (already written: %s)", p.shown, err, fxOrNone(done))
+		}
+		fxSyncDir(filepath.Dir(p.dst))
+	}
+	for _, p := range ready {
+		fmt.Fprintf(e.stderr, "wrote %s\n", p.shown)
+	}
+	return nil
+}
+
+func fxOrNone(ss []string) string {
+	if len(ss) == 0 {
+		return "none"
+	}
+	return strings.Join(ss, ", ")
+}
+
+// fxPrepareAtomic writes data to a new temporary file in the directory of
+// path's real file (a symbolic link such as sites-enabled/x stays a link),
+// with the original's mode and, where allowed, its owner. It returns the
+// temporary file and the file to rename it over. A file or directory
+// without write permission is refused even for root: its mode says it is
+// not meant to be changed.
+func fxPrepareAtomic(path string, data []byte) (tmp, dst string, err error) {
+	dst, err = filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", "", err
+	}
+	st, err := os.Stat(dst)
+	if err != nil {
+		return "", "", err
+	}
+	if !st.Mode().IsRegular() {
+		return "", "", fmt.Errorf("%s is not a regular file", dst)
+	}
+	if st.Mode().Perm()&0o222 == 0 {
+		return "", "", fmt.Errorf("the file is read-only (mode %04o)", st.Mode().Perm())
+	}
+	dir := filepath.Dir(dst)
+	if dst, err := os.Stat(dir); err == nil && dst.Mode().Perm()&0o222 == 0 {
+		return "", "", fmt.Errorf("its directory %s is read-only (mode %04o)", dir, dst.Mode().Perm())
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(dst)+".ngxlint-*")
+	if err != nil {
+		return "", "", fixUnwrapPath(err)
+	}
+	tmp = f.Name()
+	fail := func(err error) (string, string, error) {
+		_ = f.Close()
+		_ = os.Remove(tmp)
+		return "", "", fixUnwrapPath(err)
+	}
+	if _, err := f.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := f.Chmod(st.Mode() & (os.ModePerm | os.ModeSetuid | os.ModeSetgid | os.ModeSticky)); err != nil {
+		return fail(err)
+	}
+	keepOwner(f, st)
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		_ = os.Remove(tmp)
+		return "", "", fixUnwrapPath(err)
+	}
+	return tmp, dst, nil
+}
+
+func fixUnwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// fxSyncDir makes a rename durable; failure only weakens durability.
+func fxSyncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
+}
