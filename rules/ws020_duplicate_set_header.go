@@ -1,0 +1,184 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ngxlint/ngxlint/parser/model"
+)
+
+func init() { Register(&duplicateSetHeader{}) }
+
+type duplicateSetHeader struct{}
+
+var duplicateSetHeaderMeta = &Meta{
+	ID: "WS020", Name: "duplicate-set-header", Severity: Warning, Fixable: true,
+	Doc: Doc{
+		Summary: "Two proxy_set_header lines at one level set the same header field.",
+		Why: "nginx does not replace an earlier proxy_set_header with a later one for the same field: it sends both lines " +
+			"(Connection: upgrade and Connection: keep-alive), and backends differ on which one they read. Field names compare " +
+			"without case, and lines brought in by include count as written where the include is, so include proxy_params; plus " +
+			"an own proxy_set_header Host sends two Host headers, which RFC 9112 tells a server to refuse with 400 " +
+			"(nginx 1.31.4 and later use only the last Host line). A line whose value is the literal \"\" sends nothing, so a " +
+			"pair where only one line has a value is not reported.",
+		Bad:  "location /ws/ {\n    proxy_pass http://127.0.0.1:9001;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n    proxy_set_header Connection \"keep-alive\";\n}",
+		Good: "location /ws/ {\n    proxy_pass http://127.0.0.1:9001;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}",
+		Fix: "Keep one line per field. ngxlint fix deletes the Connection line that carries no upgrade token, the Upgrade line that does " +
+			"not forward $http_upgrade, or a later line that repeats an earlier one exactly; when the values differ otherwise, only you " +
+			"know which one the backend needs, and lines that come from an include are left alone.",
+		SeverityNote: "Warning; info for two Host lines when the target is nginx 1.31.4 or later, which sends only the last one.",
+		Since:        "0.1.0",
+		Refs:         []string{"NGINX-WEBSOCKET.md §6.21", "RFC 9112 §3.2"},
+	},
+}
+
+func (*duplicateSetHeader) Meta() *Meta { return duplicateSetHeaderMeta }
+
+func (*duplicateSetHeader) Check(p *Pass) {
+	var walk func(b *model.Block)
+	walk = func(b *model.Block) {
+		checkDuplicateHeaders(p, b)
+		for _, c := range b.Children {
+			walk(c)
+		}
+	}
+	walk(p.Cfg.Main)
+}
+
+func checkDuplicateHeaders(p *Pass, b *model.Block) {
+	groups := map[string][]Header{}
+	var order []string
+	for _, e := range b.Own("proxy_set_header") {
+		if len(e.D.Args) != 2 {
+			continue
+		}
+		key := strings.ToLower(e.D.Args[0].Value)
+		if _, ok := groups[key]; !ok {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], Header{Name: e.D.Args[0].Value, Value: e.D.Args[1].Value, Entry: e})
+	}
+	for _, key := range order {
+		var sent []Header
+		for _, h := range groups[key] {
+			if h.Value != "" {
+				sent = append(sent, h)
+			}
+		}
+		if len(sent) < 2 {
+			continue
+		}
+		reportDuplicate(p, b, sent)
+	}
+}
+
+func reportDuplicate(p *Pass, b *model.Block, hs []Header) {
+	field := hs[0].Name
+	drop, why := duplicatesToDrop(p.Cfg, hs)
+	if strings.EqualFold(field, "Host") && p.Cfg.Version.AtLeast("1.31.4") {
+		drop, why = hs[:len(hs)-1], ", which nginx ignores"
+	}
+	shown := hs[1]
+	if len(drop) > 0 {
+		shown = drop[0]
+	}
+	at := entrySpan(shown.Entry, 0)
+	var lines, values []string
+	for _, h := range hs {
+		lines = append(lines, Line(h.Entry.D, at.File))
+		values = append(values, fmt.Sprintf("%s: %s", h.Name, h.Entry.D.File.Raw(h.Entry.D.Args[1])))
+	}
+	sev := Warning
+	effect := fmt.Sprintf("nginx sends every one of them (%s) and backends differ on which one counts", strings.Join(values, " and "))
+	if sameValues(hs) {
+		effect = fmt.Sprintf("nginx sends the same header %s", times(len(hs)))
+	}
+	if strings.EqualFold(field, "Host") {
+		if p.Cfg.Version.AtLeast("1.31.4") {
+			sev = Info
+			effect = fmt.Sprintf("nginx %s uses only the last Host line, so the earlier ones do nothing", p.Cfg.Version)
+		} else {
+			effect = "nginx sends two Host headers before 1.31.4, and RFC 9112 tells a server to refuse such a request with 400"
+		}
+	}
+	action := "keep one of them"
+	if len(drop) > 0 {
+		var dl []string
+		for _, h := range drop {
+			dl = append(dl, Line(h.Entry.D, at.File))
+		}
+		action = fmt.Sprintf("delete the one on %s%s", andList(dl), why)
+	}
+	f := p.ReportSev(sev, at, "proxy_set_header %s is set %s in %s (%s)%s: %s; %s",
+		field, times(len(hs)), levelName(b), andList(lines), viaNote(shown.Entry), effect, action)
+	if len(drop) == 0 {
+		f.NoFix = "the values differ and only you know which one the backend needs"
+		return
+	}
+	var edits []Edit
+	for _, h := range drop {
+		if h.Entry.Via != nil {
+			f.NoFix = fmt.Sprintf("the line to delete comes from include %s, which other places may share", h.Entry.Via.Arg(0))
+			return
+		}
+		edits = append(edits, DeleteDirective(h.Entry.D))
+	}
+	f.WithFix(&Fix{Message: "delete the duplicate proxy_set_header " + field, Edits: edits})
+}
+
+// duplicatesToDrop chooses the lines to delete among duplicates that are
+// all sent: for Connection those without the upgrade token, for Upgrade
+// those that do not forward $http_upgrade, when at least one line does;
+// else the later lines when all repeat the first exactly. why explains the
+// choice for the message.
+func duplicatesToDrop(cfg *model.Config, hs []Header) (drop []Header, why string) {
+	var good func(h Header) bool
+	switch strings.ToLower(hs[0].Name) {
+	case "connection":
+		good = func(h Header) bool { st, _ := ConnectionStatus(cfg, h.Value); return st == ConnUpgrade }
+		why = ", which carries no upgrade token for a WebSocket handshake"
+	case "upgrade":
+		good = func(h Header) bool { return strings.Contains(strings.ToLower(h.Value), "$http_upgrade") }
+		why = ", which does not forward the client's $http_upgrade"
+	}
+	if good != nil {
+		var keep []Header
+		for _, h := range hs {
+			if good(h) {
+				keep = append(keep, h)
+			} else {
+				drop = append(drop, h)
+			}
+		}
+		if len(keep) > 0 && len(drop) > 0 {
+			switch {
+			case len(keep) == 1:
+				return drop, why
+			case sameValues(keep):
+				return append(drop, keep[1:]...), why + " or repeats an earlier line"
+			}
+			return nil, ""
+		}
+	}
+	if sameValues(hs) {
+		return hs[1:], ", which repeats the first"
+	}
+	return nil, ""
+}
+
+// times writes a count for messages: "twice", "3 times".
+func times(n int) string {
+	if n == 2 {
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", n)
+}
+
+func sameValues(hs []Header) bool {
+	for _, h := range hs[1:] {
+		if h.Value != hs[0].Value {
+			return false
+		}
+	}
+	return true
+}
