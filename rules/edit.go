@@ -109,7 +109,7 @@ func InsertAfter(anchor *parser.Directive, lines []string) Edit {
 	if restOfLineIsEmpty(f, anchor.End) {
 		at := lineEnd(f, anchor.End)
 		ind := f.Indent(anchor.Start())
-		if !startsLine(f, anchor.Start()) {
+		if p := anchor.Parent; p != nil && p.Block != nil && sameLine(f, p.Block.Open, anchor.Start()) && !startsLine(f, anchor.Start()) {
 			// anchor shares its line with the block opener before it
 			// ("location / { proxy_pass ...;"): one level deeper than that line
 			ind += indentUnit(f)
@@ -261,7 +261,15 @@ func DeleteDirective(d *parser.Directive) Edit {
 		}
 		return Edit{File: f, Start: ls, End: end}
 	}
-	// not alone on its line: remove it and the spaces before it
+	// not alone on its line: remove it with the blanks that separate it
+	// from what follows when it starts the line (the line keeps its
+	// indentation), else with the blanks before it
+	if startsLine(f, start) {
+		for end < len(f.Src) && (f.Src[end] == ' ' || f.Src[end] == '\t') {
+			end++
+		}
+		return Edit{File: f, Start: start, End: end}
+	}
 	for start > ls && (f.Src[start-1] == ' ' || f.Src[start-1] == '\t') {
 		start--
 	}

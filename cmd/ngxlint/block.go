@@ -246,7 +246,8 @@ func (e *env) blockFrom(c *cli.Context, s *settings, from, path string) error {
 			sb.WriteString("\n")
 		}
 	}
-	fmt.Fprintf(&sb, "# %s in %s (%s), corrected:\n", loc.Name(), fxServerLabel(h.srv), rules.Line(loc.Dir, nil))
+	fmt.Fprintf(&sb, "# %s (%s) in %s, corrected:\n", loc.Name(), rules.Line(loc.Dir, nil), fxServerLabel(h.srv))
+	sb.WriteString(fxInherited(fixed))
 	sb.WriteString(fxSourceOf(fixed.Dir))
 	fmt.Fprint(e.stdout, sb.String())
 	// what the output does not show
@@ -285,9 +286,28 @@ func fxServerLabel(srv *model.Block) string {
 		name += " " + e.D.Args[0].Value
 	}
 	if srv.Dir != nil {
-		name += " (" + rules.Line(srv.Dir, nil) + ")"
+		name += " (line " + fmt.Sprint(srv.Dir.File.Position(srv.Dir.Start()).Line) + ")"
 	}
 	return name
+}
+
+// fxInherited lists, as comments, the WebSocket directives a location
+// does not set itself and takes from an enclosing level: the block alone
+// is correct only together with them.
+func fxInherited(b *model.Block) string {
+	var sb strings.Builder
+	for _, name := range []string{"proxy_http_version", "proxy_set_header", "proxy_read_timeout"} {
+		es, level := b.Lookup(name)
+		if level == nil || level == b {
+			continue
+		}
+		fmt.Fprintf(&sb, "# it inherits from %s (%s):\n", level.Name(), rules.Line(es[0].At(), nil))
+		for _, e := range es {
+			d := e.D
+			fmt.Fprintf(&sb, "#     %s\n", strings.Join(strings.Fields(string(d.File.Src[d.Start():d.End])), " "))
+		}
+	}
+	return sb.String()
 }
 
 // fxSourceOf is a block's text as written, from the start of its line to its
