@@ -65,6 +65,7 @@ type TimeArg struct {
 	Value   string      // the text nginx parses
 	Seconds bool        // read in whole seconds (M and y allowed, ms not); else milliseconds
 	NonZero bool        // 0 is refused too
+	Reader  string      // the C function that reads it (DirectiveSpec.Setter)
 	// Start and End locate Value in the file; Exact is false when the
 	// argument is written with escapes, and they then cover the whole word.
 	Start, End int
@@ -97,21 +98,21 @@ func TimeArgs(d *parser.Directive, ctx Ctx) []TimeArg {
 			if i >= len(d.Args) {
 				continue
 			}
-			out = append(out, timeArg(d, d.Args[i], tp, 0))
+			out = append(out, timeArg(d, d.Args[i], tp, 0, spec.Setter))
 			continue
 		}
 		for _, w := range d.Args {
 			if strings.HasPrefix(w.Value, tp.Key) {
-				out = append(out, timeArg(d, w, tp, len(tp.Key)))
+				out = append(out, timeArg(d, w, tp, len(tp.Key), spec.Setter))
 			}
 		}
 	}
 	return out
 }
 
-func timeArg(d *parser.Directive, w parser.Word, tp timeParam, skip int) TimeArg {
+func timeArg(d *parser.Directive, w parser.Word, tp timeParam, skip int, reader string) TimeArg {
 	ta := TimeArg{Word: w, Key: tp.Key, Value: w.Value[skip:], Seconds: tp.Seconds, NonZero: tp.NonZero,
-		Start: w.Start, End: w.End}
+		Reader: reader, Start: w.Start, End: w.End}
 	raw := d.File.Raw(w)
 	inner := raw
 	off := 0
@@ -144,12 +145,34 @@ func CheckTime(s string, seconds, nonZero bool) error {
 	case strings.ContainsAny(s, ".,"):
 		return errors.New("fractions are not allowed; use a smaller unit (1.5h is 90m)")
 	}
-	for _, c := range s {
-		if c >= 'A' && c <= 'Z' && c != 'M' {
-			return fmt.Errorf("%q is not a time unit: units are lower case (ms s m h d w; M means month, y year)", string(c))
+	for _, run := range letterRuns(s) {
+		switch run {
+		case "ms", "s", "m", "h", "d", "w", "M", "y":
+			continue
 		}
+		if l := strings.ToLower(run); l == "ms" || len(l) == 1 && strings.Contains("smhdwy", l) {
+			return fmt.Errorf("%q is not a time unit: units are lower case (ms s m h d w; M is a month, y a year)", run)
+		}
+		return fmt.Errorf("%q is not a time unit: nginx takes ms, s, m, h, d, w (and M for a month, y for a year where whole seconds are taken)", run)
 	}
 	return err
+}
+
+// letterRuns returns the runs of ASCII letters in s.
+func letterRuns(s string) []string {
+	var out []string
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		letter := i < len(s) && (s[i] >= 'a' && s[i] <= 'z' || s[i] >= 'A' && s[i] <= 'Z')
+		switch {
+		case letter && start < 0:
+			start = i
+		case !letter && start >= 0:
+			out = append(out, s[start:i])
+			start = -1
+		}
+	}
+	return out
 }
 
 // time units in milliseconds
