@@ -194,7 +194,10 @@ func (e *env) loadConfig(name string) (*rules.Config, error) {
 		if !ok {
 			return nil, nil
 		}
-		p, shown = found, e.display(found)
+		p, shown = found, found
+		if rel, err := filepath.Rel(e.absCwd(), found); err == nil {
+			shown = rel // ../../.ngxlint.yml
+		}
 	}
 	cfg, err := rules.LoadConfig(p)
 	var ce *rules.ConfigError
@@ -214,13 +217,13 @@ func (e *env) resolve(p string) string {
 	if wd, err := os.Getwd(); err == nil && wd == e.absCwd() {
 		return p
 	}
-	if j := filepath.Join(e.cwd, p); exists(j) {
+	if j := filepath.Join(e.cwd, p); existsInCwd(j) {
 		return j
 	}
 	return p // reported as the user wrote it
 }
 
-func exists(p string) bool {
+func existsInCwd(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
 }
@@ -230,15 +233,6 @@ func (e *env) absCwd() string {
 		return abs
 	}
 	return e.cwd
-}
-
-// display shows an absolute path relative to the working directory when it
-// is inside it.
-func (e *env) display(p string) string {
-	if rel, err := filepath.Rel(e.absCwd(), p); err == nil && !strings.HasPrefix(rel, "..") {
-		return rel
-	}
-	return p
 }
 
 func (e *env) dropIgnored(s *settings, fs []*rules.Finding) []*rules.Finding {
