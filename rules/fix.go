@@ -218,30 +218,28 @@ func ApplyFixes(units []*parser.Unit, level Severity, lint LintFunc) (*FixResult
 		findings = next
 	}
 	res := &FixResult{Units: cur, Orig: st.orig, rounds: st.rounds}
-	// fixing must not add findings
-	type key struct {
-		file *parser.File
-		rule string
-	}
-	before, after := map[key]int{}, map[key][]*Finding{}
+	// fixing must not add findings: a finding at or above the level that
+	// stands on text the fixes wrote, and that the input did not have, is
+	// a fix's bug. (A finding on the user's own text that appears only now,
+	// because a fix made a location's WebSocket intent clear, is listed
+	// with the others that remain.)
+	had := map[string]bool{}
 	for _, f := range first {
-		if f.Severity >= level {
-			before[key{st.orig[f.Span.File], f.Rule.ID}]++
+		of := st.orig[f.Span.File]
+		at := f.Span.Start
+		for _, es := range st.rounds[of] {
+			at = fixMapOffset(es, at)
 		}
-	}
-	for _, f := range findings {
-		if f.Severity >= level {
-			k := key{st.orig[f.Span.File], f.Rule.ID}
-			after[k] = append(after[k], f)
-		}
+		had[fmt.Sprintf("%p %s %d", of, f.Rule.ID, at)] = true
 	}
 	var problems []string
-	for k, fs := range after {
-		if len(fs) > before[k] {
-			f := fs[len(fs)-1]
-			p := f.Pos()
-			problems = append(problems, fmt.Sprintf("the fixes would add %s at %s:%d:%d: %s", f.Rule.ID, f.Span.File.Path, p.Line, p.Column, f.Message))
+	for _, f := range findings {
+		of := st.orig[f.Span.File]
+		if f.Severity < level || had[fmt.Sprintf("%p %s %d", of, f.Rule.ID, f.Span.Start)] || !fixWritten(st.rounds[of], f.Span.Start) {
+			continue
 		}
+		p := f.Pos()
+		problems = append(problems, fmt.Sprintf("the fixes would add %s at %s:%d:%d: %s", f.Rule.ID, f.Span.File.Path, p.Line, p.Column, f.Message))
 	}
 	if len(problems) > 0 {
 		sort.Strings(problems)
@@ -489,6 +487,23 @@ func fixMapOffset(edits []Edit, off int) int {
 		}
 	}
 	return off + delta
+}
+
+// fixWritten reports whether an offset of the fixed text falls in text
+// that one of the rounds of edits wrote.
+func fixWritten(rounds [][]Edit, off int) bool {
+	for i := len(rounds) - 1; i >= 0; i-- {
+		delta := 0
+		for _, e := range rounds[i] {
+			ns := e.Start + delta
+			if off >= ns && off < ns+len(e.New) {
+				return true
+			}
+			delta += len(e.New) - (e.End - e.Start)
+		}
+		off = fixUnmapOffset(rounds[i], off)
+	}
+	return false
 }
 
 // fixUnmapOffset is fixMapOffset backwards: an offset of the text after

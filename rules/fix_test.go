@@ -195,6 +195,32 @@ func TestFixRefusesABrokenFix(t *testing.T) {
 	}
 }
 
+// TestFixRefusesANewFinding: a finding the input did not have, standing on
+// text a fix wrote, stops the fix; one on the user's own text does not.
+func TestFixRefusesANewFinding(t *testing.T) {
+	src := "server {\n    listen 80;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9001;\n        proxy_http_version 1.1;\n        proxy_set_header Connection upgrade;\n    }\n}\n"
+	dup, _ := Lookup("WS020")
+	for _, onInserted := range []bool{true, false} {
+		u, _ := fixUnitOf(t, src)
+		lint := func(units []*parser.Unit) ([]*Finding, error) {
+			fs, err := LintEach(&Options{}, nil)(units)
+			f := units[0].Root
+			if i := strings.Index(string(f.Src), "proxy_set_header Upgrade"); i >= 0 {
+				at := i
+				if !onInserted {
+					at = strings.Index(string(f.Src), "proxy_pass")
+				}
+				fs = append(fs, &Finding{Rule: dup.Meta(), Severity: Error, Span: Span{File: f, Start: at, End: at + 5}, Message: "injected"})
+			}
+			return fs, err
+		}
+		_, err := ApplyFixes([]*parser.Unit{u}, Error, lint)
+		if got := err != nil && strings.Contains(err.Error(), "would add WS020"); got != onInserted {
+			t.Errorf("finding on inserted text %v: err %v", onInserted, err)
+		}
+	}
+}
+
 // FuzzFix: for any input that parses, the fixer either refuses (writes
 // nothing) or returns files that parse, and fixing those changes nothing.
 func FuzzFix(f *testing.F) {
