@@ -94,34 +94,39 @@ func serverFragmentMap(p *Pass, b *model.Block, e model.Entry) {
 }
 
 // moveMapToHTTP returns the edits that move a misplaced map into http{},
-// or why it cannot.
+// or why it cannot: a map in a block of http{} (server, upstream) goes just
+// before that block, a map outside http{} to the start of http{}.
 func moveMapToHTTP(b *model.Block, e model.Entry) ([]Edit, string) {
 	if e.Via != nil {
 		return nil, "the map is in an included file; move it to a file included in http{}"
 	}
-	if b.Kind == model.Main {
-		for _, h := range b.Children {
-			if h.Kind == model.HTTP && h.Dir != nil {
-				if edits, ok := moveBlockInto(e.D, h.Dir); ok {
-					return edits, ""
-				}
-			}
+	top := b
+	for top.Parent != nil && top.Parent.Kind != model.HTTP && top.Parent.Kind != model.Main {
+		top = top.Parent
+	}
+	if b.Kind != model.Main && top.Parent != nil && top.Parent.Kind == model.HTTP {
+		if top.Synthetic || top.Dir == nil {
+			return nil, "the map is in a file of server-level directives; move it to a file included in http{}"
 		}
-		return nil, "no http{} block in the same file to move it into"
+		if top.Via != nil || top.Dir.File != e.D.File {
+			return nil, "the block that holds it is in another file"
+		}
+		if edits, ok := moveBlockBefore(e.D, top.Dir); ok {
+			return edits, ""
+		}
+		return nil, "the map or the block that holds it shares its line with other directives"
 	}
-	// the server level that holds it
-	srv := b
-	for srv != nil && srv.Kind != model.Server {
-		srv = srv.Parent
+	main := b
+	for main.Parent != nil {
+		main = main.Parent
 	}
-	if srv == nil || srv.Synthetic || srv.Dir == nil {
-		return nil, "the map is in a file of server-level directives; move it to a file included in http{}"
+	for _, h := range main.Children {
+		if h.Kind == model.HTTP && h.Dir != nil {
+			if edits, ok := moveBlockInto(e.D, h.Dir); ok {
+				return edits, ""
+			}
+			return nil, "the map or http{} shares its line with other directives, or http{} is in another file"
+		}
 	}
-	if srv.Via != nil || srv.Dir.File != e.D.File {
-		return nil, "the server block is in another file"
-	}
-	if edits, ok := moveBlockBefore(e.D, srv.Dir); ok {
-		return edits, ""
-	}
-	return nil, "the map or the server block shares its line with other directives"
+	return nil, "no http{} block in the same file to move it into"
 }

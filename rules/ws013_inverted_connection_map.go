@@ -20,8 +20,8 @@ var invertedConnectionMapMeta = &Meta{
 			"while ordinary requests carry a pointless Connection: upgrade. nginx -t cannot notice. ngxlint evaluates the map the way " +
 			"nginx does (string keys ignoring case, then regexes in order, then default) for the input \"websocket\" and for the " +
 			"empty input, and reports a map whose result lacks the upgrade token for the first and has it for the second.",
-		Bad:  "map $http_upgrade $connection_upgrade {\n    default close;\n    ''      upgrade;\n}\n",
-		Good: "map $http_upgrade $connection_upgrade {\n    default upgrade;\n    ''      close;\n}\n",
+		Bad:  "map $http_upgrade $connection_upgrade {\n    default close;\n    ''      upgrade;\n}\n\n" + ws013Location,
+		Good: "map $http_upgrade $connection_upgrade {\n    default upgrade;\n    ''      close;\n}\n\n" + ws013Location,
 		Fix: "Swap the two values: default upgrade; '' close; ('' ''; instead of '' close; keeps upstream keepalive working). " +
 			"ngxlint fix swaps the values of the two entries that match a handshake and an ordinary request, or, when the map has " +
 			"no default, sets '' to close and adds default upgrade;.",
@@ -29,6 +29,9 @@ var invertedConnectionMapMeta = &Meta{
 		Refs:  []string{"NGINX-WEBSOCKET.md §4, §6.23", "https://nginx.org/en/docs/http/websocket.html"},
 	},
 }
+
+const ws013Location = "server {\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9001;\n        proxy_http_version 1.1;\n" +
+	"        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection $connection_upgrade;\n    }\n}"
 
 func (*invertedConnectionMap) Meta() *Meta { return invertedConnectionMapMeta }
 

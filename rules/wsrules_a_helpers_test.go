@@ -280,3 +280,21 @@ server {
 		})
 	}
 }
+
+// The Bad example of each rule's documentation triggers it, and its Good
+// example does not.
+func TestDocExamplesOfWSRules(t *testing.T) {
+	for _, id := range []string{"WS005", "WS006", "WS007", "WS011", "WS012", "WS013", "WS014", "WS029"} {
+		r, ok := Lookup(id)
+		if !ok {
+			t.Fatalf("%s is not registered", id)
+		}
+		d := r.Meta().Doc
+		if fs := lintFragment(t, d.Bad, id); len(fs) == 0 {
+			t.Errorf("%s: the Bad example reports nothing:\n%s", id, d.Bad)
+		}
+		if fs := lintFragment(t, d.Good, id); len(fs) != 0 {
+			t.Errorf("%s: the Good example reports %s", id, fs[0].Message)
+		}
+	}
+}
