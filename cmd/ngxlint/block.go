@@ -166,7 +166,7 @@ func (e *env) blockFrom(c *cli.Context, s *settings, from, path string) error {
 	}
 	s.opts.WSPaths = append(s.opts.WSPaths, uri)
 	s.opts.WSPathSource = "--path"
-	units, err := parser.Load([]string{from}, s.load)
+	units, err := parser.Load([]string{e.resolve(from)}, s.load)
 	if err != nil {
 		return pathError(err)
 	}
@@ -213,8 +213,7 @@ func (e *env) blockFrom(c *cli.Context, s *settings, from, path string) error {
 	if h.redirect {
 		fmt.Fprintf(e.stderr, "ngxlint: nginx answers %s with a 301 to %s/ (%s lacks only the trailing slash), and WebSocket clients do not follow redirects: connect to %s/ or add location = %s\n", uri, uri, loc.Name(), uri, uri)
 	}
-	lint := rules.LintEach(&s.opts, func(fs []*rules.Finding) []*rules.Finding { return e.dropIgnored(s, fs) })
-	res, err := rules.ApplyFixes(units, rules.Info, lint)
+	res, err := rules.ApplyFixes(units, rules.Info, e.fixLint(s))
 	if err != nil {
 		var fe *rules.FixError
 		if errors.As(err, &fe) {

@@ -54,17 +54,20 @@ func (e *env) fixAction(c *cli.Context) error {
 	case write && fxContainsStdin(paths):
 		return &usageError{msg: "--write cannot write to standard input; use --diff, or no flag to print the patched text"}
 	}
-	if !diff && !write && paths[0] != "-" {
-		if st, err := os.Stat(paths[0]); err == nil && st.IsDir() {
+	resolved := make([]string, len(paths))
+	for i, p := range paths {
+		resolved[i] = e.resolve(p)
+	}
+	if !diff && !write && resolved[0] != "-" {
+		if st, err := os.Stat(resolved[0]); err == nil && st.IsDir() {
 			return &usageError{msg: fmt.Sprintf("%s is a directory: ngxlint fix prints one patched file; use --diff or --write", paths[0])}
 		}
 	}
-	units, err := parser.Load(paths, s.load)
+	units, err := parser.Load(resolved, s.load)
 	if err != nil {
 		return pathError(err)
 	}
-	lint := rules.LintEach(&s.opts, func(fs []*rules.Finding) []*rules.Finding { return e.dropIgnored(s, fs) })
-	res, err := rules.ApplyFixes(units, s.failLevel, lint)
+	res, err := rules.ApplyFixes(units, s.failLevel, e.fixLint(s))
 	if err != nil {
 		var fe *rules.FixError
 		if errors.As(err, &fe) {
@@ -97,11 +100,25 @@ func (e *env) fixAction(c *cli.Context) error {
 			return err
 		}
 	default:
-		if err := e.printPatched(res, units, paths[0]); err != nil {
+		if err := e.printPatched(res, units, resolved[0]); err != nil {
 			return err
 		}
 	}
 	return exitCode(code)
+}
+
+// fixLint lints the way lint does: the same run options (inline ignores,
+// jobs), ignored files dropped, sorted.
+func (e *env) fixLint(s *settings) rules.LintFunc {
+	return func(units []*parser.Unit) ([]*rules.Finding, error) {
+		fs, err := rules.Lint(units, &s.opts, s.run)
+		if err != nil {
+			return nil, err
+		}
+		fs = e.dropIgnored(s, fs)
+		rules.SortFindings(fs)
+		return fs, nil
+	}
 }
 
 // fixHook, when set (by tests), sees every fix result.

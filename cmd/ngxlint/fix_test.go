@@ -429,6 +429,11 @@ func TestFixStdoutAndStdin(t *testing.T) {
 	if !strings.Contains(errOut, "fixed: set Connection to $connection_upgrade [WS002") {
 		t.Errorf("stderr does not list the fix:\n%s", errOut)
 	}
+	// a path relative to the working directory; the diff names it so
+	code, out, _ = runIn(dir, "", "fix", "--diff", "site.conf")
+	if code != exitFindings || !strings.HasPrefix(out, "--- a/site.conf\n+++ b/site.conf\n@@ -1,3 +1,8 @@\n+map $http_upgrade $connection_upgrade {\n") {
+		t.Errorf("fix --diff site.conf: exit %d\n%s", code, out)
+	}
 	code, out, errOut = runIn(dir, fixBadWS002, "fix", "-")
 	if code != exitOK || out != fixGoodWS002 {
 		t.Errorf("fix -: exit %d\n%s%s", code, out, errOut)
