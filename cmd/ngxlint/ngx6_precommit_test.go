@@ -106,7 +106,9 @@ func TestPreCommitEntry(t *testing.T) {
 	}
 	// (info findings, which do not fail the commit, are allowed: rules
 	// added later may suggest improvements)
-	clean := func(out string) bool { return !strings.Contains(out, ": error: ") && !strings.Contains(out, ": warning: ") }
+	clean := func(out string) bool {
+		return !strings.Contains(out, ": error: ") && !strings.Contains(out, ": warning: ")
+	}
 	code, out, errOut := run(nil, "good/nginx.conf", "good/sites-enabled/chat", "good/sites-enabled/other")
 	if code != 0 || !clean(out) || errOut != "" {
 		t.Errorf("correct configuration: exit %d\n%s%s", code, out, errOut)
