@@ -178,11 +178,6 @@ func ConnectionMapFix(cfg *model.Config) (e Edit, needed bool, reason string) {
 	return Edit{}, true, "the configuration has no http{} block to put the map for $connection_upgrade in"
 }
 
-// fixConnectionMap (ws.go) is superseded by ConnectionMapFix, which also
-// refuses server- and location-level files and picks the keepalive map;
-// this reference keeps the linter quiet until ws.go drops it.
-var _ = fixConnectionMap
-
 // BlockSpec describes a WebSocket location for `ngxlint block`.
 type BlockSpec struct {
 	// Path is the location's argument: "/ws/", or with a modifier "= /ws".

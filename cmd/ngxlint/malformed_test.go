@@ -133,7 +133,7 @@ func TestMalformedInput(t *testing.T) {
 		{
 			name:   "standard input",
 			args:   []string{"-"},
-			stdin:  "location /ws/ {\n    proxy_pass http://b;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgarde;\n    proxy_set_header Connection upgrade;\n}\n",
+			stdin:  "location /ws/ {\n    proxy_pass http://b;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgarde;\n    proxy_set_header Connection upgrade;\n    proxy_set_header Host $http_host;\n    proxy_read_timeout 1h;\n}\n",
 			code:   1,
 			stdout: "<stdin>:4:30: error: $http_upgarde is a misspelling of $http_upgrade: nginx -t accepts any $http_ name (it matches a request header), so it is always empty here and no Upgrade is sent; the WebSocket handshake fails with 400 [WS009 value-or-variable-typo]\n 4 |     proxy_set_header Upgrade $http_upgarde;\n   |                              ^~~~~~~~~~~~~\n",
 		},
