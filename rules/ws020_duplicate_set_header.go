@@ -19,16 +19,19 @@ var duplicateSetHeaderMeta = &Meta{
 			"(Connection: upgrade and Connection: keep-alive), and backends differ on which one they read. Field names compare " +
 			"without case, and lines brought in by include count as written where the include is, so include proxy_params; plus " +
 			"an own proxy_set_header Host sends two Host headers, which RFC 9112 tells a server to refuse with 400 " +
-			"(nginx 1.31.4 and later use only the last Host line). A line whose value is the literal \"\" sends nothing, so a " +
+			"(nginx 1.31.4 and later use only the last Host line, dea68dbf1). A line whose value is the literal \"\" sends nothing, so a " +
 			"pair where only one line has a value is not reported.",
 		Bad:  "location /ws/ {\n    proxy_pass http://127.0.0.1:9001;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n    proxy_set_header Connection \"keep-alive\";\n}",
 		Good: "location /ws/ {\n    proxy_pass http://127.0.0.1:9001;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}",
 		Fix: "Keep one line per field. ngxlint fix deletes the Connection line that carries no upgrade token, the Upgrade line that does " +
-			"not forward $http_upgrade, or a later line that repeats an earlier one exactly; when the values differ otherwise, only you " +
+			"not forward $http_upgrade, every Host line but the last (what nginx 1.31.4 and later do), or a later line that repeats an earlier " +
+			"one exactly; when the values differ otherwise, only you " +
 			"know which one the backend needs, and lines that come from an include are left alone.",
-		SeverityNote: "Warning; info for two Host lines when the target is nginx 1.31.4 or later, which sends only the last one.",
-		Since:        "0.1.0",
-		Refs:         []string{"NGINX-WEBSOCKET.md §6.21", "RFC 9112 §3.2"},
+		SeverityNote: "Warning. For Host: error before nginx 1.31.4 (or when the version is unknown), since the backend must answer 400 to a " +
+			"request with two Host headers and the handshake fails (checked with nginx 1.22.1 and a Go backend); info from 1.31.4 on, " +
+			"where nginx sends only the last Host line.",
+		Since: "0.1.0",
+		Refs:  []string{"NGINX-WEBSOCKET.md §6.21", "RFC 9112 §3.2"},
 	},
 }
 
@@ -75,12 +78,19 @@ func checkDuplicateHeaders(p *Pass, b *model.Block) {
 func reportDuplicate(p *Pass, b *model.Block, hs []Header) {
 	field := hs[0].Name
 	drop, why := duplicatesToDrop(p.Cfg, hs)
-	if strings.EqualFold(field, "Host") && p.Cfg.Version.AtLeast("1.31.4") {
-		drop, why = hs[:len(hs)-1], ", which nginx ignores"
+	if strings.EqualFold(field, "Host") {
+		// nginx 1.31.4 and later keep only the last Host line: the fix does
+		// the same on every version
+		drop, why = hs[:len(hs)-1], ", as nginx 1.31.4 and later ignore every Host line but the last"
 	}
+	// show the finding at a line written here when there is one: the user
+	// can act on it, unlike a line of a shared include
 	shown := hs[1]
-	if len(drop) > 0 {
-		shown = drop[0]
+	for _, cands := range [][]Header{drop, hs} {
+		if h, ok := firstWrittenHere(cands); ok {
+			shown = h
+			break
+		}
 	}
 	at := entrySpan(shown.Entry, 0)
 	var lines, values []string
@@ -98,11 +108,19 @@ func reportDuplicate(p *Pass, b *model.Block, hs []Header) {
 			sev = Info
 			effect = fmt.Sprintf("nginx %s uses only the last Host line, so the earlier ones do nothing", p.Cfg.Version)
 		} else {
-			effect = "nginx sends two Host headers before 1.31.4, and RFC 9112 tells a server to refuse such a request with 400"
+			sev = Error
+			effect = "before 1.31.4 nginx sends them all, and a server must refuse a request with more than one Host with 400 (RFC 9112), so the handshake fails"
 		}
 	}
 	action := "keep one of them"
-	if len(drop) > 0 {
+	viaInclude := false
+	for _, h := range drop {
+		viaInclude = viaInclude || h.Entry.Via != nil
+	}
+	if viaInclude && strings.EqualFold(field, "Host") {
+		action = "keep only one of them (nginx 1.31.4 and later use the last)"
+	}
+	if len(drop) > 0 && !viaInclude {
 		var dl []string
 		for _, h := range drop {
 			dl = append(dl, Line(h.Entry.D, at.File))
@@ -164,6 +182,16 @@ func duplicatesToDrop(cfg *model.Config, hs []Header) (drop []Header, why string
 		return hs[1:], ", which repeats the first"
 	}
 	return nil, ""
+}
+
+// firstWrittenHere returns the first header not brought in by an include.
+func firstWrittenHere(hs []Header) (Header, bool) {
+	for _, h := range hs {
+		if h.Entry.Via == nil {
+			return h, true
+		}
+	}
+	return Header{}, false
 }
 
 // times writes a count for messages: "twice", "3 times".

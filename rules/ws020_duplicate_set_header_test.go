@@ -49,8 +49,8 @@ func TestDuplicateSetHeaderAgreesWithNginx(t *testing.T) {
 		t.Fatalf("two Host lines: want one WS020 finding, got %d", len(fs))
 	}
 	c := nginxtest.Dial(t, n.WSURL("/ws/"), nil)
-	if v.Before("1.31.4") && c.Status != 400 {
-		t.Fatalf("two Host lines on nginx %s: %s, want 400 from the backend", v, c)
+	if v.Before("1.31.4") && (c.Status != 400 || fs[0].Severity != Error) {
+		t.Fatalf("two Host lines on nginx %s: %s and a WS020 %s, want 400 from the backend and an error", v, c, fs[0].Severity)
 	}
 	n = bRestart(t, n, bFixed(t, fs))
 	if c := nginxtest.Dial(t, n.WSURL("/ws/"), nil); !c.OK() {

@@ -1,4 +1,4 @@
-package model
+package model_test
 
 import (
 	"net/http"
@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"github.com/ngxlint/ngxlint/parser"
+	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
 )
 
 // rwModel builds the model of a configuration file.
-func rwModel(t *testing.T, path string) *Config {
+func rwModel(t *testing.T, path string) *model.Config {
 	t.Helper()
 	units, err := parser.Load([]string{path}, parser.Options{})
 	if err != nil {
@@ -24,11 +25,11 @@ func rwModel(t *testing.T, path string) *Config {
 	for _, p := range units[0].Problems {
 		t.Fatalf("%s: %s", path, p.Msg)
 	}
-	return Build(units[0], Options{})
+	return model.Build(units[0], model.Options{})
 }
 
 // rwModelOf builds the model of http{} contents written to a temporary file.
-func rwModelOf(t *testing.T, httpBody string) *Config {
+func rwModelOf(t *testing.T, httpBody string) *model.Config {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "nginx.conf")
 	if err := os.WriteFile(path, []byte("events {}\nhttp {\n"+httpBody+"\n}\n"), 0o644); err != nil {
@@ -38,7 +39,7 @@ func rwModelOf(t *testing.T, httpBody string) *Config {
 }
 
 // rwServer returns the server with the given server_name.
-func rwServer(t *testing.T, c *Config, name string) *Block {
+func rwServer(t *testing.T, c *model.Config, name string) *model.Block {
 	t.Helper()
 	for _, s := range c.Servers {
 		for _, e := range s.Own("server_name") {
@@ -56,7 +57,7 @@ func rwServer(t *testing.T, c *Config, name string) *Block {
 // "rewrite ... last" or a changed URI, as nginx does up to 10 times), and
 // returns the redirect status the model predicts, 0 when no redirect
 // answers, and whether the model can tell.
-func predictStatus(s *Block, uri string) (int, bool) {
+func predictStatus(s *model.Block, uri string) (int, bool) {
 	w := s.RewritePhase(uri)
 	switch {
 	case w.Unknown != nil:
@@ -254,7 +255,7 @@ const shadowRegexes = `location ~ ^/(ws|hub|cable|live)/ { return 200 "regex"; }
     location ~* /CHAT$ { return 200 "chat"; }`
 
 // locationName returns the text a location answers with.
-func locationName(b *Block) string {
+func locationName(b *model.Block) string {
 	if b == nil {
 		return ""
 	}
@@ -316,7 +317,7 @@ upstream dflt { server 127.0.0.1:1; }
 		{"dflt", "1.29.7", true}, {"dflt", "1.31.5", true},
 	}
 	for _, tc := range cases {
-		v, err := ParseVersion(tc.version)
+		v, err := model.ParseVersion(tc.version)
 		if err != nil {
 			t.Fatal(err)
 		}
