@@ -108,25 +108,26 @@ func (*wsReadTimeout) Check(p *Pass) {
 	}
 }
 
-// setReadTimeoutFix writes proxy_read_timeout 1h; into loc: it replaces the
+// setReadTimeoutFix writes proxy_read_timeout 1h; (the canonical
+// DefaultReadTimeout) into loc: it replaces the
 // value the location sets itself, or adds the directive when the value is
 // inherited or the default.
 func setReadTimeoutFix(f *Finding, loc, level *model.Block, e model.Entry) {
-	const value = "1h"
+	value := DefaultReadTimeout
 	if level == loc {
 		if e.Via != nil {
 			f.NoFix = fmt.Sprintf("proxy_read_timeout comes from include %s; change it there", e.Via.Arg(0))
 			return
 		}
-		f.WithFix(&Fix{Message: "set proxy_read_timeout 1h", Edits: []Edit{ReplaceWord(e.D, e.D.Args[0], value)}})
+		f.WithFix(&Fix{Message: "set proxy_read_timeout " + value, Edits: []Edit{ReplaceWord(e.D, e.D.Args[0], value)}})
 		return
 	}
-	ed, ok := InsertInLevel(loc, []string{"proxy_send_timeout", "proxy_connect_timeout"}, []string{"proxy_read_timeout " + value + ";"})
+	ed, ok := InsertInLevel(loc, []string{"proxy_send_timeout", "proxy_connect_timeout"}, []string{Render(ReadTimeout(value))})
 	if !ok {
 		f.NoFix = "the location has no place in the source to write to"
 		return
 	}
-	f.WithFix(&Fix{Message: "add proxy_read_timeout 1h", Edits: []Edit{ed}})
+	f.WithFix(&Fix{Message: "add proxy_read_timeout " + value, Edits: []Edit{ed}})
 }
 
 // fmtSeconds writes a duration for messages: "60 s", "1.5 s", "500 ms".
