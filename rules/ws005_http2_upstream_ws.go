@@ -1,6 +1,11 @@
 package rules
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ngxlint/ngxlint/parser"
+	"github.com/ngxlint/ngxlint/parser/model"
+)
 
 func init() { Register(&http2UpstreamWS{}) }
 
@@ -9,7 +14,7 @@ type http2UpstreamWS struct{}
 var http2UpstreamWSMeta = &Meta{
 	ID: "WS005", Name: "http2-upstream-ws", Severity: Error, Fixable: true,
 	Doc: Doc{
-		Summary: "A WebSocket location proxies to the backend over HTTP/2 (proxy_http_version 2).",
+		Summary: "A WebSocket location proxies to the backend over HTTP/2 (proxy_http_version 2), or an nginx older than 1.29.4 is given proxy_http_version 2 at all.",
 		Why: "nginx 1.29.4 added proxy_http_version 2 (the proxy_v2 module), and that module has no upgrade code: it never switches a " +
 			"connection to a tunnel. The Upgrade and Connection headers set with proxy_set_header are sent as HTTP/2 header fields, " +
 			"which HTTP/2 forbids: an h2c backend answers 400 (request header \"Connection\" is not valid in HTTP/2) for WebSocket and " +
@@ -23,7 +28,8 @@ var http2UpstreamWSMeta = &Meta{
 			"ngxlint fix changes 2 to 1.1 when the location sets it itself, and adds proxy_http_version 1.1; to the location when it inherits 2 " +
 			"from server or http (so the other locations keep HTTP/2). It does not edit a shared include.",
 		SeverityNote: "Error when the location is declared WebSocket or its path is a known application's endpoint; warning on a path hint alone, " +
-			"unless the target nginx (--nginx-version) is older than 1.29.4, where nginx -t fails and the finding is always an error.",
+			"unless the target nginx (--nginx-version) is older than 1.29.4, where nginx -t fails and the finding is always an error. " +
+			"With such a target every proxy_http_version 2 is reported, WebSocket or not, since the configuration does not load.",
 		Since: "0.1.0",
 		Refs: []string{"NGINX-WEBSOCKET.md §1.4, §6.4", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_http_version",
 			"nginx CHANGES 1.29.4"},
@@ -34,6 +40,7 @@ func (*http2UpstreamWS) Meta() *Meta { return http2UpstreamWSMeta }
 
 func (*http2UpstreamWS) Check(p *Pass) {
 	v := p.Cfg.Version
+	reported := map[*parser.Directive]bool{}
 	for _, pl := range ProxyLocations(p.Cfg) {
 		in := p.WebSocket(pl.Block)
 		if in.Evidence == NoEvidence {
@@ -63,6 +70,7 @@ func (*http2UpstreamWS) Check(p *Pass) {
 				f.NoFix = fmt.Sprintf("the directive comes from %s, which other locations may share", Line(e.D, e.Via.File))
 				continue
 			}
+			reported[e.D] = true
 			f.WithFix(&Fix{Message: "use proxy_http_version 1.1", Edits: []Edit{ReplaceWord(e.D, e.D.Args[0], "1.1")}})
 			continue
 		}
@@ -73,4 +81,18 @@ func (*http2UpstreamWS) Check(p *Pass) {
 			f.WithFix(&Fix{Message: "add proxy_http_version 1.1 to " + pl.Block.Name(), Edits: []Edit{ins}})
 		}
 	}
+	if !v.Before("1.29.4") {
+		return
+	}
+	// On a target that predates the value, every proxy_http_version 2 stops nginx -t.
+	p.Cfg.Walk(func(_ *model.Block, e model.Entry) {
+		d := e.D
+		if d.Name != "proxy_http_version" || d.Arg(0) != "2" || len(d.Args) != 1 || reported[d] {
+			return
+		}
+		reported[d] = true
+		p.ReportSev(Error, WordSpan(d, d.Args[0]),
+			"nginx %s does not know proxy_http_version 2 (it came with nginx 1.29.4, in builds with the HTTP/2 module): nginx -t fails with invalid value \"2\"; use 1.1, or target a newer nginx with --nginx-version",
+			v).WithFix(&Fix{Message: "use proxy_http_version 1.1", Edits: []Edit{ReplaceWord(d, d.Args[0], "1.1")}})
+	})
 }

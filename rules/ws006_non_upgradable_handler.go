@@ -17,16 +17,17 @@ var nonUpgradableHandlerMeta = &Meta{
 			"cached responses. These handlers do not read proxy_set_header, so the evidence that the location carries WebSocket is what " +
 			"is written for it: a --ws-path it serves, a \"# ngxlint: websocket\" comment, an Upgrade or Connection header set at the " +
 			"location (proxy_set_header, grpc_set_header, fastcgi_param HTTP_UPGRADE), or a path segment that " +
-			"names WebSocket (ws, wss, websocket, socket.io, sockjs); a known application path without such a word (/push/, /hub, /cable) " +
-			"does not count, since a location handed to PHP or gRPC there belongs to another application. proxy_set_header inherited from the server is not evidence: the " +
+			"names WebSocket (ws, wss, websocket, socket.io, sockjs). A known application path without such a word (Nextcloud's /push/, " +
+			"SignalR's /hub, Action Cable's /cable) is only a hint, since a location handed to PHP or gRPC there may belong to another " +
+			"application, and the other words of the path heuristics (live, push, hub elsewhere) do not count. proxy_set_header inherited from the server is not evidence: the " +
 			"server may proxy WebSockets elsewhere. uwsgi_pass, scgi_pass and proxy_pass are never reported.",
 		Bad:  "location /ws/ {\n    include fastcgi_params;\n    fastcgi_pass unix:/run/php/php-fpm.sock;\n}",
 		Good: "location /ws/ {\n    proxy_pass http://127.0.0.1:9001;   # the app's WebSocket (HTTP) listener\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection $connection_upgrade;\n}",
 		Fix: "Serve the WebSocket path with proxy_pass to an HTTP listener of the WebSocket server (for uWSGI apps uwsgi_pass works too, " +
 			"or uWSGI's http-socket with proxy_pass), with proxy_http_version 1.1 and the Upgrade and Connection headers. " +
 			"ngxlint cannot fix this: it does not know the backend's HTTP address.",
-		SeverityNote: "Error when the location is declared WebSocket or its path is a known application's endpoint; warning when only " +
-			"a path segment such as /ws/ suggests it.",
+		SeverityNote: "Error when the location is declared WebSocket or its path is a known application's endpoint that names WebSocket " +
+			"(/socket.io/, /api/websocket); warning when only the path suggests it (/ws/, Nextcloud's /push/).",
 		Since: "0.1.0",
 		Refs:  []string{"NGINX-WEBSOCKET.md §1.4, §6.5", "https://nginx.org/en/docs/http/websocket.html"},
 	},

@@ -27,9 +27,10 @@ var strongWSSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|s
 // HTTP_CONNECTION, a known application path that names WebSocket
 // (/socket.io/, /api/websocket), or another path segment that does (ws,
 // websocket, sockjs). Known paths without such a segment (/push/, /hub,
-// /cable, /comms) do not count: a location handed to PHP or gRPC there
-// belongs to another application, and "live" or "push" name ordinary pages
-// too often.
+// /cable, /comms) are only hints, since a location handed to PHP or gRPC
+// there may belong to another application; the other words of the path
+// heuristics ("live", "push", "hub" in any path) do not count: they name
+// ordinary pages too often.
 func handlerIntent(p *Pass, b *model.Block) Intent {
 	var out Intent
 	add := func(ev Evidence, why string) {
@@ -75,10 +76,15 @@ func handlerIntent(p *Pass, b *model.Block) Intent {
 	if loc != nil && loc.Loc != nil && !loc.Synthetic {
 		app, _ := knownApp(loc.Loc)
 		strong := strongWSSegment.MatchString(loc.Loc.Pattern)
-		if app != nil && strong {
+		switch {
+		case app != nil:
 			out.App = app
-			add(KnownPath, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
-		} else if strong {
+			ev := KnownPath
+			if !strong {
+				ev = PathHint // /push/ or /hub may be another application's page
+			}
+			add(ev, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
+		case strong:
 			add(PathHint, fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()))
 		}
 	}
