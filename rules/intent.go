@@ -30,6 +30,8 @@ const (
 // App is an application with a known WebSocket path and heartbeat.
 type App struct {
 	Name string
+	// Keywords are words a regex location for this app's endpoint names.
+	Keywords []string
 	// Paths are request paths where its clients open WebSockets.
 	Paths []string
 	// Heartbeat is how often the app pings an idle socket, 0 when unknown.
@@ -44,19 +46,19 @@ type App struct {
 
 // Apps from NGINX-WEBSOCKET.md §8.
 var Apps = []*App{
-	{Name: "Socket.IO", Paths: []string{"/socket.io/"}, Heartbeat: 25 * time.Second, MinReadTimeout: 45 * time.Second, Sticky: true},
-	{Name: "Home Assistant", Paths: []string{"/api/websocket"}},
-	{Name: "Grafana Live", Paths: []string{"/api/live/ws", "/api/live/"}, ChecksOrigin: true},
-	{Name: "Rails Action Cable", Paths: []string{"/cable"}, ChecksOrigin: true},
-	{Name: "Portainer", Paths: []string{"/api/websocket/"}},
-	{Name: "Nextcloud notify_push", Paths: []string{"/push/ws", "/push/"}},
-	{Name: "Node-RED", Paths: []string{"/comms"}, Heartbeat: 15 * time.Second},
-	{Name: "Mattermost", Paths: []string{"/api/v4/websocket", "/api/v4/users/websocket"}},
-	{Name: "Phoenix LiveView", Paths: []string{"/live/websocket", "/socket/websocket"}},
-	{Name: "Jupyter", Paths: []string{"/api/kernels/", "/terminals/websocket/", "/api/events/subscribe"}, ChecksOrigin: true},
-	{Name: "SignalR", Paths: []string{"/signalr", "/hubs/", "/hub"}, Sticky: true},
-	{Name: "SockJS", Paths: []string{"/sockjs/", "/sockjs-node"}},
-	{Name: "Next.js dev server", Paths: []string{"/_next/webpack-hmr"}},
+	{Name: "Socket.IO", Keywords: []string{"socket.io"}, Paths: []string{"/socket.io/"}, Heartbeat: 25 * time.Second, MinReadTimeout: 45 * time.Second, Sticky: true},
+	{Name: "Home Assistant", Keywords: []string{"websocket"}, Paths: []string{"/api/websocket"}},
+	{Name: "Grafana Live", Keywords: []string{"live"}, Paths: []string{"/api/live/ws", "/api/live/"}, ChecksOrigin: true},
+	{Name: "Rails Action Cable", Keywords: []string{"cable"}, Paths: []string{"/cable"}, ChecksOrigin: true},
+	{Name: "Portainer", Keywords: []string{"websocket"}, Paths: []string{"/api/websocket/"}},
+	{Name: "Nextcloud notify_push", Keywords: []string{"push"}, Paths: []string{"/push/ws", "/push/"}},
+	{Name: "Node-RED", Keywords: []string{"comms"}, Paths: []string{"/comms"}, Heartbeat: 15 * time.Second},
+	{Name: "Mattermost", Keywords: []string{"websocket"}, Paths: []string{"/api/v4/websocket", "/api/v4/users/websocket"}},
+	{Name: "Phoenix LiveView", Keywords: []string{"websocket"}, Paths: []string{"/live/websocket", "/socket/websocket"}},
+	{Name: "Jupyter", Keywords: []string{"channels", "kernels", "terminals", "events"}, Paths: []string{"/api/kernels/", "/terminals/websocket/", "/api/events/subscribe"}, ChecksOrigin: true},
+	{Name: "SignalR", Keywords: []string{"hub", "signalr"}, Paths: []string{"/signalr", "/hubs/", "/hub"}, Sticky: true},
+	{Name: "SockJS", Keywords: []string{"sockjs"}, Paths: []string{"/sockjs/", "/sockjs-node"}},
+	{Name: "Next.js dev server", Keywords: []string{"webpack-hmr"}, Paths: []string{"/_next/webpack-hmr"}},
 }
 
 var wsSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|cable|hubs?|live|signalr|sockjs|comms|push)([/$)|_.?-]|$)`)
@@ -316,21 +318,51 @@ func isWSMarker(text string) bool {
 }
 
 // knownApp matches a location against the applications' WebSocket paths.
+// A prefix or exact location matches an app whose path it is, an exact
+// spelling first (Portainer's /api/websocket/ before Home Assistant's
+// /api/websocket), then ignoring a trailing slash. A regex location counts
+// only when it matches the app's path and names the app's keyword: a
+// catch-all such as ~ ^/(ws|api)/ matching /api/websocket is not Home
+// Assistant's endpoint.
 func knownApp(l *model.LocationSpec) (*App, string) {
-	for _, app := range Apps {
-		for _, p := range app.Paths {
-			switch {
-			case l.IsRegex():
-				if l.Regexp != nil && l.Regexp.MatchString(p) {
+	switch {
+	case l.IsNamed():
+		return nil, ""
+	case l.IsRegex():
+		if l.Regexp == nil {
+			return nil, ""
+		}
+		for _, app := range Apps {
+			if !containsAny(strings.ToLower(l.Pattern), app.Keywords) {
+				continue
+			}
+			for _, p := range app.Paths {
+				if l.Regexp.MatchString(p) {
 					return app, p
 				}
-			case l.IsNamed():
-			case strings.TrimSuffix(l.Pattern, "/") == strings.TrimSuffix(p, "/"):
-				return app, p
+			}
+		}
+		return nil, ""
+	}
+	for _, exact := range []bool{true, false} {
+		for _, app := range Apps {
+			for _, p := range app.Paths {
+				if exact && l.Pattern == p || !exact && strings.TrimSuffix(l.Pattern, "/") == strings.TrimSuffix(p, "/") {
+					return app, p
+				}
 			}
 		}
 	}
 	return nil, ""
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // headerIntent reports whether the headers in effect at b forward a
