@@ -403,16 +403,33 @@ func checkLoopback(conf string) error {
 	if serr != nil {
 		return fmt.Errorf("the configuration does not parse: %w", serr)
 	}
+	return checkLoopbackTop(f.Top)
+}
+
+// checkLoopbackDir checks the nginx.conf written in dir with the files it
+// includes, as nginx reads them.
+func checkLoopbackDir(dir string) error {
+	units, err := parser.Load([]string{filepath.Join(dir, "nginx.conf")}, parser.Options{Prefix: dir, Cwd: dir})
+	if err != nil {
+		return err
+	}
+	if len(units) != 1 || units[0].Root.Top == nil {
+		return errors.New("the configuration does not parse")
+	}
+	return checkLoopbackTop(units[0].Root.Top)
+}
+
+func checkLoopbackTop(top []*parser.Directive) error {
 	var bad []string
 	var walk func(ds []*parser.Directive, inHTTP bool)
 	walk = func(ds []*parser.Directive, inHTTP bool) {
-		for _, d := range ds {
+		for _, d := range expand(ds) {
 			if d.Block == nil {
 				continue
 			}
 			if d.Name == "server" && inHTTP {
 				listens := 0
-				for _, c := range d.Block.Directives {
+				for _, c := range expand(d.Block.Directives) {
 					if c.Name != "listen" {
 						continue
 					}
@@ -429,7 +446,7 @@ func checkLoopback(conf string) error {
 			walk(d.Block.Directives, inHTTP || d.Name == "http")
 		}
 	}
-	walk(f.Top, false)
+	walk(top, false)
 	if len(bad) > 0 {
 		return fmt.Errorf("servers must listen on 127.0.0.1 or [::1] only, with a port: %s", strings.Join(bad, "; "))
 	}
@@ -450,7 +467,7 @@ func loopbackListen(a string) bool {
 
 // start runs nginx in the foreground and waits until its port accepts.
 func (n *Nginx) start(bin string) error {
-	if err := checkLoopback(n.Conf); err != nil {
+	if err := checkLoopbackDir(n.Dir); err != nil {
 		return err
 	}
 	if n.Port == 0 {
