@@ -118,7 +118,7 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 	if opt.Cwd == "" {
 		opt.Cwd, _ = os.Getwd()
 	}
-	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}}
+	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}, envs: map[string][]*File{}}
 	var requested []string // display paths, in order
 	for _, p := range paths {
 		if p == "-" {
@@ -207,6 +207,8 @@ type loader struct {
 	parsed map[string]*parsedFile // by real path
 	stdin  *parsedFile
 	mains  map[*File]*Unit // units built for main configs, by root
+	// envs caches the files read beside fragments, by prefix directory.
+	envs map[string][]*File
 }
 
 func (l *loader) display(p string) string {
@@ -417,6 +419,24 @@ func (l *loader) siblings(path string, self *File) []*File {
 		return nil
 	}
 	p := filepath.Dir(dir)
+	all, ok := l.envs[p]
+	if !ok {
+		all = l.readEnv(p)
+		l.envs[p] = all
+	}
+	var out []*File
+	for _, f := range all {
+		if f != self {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// readEnv reads, once per prefix p without an nginx.conf, the http-level
+// files the stock nginx.conf would include: p/conf.d/*.conf and
+// p/sites-enabled/*.
+func (l *loader) readEnv(p string) []*File {
 	if _, err := os.Stat(filepath.Join(p, "nginx.conf")); err == nil {
 		return nil
 	}
@@ -429,7 +449,7 @@ func (l *loader) siblings(path string, self *File) []*File {
 				continue
 			}
 			pf, err := l.read(m)
-			if err != nil || pf.err != nil || pf.file == self || DetectContext(pf.file) != CtxHTTP {
+			if err != nil || pf.err != nil || DetectContext(pf.file) != CtxHTTP {
 				continue
 			}
 			out = append(out, pf.file)

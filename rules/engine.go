@@ -67,11 +67,7 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 			}
 		}
 	}
-	envViews := map[*parser.File]*parser.File{}
-	lean := make([]*parser.Unit, len(units))
-	for i, u := range units {
-		lean[i] = withoutEnvServers(u, envViews)
-	}
+	lean := units
 	results := make([][]*Finding, len(units))
 	errs := make([]error, len(units))
 	if jobs == 1 || len(units) < 2 {
@@ -104,43 +100,6 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 	}
 	SortFindings(all)
 	return all, nil
-}
-
-// withoutEnvServers returns u with the files read beside a fragment (Env)
-// cut down to what they are read for: their definitions (map, upstream,
-// geo, zones...), without their server blocks. Those servers are other
-// sites; their findings are never shown, and modeling them in every
-// fragment's unit made linting N sibling files cost N*N (500 conf.d files:
-// 29 s instead of under one). views caches the cut-down files, shared by
-// the units.
-func withoutEnvServers(u *parser.Unit, views map[*parser.File]*parser.File) *parser.Unit {
-	if len(u.Env) == 0 {
-		return u
-	}
-	cp := *u
-	cp.Env = make([]*parser.File, len(u.Env))
-	for i, f := range u.Env {
-		v, ok := views[f]
-		if !ok {
-			v = f
-			for _, d := range f.Top {
-				if d.Name == "server" {
-					view := *f
-					view.Top = nil
-					for _, d := range f.Top {
-						if d.Name != "server" {
-							view.Top = append(view.Top, d)
-						}
-					}
-					v = &view
-					break
-				}
-			}
-			views[f] = v
-		}
-		cp.Env[i] = v
-	}
-	return &cp
 }
 
 // unitFiles lists every file a unit reads: its root, the files it

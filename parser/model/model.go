@@ -95,8 +95,19 @@ func Build(u *parser.Unit, opt Options) *Config {
 	if u.Context != parser.CtxMain {
 		http := &Block{Kind: HTTP, Parent: c.Main, Synthetic: true, cfg: c}
 		c.Main.Children = append(c.Main.Children, http)
+		// Files nginx would read beside the fragment lend their http-level
+		// definitions and directives (maps, upstreams, proxy_set_header...),
+		// not their servers: those are other sites, whose findings are never
+		// shown, and modelling them in every fragment's unit made N sibling
+		// files cost N*N.
 		for _, f := range u.Env {
-			c.fill(http, f.Top, nil)
+			var defs []*parser.Directive
+			for _, d := range f.Top {
+				if d.Name != "server" {
+					defs = append(defs, d)
+				}
+			}
+			c.fill(http, defs, nil)
 		}
 		target = http
 		if u.Context >= parser.CtxServer {
