@@ -196,7 +196,7 @@ func TestUnreadableFile(t *testing.T) {
 	if err != nil {
 		t.Skipf("cannot create a Unix socket: %v", err)
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	code, _, errOut := runIn(dir, "", "lint", sock)
 	if code != 2 || !strings.Contains(errOut, "cannot read "+sock) {
 		t.Errorf("socket: exit %d, stderr %q", code, errOut)

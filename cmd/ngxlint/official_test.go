@@ -32,7 +32,7 @@ func TestOfficialConfigs(t *testing.T) {
 			want := strings.TrimSuffix(conf, ".conf") + ".out"
 			if *update {
 				if out == "" {
-					os.Remove(want)
+					_ = os.Remove(want)
 				} else if err := os.WriteFile(want, []byte(out), 0o644); err != nil {
 					t.Fatal(err)
 				}

@@ -98,7 +98,7 @@ func Build(u *parser.Unit, opt Options) *Config {
 		// Files nginx would read beside the fragment lend their http-level
 		// definitions and directives (maps, upstreams, proxy_set_header...),
 		// not their servers: those are other sites, whose findings are never
-		// shown, and modelling them in every fragment's unit made N sibling
+		// shown, and modeling them in every fragment's unit made N sibling
 		// files cost N*N.
 		for _, f := range u.Env {
 			var defs []*parser.Directive
