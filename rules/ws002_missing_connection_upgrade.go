@@ -63,7 +63,7 @@ func ConnectionStatus(cfg *model.Config, value string) (ConnStatus, string) {
 					return ConnTypo, v
 				}
 			}
-			if invertedMap(cfg, value) {
+			if invertedMapOf(cfg, value) != nil {
 				return ConnInverted, v
 			}
 			return ConnMissing, v
@@ -94,23 +94,6 @@ func mapHasTypo(cfg *model.Config, value string) bool {
 					return true
 				}
 			}
-		}
-	}
-	return false
-}
-
-// invertedMap reports whether value uses a map on $http_upgrade that yields
-// upgrade for a normal request and not for a WebSocket one.
-func invertedMap(cfg *model.Config, value string) bool {
-	for _, v := range model.Variables(value) {
-		m, ok := cfg.Maps[v]
-		if !ok || !strings.EqualFold(m.Source, "$http_upgrade") {
-			continue
-		}
-		ws, _, _ := m.Eval("websocket")
-		plain, _, _ := m.Eval("")
-		if !HasToken(ws, "upgrade") && HasToken(plain, "upgrade") {
-			return true
 		}
 	}
 	return false

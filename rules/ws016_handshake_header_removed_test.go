@@ -49,7 +49,7 @@ func TestHandshakeHeaderRemovedAgreesWithNginx(t *testing.T) {
 			if len(fs) != 1 || fs[0].Severity != Error {
 				t.Fatalf("want one error, got %d findings, the first at %s", len(fs), fs[0].Severity)
 			}
-			n = bRestart(t, n, bFixed(t, fs))
+			n = restart(t, n, applyFixes(t, fs))
 			if c := nginxtest.Dial(t, n.WSURL("/ws/"), nil); !c.OK() {
 				t.Fatalf("after the fix the handshake still fails: %s", c)
 			}

@@ -27,7 +27,7 @@ func TestReadTimeoutZeroAgreesWithNginx(t *testing.T) {
 	if len(fs) != 1 || fs[0].Severity != Error {
 		t.Fatalf("want one WS017 error, got %d findings", len(fs))
 	}
-	n = bRestart(t, n, bFixed(t, fs))
+	n = restart(t, n, applyFixes(t, fs))
 	if c := nginxtest.Dial(t, n.WSURL("/ws/"), nil); !c.OK() {
 		t.Fatalf("after the fix: %s", c)
 	}

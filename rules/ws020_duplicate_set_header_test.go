@@ -52,7 +52,7 @@ func TestDuplicateSetHeaderAgreesWithNginx(t *testing.T) {
 	if v.Before("1.31.4") && (c.Status != 400 || fs[0].Severity != Error) {
 		t.Fatalf("two Host lines on nginx %s: %s and a WS020 %s, want 400 from the backend and an error", v, c, fs[0].Severity)
 	}
-	n = bRestart(t, n, bFixed(t, fs))
+	n = restart(t, n, applyFixes(t, fs))
 	if c := nginxtest.Dial(t, n.WSURL("/ws/"), nil); !c.OK() {
 		t.Fatalf("after the fix: %s", c)
 	}

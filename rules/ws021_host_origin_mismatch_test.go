@@ -3,69 +3,10 @@ package rules
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"testing"
 
-	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
 )
-
-// lintRunning lints the nginx.conf a test nginx runs, exactly as written.
-func lintRunning(t *testing.T, n *nginxtest.Nginx, opts *Options) []*Finding {
-	t.Helper()
-	units, err := parser.Load([]string{n.ConfPath()}, parser.Options{Cwd: n.Dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if opts == nil {
-		opts = &Options{}
-	}
-	fs, err := Lint(units, opts, RunOptions{Jobs: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fs
-}
-
-// findingsOf returns the findings of one rule.
-func findingsOf(fs []*Finding, id string) []*Finding {
-	var out []*Finding
-	for _, f := range fs {
-		if f.Rule.ID == id {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// fixedText applies the edits of findings (all in one file) to that file.
-func fixedText(t *testing.T, fs []*Finding) string {
-	t.Helper()
-	var edits []Edit
-	for _, f := range fs {
-		if f.Fix == nil {
-			t.Fatalf("%s has no fix: %s", f.Rule.ID, f.Message)
-		}
-		edits = append(edits, f.Fix.Edits...)
-	}
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].Start > edits[j].Start })
-	src := string(edits[0].File.Src)
-	for _, e := range edits {
-		if e.File != edits[0].File {
-			t.Fatalf("fix edits more than one file")
-		}
-		src = src[:e.Start] + e.New + src[e.End:]
-	}
-	return src
-}
-
-// restart stops n and starts nginx again on the same port with the text of
-// a fixed nginx.conf.
-func restart(t *testing.T, n *nginxtest.Nginx, conf string) *nginxtest.Nginx {
-	t.Helper()
-	n.Stop()
-	return nginxtest.Start(t, conf)
-}
 
 // TestHostOriginMismatchAgreesWithNginx checks WS021 against a real nginx
 // and a backend that compares Origin with Host like gorilla/websocket and
@@ -98,7 +39,7 @@ server {
 			if len(fs) != 1 {
 				t.Fatalf("WS021 findings: %d, want 1", len(fs))
 			}
-			n = restart(t, n, fixedText(t, fs))
+			n = restart(t, n, applyFixes(t, fs))
 			if c := nginxtest.Dial(t, n.WSURL("/ws/"), origin); !c.OK() {
 				t.Errorf("handshake after the fix: %s\n%s", c, n.Conf)
 			}

@@ -48,7 +48,7 @@ server {
 	}
 	// The fixed configuration keeps the first run's cache directory, so the
 	// cached 200 is still there: the bypass must skip it.
-	n = restart(t, n, fixedText(t, fs))
+	n = restart(t, n, applyFixes(t, fs))
 	if r := nginxtest.Get(t, n.URL("/ws/"), nil); r.Status != 200 {
 		t.Fatalf("plain GET after the fix: %d", r.Status)
 	}

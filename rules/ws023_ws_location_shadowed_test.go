@@ -27,7 +27,7 @@ func TestShadowedLocationAgreesWithNginx(t *testing.T) {
 	if len(fs) != 1 || fs[0].Severity != Error {
 		t.Fatalf("want one WS023 error, got %d findings", len(fs))
 	}
-	n = bRestart(t, n, bFixed(t, fs))
+	n = restart(t, n, applyFixes(t, fs))
 	if c := nginxtest.Dial(t, n.WSURL("/ws/chat"), nil); !c.OK() {
 		t.Fatalf("after the fix (^~): %s", c)
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -174,31 +173,6 @@ func lintFragment(t *testing.T, text, id string) []*Finding {
 		}
 	}
 	return out
-}
-
-// applyFixes applies the fixes of findings in one file to its text.
-func applyFixes(t *testing.T, fs []*Finding) string {
-	t.Helper()
-	if len(fs) == 0 {
-		t.Fatal("no findings to fix")
-	}
-	var edits []Edit
-	for _, f := range fs {
-		if f.Fix == nil {
-			t.Fatalf("%s has no fix: %s", f.Rule.ID, f.NoFix)
-		}
-		edits = append(edits, f.Fix.Edits...)
-	}
-	src := fs[0].Span.File.Src
-	sort.Slice(edits, func(i, j int) bool { return edits[i].Start > edits[j].Start })
-	out := append([]byte(nil), src...)
-	for _, e := range edits {
-		if e.File != fs[0].Span.File {
-			t.Fatalf("a fix edits %s too", e.File.Path)
-		}
-		out = append(out[:e.Start], append([]byte(e.New), out[e.End:]...)...)
-	}
-	return string(out)
 }
 
 // WS013 and WS014 against a real nginx and a real WebSocket client: the
