@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -194,6 +195,41 @@ func intersperse(app *cli.App, args []string) []string {
 		out = append(out, pos...)
 	}
 	return out
+}
+
+func init() {
+	// --version: the version line from build info (app.go), then what a
+	// bug report needs: the Go release and platform, and the commit when
+	// the build recorded one.
+	cli.VersionPrinter = func(c *cli.Context) {
+		fmt.Fprintf(c.App.Writer, "%s version %s\n%s", c.App.Name, c.App.Version, buildDetails())
+	}
+}
+
+func buildDetails() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "go: %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return sb.String()
+	}
+	vcs := map[string]string{}
+	for _, s := range bi.Settings {
+		vcs[s.Key] = s.Value
+	}
+	if rev := vcs["vcs.revision"]; rev != "" {
+		fmt.Fprintf(&sb, "commit: %s", rev)
+		if t := vcs["vcs.time"]; t != "" {
+			fmt.Fprintf(&sb, " (%s)", t)
+		}
+		if vcs["vcs.modified"] == "true" {
+			sb.WriteString(" with uncommitted changes")
+		}
+		sb.WriteString("\n")
+	} else if bi.Main.Version == "" || bi.Main.Version == "(devel)" {
+		sb.WriteString("commit: unknown (built from a source tree without version control information, e.g. with -buildvcs=false)\n")
+	}
+	return sb.String()
 }
 
 func version() string {
