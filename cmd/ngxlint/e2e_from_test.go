@@ -37,7 +37,7 @@ func fromCase(t *testing.T, c e2eCase, r *e2eResult, w wsTarget, version string)
 	if h := r.site.Server(w.srv.Dir); h != nil && len(h.Names) > 0 && w.srv.Dir != nil {
 		args = append(args, "--server", h.Names[0])
 	}
-	code, out, errOut := runIn(filepath.Dir(c.conf), "", args...)
+	code, out, errOut := runCLI(filepath.Dir(c.conf), args...)
 	if isUnknownCommand(errOut, "block") {
 		t.Skip("ngxlint block is not available yet (issue 4)")
 	}

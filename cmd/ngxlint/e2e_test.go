@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -242,7 +243,7 @@ func TestE2E(t *testing.T) {
 				t.Skipf("skipped in %s: %s", e2eManifest, o.Skip)
 			}
 			dir := t.TempDir()
-			code, out, errOut := runIn(dir, "", append([]string{"block"}, b.args...)...)
+			code, out, errOut := runCLI(dir, append([]string{"block"}, b.args...)...)
 			if isUnknownCommand(errOut, "block") {
 				t.Skip("ngxlint block is not available yet (issue 4)")
 			}
@@ -260,6 +261,20 @@ func TestE2E(t *testing.T) {
 			runE2E(t, c, version)
 		})
 	}
+}
+
+// cliMu serialises the in-process ngxlint runs of the parallel cases: the
+// command table (app.go sorts it in place on every run) and urfave/cli's
+// global help and version flags are shared, and go test -race reports
+// concurrent runs. A run takes milliseconds; nginx and the probes still
+// run in parallel.
+var cliMu sync.Mutex
+
+// runCLI runs ngxlint in-process like runIn, one run at a time.
+func runCLI(dir string, args ...string) (code int, stdout, stderr string) {
+	cliMu.Lock()
+	defer cliMu.Unlock()
+	return runIn(dir, "", args...)
 }
 
 func isUnknownCommand(stderr, cmd string) bool {
@@ -417,7 +432,7 @@ func fixCopy(t *testing.T, c e2eCase, version string) (e2eCase, bool) {
 	}
 	conf := filepath.Join(dst, filepath.Base(c.conf))
 	args, _ := e2eArgs(c.args, version)
-	code, out, errOut := runIn(dst, "", append(append([]string{"fix", "--write"}, args...), conf)...)
+	code, out, errOut := runCLI(dst, append(append([]string{"fix", "--write"}, args...), conf)...)
 	if isUnknownCommand(errOut, "fix") {
 		t.Skip("ngxlint fix is not available yet (issue 4)")
 	}
@@ -470,7 +485,7 @@ func lintE2E(t *testing.T, c e2eCase, version string, unit *parser.Unit, noIgnor
 		args = withoutFlag(args, "--config")
 	}
 	all = append(append(all, args...), c.conf)
-	code, out, errOut := runIn(dir, "", all...)
+	code, out, errOut := runCLI(dir, all...)
 	if code == 2 {
 		t.Fatalf("ngxlint %s: exit 2\n%s%s", strings.Join(all, " "), out, errOut)
 	}
