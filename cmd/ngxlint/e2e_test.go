@@ -263,7 +263,7 @@ func TestE2E(t *testing.T) {
 	}
 }
 
-// cliMu serialises the in-process ngxlint runs of the parallel cases: the
+// cliMu serializes the in-process ngxlint runs of the parallel cases: the
 // command table (app.go sorts it in place on every run) and urfave/cli's
 // global help and version flags are shared, and go test -race reports
 // concurrent runs. A run takes milliseconds; nginx and the probes still
