@@ -159,9 +159,17 @@ func wsEvidence(cfg *model.Config, loc *model.Block) (string, bool, bool) {
 	case handler == "proxy_pass" && wsLooking.MatchString(loc.Loc.Pattern):
 		return "its path looks like a WebSocket endpoint", false, true
 	case hasHandler && handler != "proxy_pass" && wsNamed.MatchString(loc.Loc.Pattern):
-		// a PHP or gRPC location at /push/ or /live/ belongs to another
-		// application; a path that names WebSocket does not
+		// a PHP or gRPC location at /push/ or /live/ likely belongs to
+		// another application; a path that names WebSocket less so
 		return "its path names WebSocket", false, true
+	case hasHandler && handler != "proxy_pass":
+		for _, app := range rules.Apps {
+			for _, p := range app.Paths {
+				if appPathMatches(loc.Loc, p) {
+					return "the WebSocket path of " + app.Name + ", handed to " + handler, false, true
+				}
+			}
+		}
 	}
 	return "", false, false
 }
