@@ -21,8 +21,8 @@ import (
 const autoIdleMax = 3 * time.Second
 
 // runE2E runs one case: lint, nginx -t, start, a WebSocket on every path,
-// and the agreement checks. It returns what it found, or nil when nginx
-// could not be run at all.
+// and the agreement checks. It returns what it found, for the cases built
+// on it (after ngxlint fix, with block --from).
 func runE2E(t *testing.T, c e2eCase, version string) *e2eResult {
 	t.Helper()
 	dir := filepath.Dir(c.conf)
