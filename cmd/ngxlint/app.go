@@ -107,15 +107,18 @@ var commandMakers []struct {
 	build func(*env) *cli.Command
 }
 
+// registerCommand is called from init functions only; the list is kept
+// sorted there so that running commands never writes to it (tests run the
+// CLI in parallel).
 func registerCommand(order int, build func(*env) *cli.Command) {
 	commandMakers = append(commandMakers, struct {
 		order int
 		build func(*env) *cli.Command
 	}{order, build})
+	sort.SliceStable(commandMakers, func(i, j int) bool { return commandMakers[i].order < commandMakers[j].order })
 }
 
 func (e *env) commands() []*cli.Command {
-	sort.SliceStable(commandMakers, func(i, j int) bool { return commandMakers[i].order < commandMakers[j].order })
 	var out []*cli.Command
 	for _, m := range commandMakers {
 		c := m.build(e)
