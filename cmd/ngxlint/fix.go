@@ -137,7 +137,11 @@ func fxContainsStdin(paths []string) bool {
 func (e *env) reportFixes(res *rules.FixResult, written bool) {
 	for _, f := range res.Fixed {
 		p := f.Pos()
-		fmt.Fprintf(e.stderr, "%s:%d:%d: fixed: %s [%s %s]\n", f.Span.File.Path, p.Line, p.Column, f.Fix.Message, f.Rule.ID, f.Rule.Name)
+		how := "resolved by the fix of another finding"
+		if f.Fix != nil {
+			how = f.Fix.Message
+		}
+		fmt.Fprintf(e.stderr, "%s:%d:%d: fixed: %s [%s %s]\n", f.Span.File.Path, p.Line, p.Column, how, f.Rule.ID, f.Rule.Name)
 	}
 	for _, u := range res.Unfixed {
 		f := u.Finding
