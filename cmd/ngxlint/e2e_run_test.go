@@ -295,11 +295,14 @@ func judge(c e2eCase, cfg *model.Config, site *nginxtest.Site, targets []wsTarge
 	type place struct {
 		loc bool
 		srv *model.Block
+		// peers are the servers sharing the port of a finding made at a
+		// listen directive: its parameters (http2...) apply to all of them.
+		peers map[*model.Block]bool
 	}
 	places := map[*e2eFinding]place{}
 	for _, f := range findings {
 		loc, srv := scope(f, cfg)
-		places[f] = place{loc, srv}
+		places[f] = place{loc, srv, portPeers(f, cfg)}
 	}
 	failed := map[*model.Block]bool{} // servers with a failing path
 	anyFailed := false
@@ -344,7 +347,7 @@ func judge(c e2eCase, cfg *model.Config, site *nginxtest.Site, targets []wsTarge
 						ok = true
 					}
 				}
-			case p.srv == nil || p.srv == w.srv:
+			case p.srv == nil || p.srv == w.srv || p.peers[w.srv]:
 				ok = ok || meets(f)
 			}
 		}
@@ -380,8 +383,12 @@ func judge(c e2eCase, cfg *model.Config, site *nginxtest.Site, targets []wsTarge
 				problems = append(problems, fmt.Sprintf("ngxlint reports an error, but nginx serves every WebSocket path through its location:\n  %s\n  %s", f, strings.Join(through, "\n  ")))
 			}
 		case p.srv != nil:
-			if !failed[p.srv] {
-				problems = append(problems, fmt.Sprintf("ngxlint reports an error at a server, but every WebSocket path of that server works: %s", f))
+			broke := failed[p.srv]
+			for peer := range p.peers {
+				broke = broke || failed[peer]
+			}
+			if !broke {
+				problems = append(problems, fmt.Sprintf("ngxlint reports an error at a server, but every WebSocket path of that server (and of the servers sharing the port of a listen it names) works: %s", f))
 			}
 		default:
 			if !anyFailed {

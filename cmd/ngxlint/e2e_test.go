@@ -580,6 +580,35 @@ func chain(w wsTarget) []*model.Block {
 
 // scope says where a finding sits: at a location-like level, in a server
 // outside its locations, or elsewhere (http, main, a load problem).
+// portPeers returns, for a finding made at a listen directive, the servers
+// listening on the same port; nil otherwise.
+func portPeers(f *e2eFinding, cfg *model.Config) map[*model.Block]bool {
+	port := -1
+	for _, s := range cfg.Servers {
+		for _, l := range s.Listens() {
+			if l.D.File == f.file && f.start >= l.D.Start() && f.start < l.D.End {
+				port = l.Port
+			}
+		}
+	}
+	if port < 0 {
+		return nil
+	}
+	peers := map[*model.Block]bool{}
+	for _, s := range cfg.Servers {
+		ls := s.Listens()
+		if len(ls) == 0 && port == model.DefaultListenPort {
+			peers[s] = true
+		}
+		for _, l := range ls {
+			if l.Port == port {
+				peers[s] = true
+			}
+		}
+	}
+	return peers
+}
+
 func scope(f *e2eFinding, cfg *model.Config) (loc bool, srv *model.Block) {
 	for _, l := range cfg.Locations {
 		if within(f, l) {
