@@ -77,7 +77,10 @@ type Unit struct {
 	Context Context // the level Root's top-level directives belong to
 	// Env holds files read only for their definitions (maps, upstreams) when
 	// a fragment is linted alone: the other files nginx would read beside it.
-	Env      []*File
+	Env []*File
+	// EnvHTTP is the http{} body of the nginx.conf above a fragment that
+	// does not include it; like Env it lends definitions, never servers.
+	EnvHTTP  []*Directive
 	Prefix   string
 	Problems []Problem
 	// Report holds the files whose findings are shown: those the user asked
@@ -318,12 +321,61 @@ func (l *loader) units(requested []string) ([]*Unit, error) {
 		u := l.build(e.path, e.pf, ctx, l.prefixFor(e.path, ctx))
 		if e.pf.err == nil && e.path != "-" {
 			u.Env = l.siblings(e.path, f)
+			u.EnvHTTP = l.ancestorHTTP(e.path)
 		}
 		markReported(u, u.Root)
 		covered[f] = u
 		units = append(units, u)
 	}
-	return units, nil
+	return dropIncludedFragments(units), nil
+}
+
+// ancestorHTTP returns the http{} body of the nginx.conf above a fragment
+// that does not include it (a template, a snippet reached through one): the
+// maps and other http-level definitions nginx would see beside it.
+func (l *loader) ancestorHTTP(path string) []*Directive {
+	root, ok := ancestorWithNginxConf(filepath.Dir(path))
+	if !ok {
+		return nil
+	}
+	c := filepath.Join(root, "nginx.conf")
+	pf, err := l.read(c)
+	if err != nil || pf.err != nil || DetectContext(pf.file) != CtxMain || realPath(c) == realPath(path) {
+		return nil
+	}
+	u := l.mainUnit(c, pf)
+	for _, d := range u.Root.Top {
+		if d.Name == "http" && d.Block != nil {
+			return d.Block.Directives
+		}
+	}
+	return nil
+}
+
+// dropIncludedFragments removes the unit of a fragment that another
+// fragment's unit includes: it is linted there, in context, and reported
+// there, rather than alone.
+func dropIncludedFragments(units []*Unit) []*Unit {
+	reachedBy := map[*File]*Unit{}
+	for _, u := range units {
+		if u.Context == CtxMain {
+			continue
+		}
+		for _, f := range u.Files()[1:] {
+			if _, taken := reachedBy[f]; !taken {
+				reachedBy[f] = u
+			}
+		}
+	}
+	var out []*Unit
+	for _, u := range units {
+		if by := reachedBy[u.Root]; by != nil && by != u && u.Context != CtxMain && u.Root.Abs != "" {
+			markReported(by, u.Root)
+			continue
+		}
+		out = append(out, u)
+	}
+	return out
 }
 
 func unitWithRoot(units []*Unit, root *File) *Unit {
@@ -359,10 +411,48 @@ func (l *loader) prefixFor(path string, ctx Context) string {
 		return l.opt.Cwd
 	}
 	dir := filepath.Dir(path)
-	if ctx != CtxMain && isFragmentDir(filepath.Base(dir)) {
-		return filepath.Dir(dir)
+	if ctx != CtxMain {
+		if root, ok := ancestorWithNginxConf(dir); ok {
+			return root
+		}
+		if isFragmentDir(filepath.Base(dir)) {
+			return filepath.Dir(dir)
+		}
 	}
 	return dir
+}
+
+// ancestorWithNginxConf returns the nearest directory at or above dir (at
+// most four levels up) that holds an nginx.conf: the configuration prefix
+// nginx resolves a fragment's relative includes against, wherever the
+// fragment sits below it (conf.d/templates/site.conf included as a copy).
+func ancestorWithNginxConf(dir string) (string, bool) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", false
+	}
+	for i := 0; i < 5; i++ {
+		if st, err := os.Stat(filepath.Join(abs, "nginx.conf")); err == nil && !st.IsDir() {
+			if rel, err := filepath.Rel(mustAbs(dir), abs); err == nil && !filepath.IsAbs(dir) {
+				return filepath.Join(dir, rel), true
+			}
+			return abs, true
+		}
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			break
+		}
+		abs = parent
+	}
+	return "", false
+}
+
+func mustAbs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	return a
 }
 
 func isFragmentDir(name string) bool {
@@ -383,10 +473,9 @@ func (l *loader) discoverMain(path string, frag *File) (*Unit, *File) {
 		cands = append(cands, filepath.Join(l.opt.Prefix, "nginx.conf"))
 	}
 	dir := filepath.Dir(path)
-	if isFragmentDir(filepath.Base(dir)) {
-		cands = append(cands, filepath.Join(filepath.Dir(dir), "nginx.conf"))
+	if root, ok := ancestorWithNginxConf(dir); ok {
+		cands = append(cands, filepath.Join(root, "nginx.conf"))
 	}
-	cands = append(cands, filepath.Join(dir, "nginx.conf"))
 	want := realPath(path)
 	for _, c := range cands {
 		if realPath(c) == want {

@@ -240,3 +240,37 @@ func TestStdin(t *testing.T) {
 		t.Errorf("stdin read as %s in %v", units[0].Root.Path, units[0].Context)
 	}
 }
+
+// A template below nginx.conf that nginx.conf does not include (h5bp's
+// conf.d/templates/): its includes resolve against nginx.conf's directory,
+// the maps of nginx.conf's http{} are lent to it, and a snippet it includes
+// is linted inside it, not alone.
+func TestTemplateBelowNginxConf(t *testing.T) {
+	dir := tree(t, map[string]string{
+		"nginx.conf":                    "events {}\nhttp {\n    map $sent_http_content_type $cors { default \"\"; }\n    include conf.d/*.conf;\n}\n",
+		"conf.d/templates/example.conf": "server {\n    listen 80;\n    include h5bp/basic.conf;\n}\n",
+		"h5bp/basic.conf":               "include h5bp/cors.conf;\n",
+		"h5bp/cors.conf":                "add_header Access-Control-Allow-Origin $cors;\n",
+	})
+	units, err := Load([]string{dir}, Options{Cwd: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var roots []string
+	for _, u := range units {
+		roots = append(roots, u.Root.Path)
+		if len(u.Problems) != 0 {
+			t.Errorf("%s: problems %v", u.Root.Path, problems(u))
+		}
+	}
+	if got := strings.Join(roots, ","); got != "nginx.conf,conf.d/templates/example.conf" {
+		t.Fatalf("units %s; the snippets must be linted inside the template", got)
+	}
+	tmpl := units[1]
+	if len(tmpl.EnvHTTP) != 2 || tmpl.EnvHTTP[0].Name != "map" {
+		t.Errorf("the template should see nginx.conf's http{} definitions, got %d directives", len(tmpl.EnvHTTP))
+	}
+	if got := strings.Join(reported(tmpl), ","); got != "conf.d/templates/example.conf,h5bp/basic.conf,h5bp/cors.conf" {
+		t.Errorf("reported %s", got)
+	}
+}

@@ -101,14 +101,9 @@ func Build(u *parser.Unit, opt Options) *Config {
 		// shown, and modeling them in every fragment's unit made N sibling
 		// files cost N*N.
 		for _, f := range u.Env {
-			var defs []*parser.Directive
-			for _, d := range f.Top {
-				if d.Name != "server" {
-					defs = append(defs, d)
-				}
-			}
-			c.fill(http, defs, nil)
+			c.fillDefinitions(http, f.Top)
 		}
+		c.fillDefinitions(http, u.EnvHTTP)
 		target = http
 		if u.Context >= parser.CtxServer {
 			srv := &Block{Kind: Server, Parent: http, Synthetic: true, cfg: c}
@@ -126,6 +121,22 @@ func Build(u *parser.Unit, opt Options) *Config {
 	c.fill(target, u.Root.Top, nil)
 	c.collectDefinitions(c.Main)
 	return c
+}
+
+// fillDefinitions adds the http-level directives of files read beside a
+// fragment, following their includes, without their server blocks.
+func (c *Config) fillDefinitions(b *Block, ds []*parser.Directive) {
+	for _, d := range ds {
+		switch {
+		case d.Name == "server":
+		case d.Name == "include" && d.Block == nil:
+			for _, f := range d.Included {
+				c.fillDefinitions(b, f.Top)
+			}
+		default:
+			c.fill(b, []*parser.Directive{d}, nil)
+		}
+	}
 }
 
 // fill adds directives to a level, splicing included files in place.
