@@ -113,8 +113,8 @@ func wsTargets(p *Pass, srv *model.Block) []wsTarget {
 	for _, uri := range p.Opts.WSPaths {
 		add(uri, nil)
 	}
-	for _, l := range p.Cfg.Locations {
-		if l.Kind != model.Location || l.Synthetic || l.Loc == nil || l.Loc.IsNamed() || l.Server() != srv {
+	for _, l := range p.Cfg.ServerLocations(srv) {
+		if l.Kind != model.Location || l.Synthetic || l.Loc == nil || l.Loc.IsNamed() {
 			continue
 		}
 		in := p.WebSocket(Serving(l))

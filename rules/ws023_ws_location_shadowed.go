@@ -69,8 +69,8 @@ func (*wsLocationShadowed) Check(p *Pass) {
 		for _, uri := range p.Opts.WSPaths {
 			try(uri)
 		}
-		for _, loc := range p.Cfg.Locations {
-			if loc.Kind != model.Location || loc.Server() != srv || loc.Loc == nil || loc.Synthetic {
+		for _, loc := range p.Cfg.ServerLocations(srv) {
+			if loc.Kind != model.Location || loc.Loc == nil || loc.Synthetic {
 				continue
 			}
 			if loc.Loc.Modifier == "" || loc.Loc.Modifier == "=" || loc.Loc.Modifier == "^~" {

@@ -77,6 +77,22 @@ type Config struct {
 	// Unknown is true when the configuration loads modules or uses
 	// directives that may create variables the model cannot know.
 	HasLoadModule bool
+
+	byServer map[*Block][]*Block // location-like blocks by server, built on first use
+}
+
+// ServerLocations returns the location, if and limit_except blocks of a
+// server (nested ones included), in document order.
+func (c *Config) ServerLocations(srv *Block) []*Block {
+	if c.byServer == nil {
+		c.byServer = map[*Block][]*Block{}
+		for _, l := range c.Locations {
+			if s := l.Server(); s != nil {
+				c.byServer[s] = append(c.byServer[s], l)
+			}
+		}
+	}
+	return c.byServer[srv]
 }
 
 // Options for Build.
