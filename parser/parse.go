@@ -39,6 +39,9 @@ func Parse(path string, src []byte) (*File, *SyntaxError) {
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		return f, &SyntaxError{File: f, Off: i, Msg: "this is not a text file (NUL byte); nginx configuration is text"}
 	}
+	// gonginx reads only the bytes: let it parse while the scanner works.
+	gon := make(chan gonginxResult, 1)
+	go func() { gon <- gonginxParse(src[from:]) }()
 	toks, serr := scan(src, from)
 	for _, t := range toks {
 		if t.kind == tokComment {
@@ -54,7 +57,7 @@ func Parse(path string, src []byte) (*File, *SyntaxError) {
 		return f, err
 	}
 	f.Top = top
-	attachGonginx(f, src[from:])
+	attachGonginx(f, <-gon)
 	return f, nil
 }
 
@@ -141,32 +144,37 @@ func wordOf(t token) Word {
 	return Word{Value: t.value, Start: t.start, End: t.end, Quote: t.quote}
 }
 
-// attachGonginx parses the same bytes with gonginx and links every directive
-// to the node gonginx built for it. gonginx reads some valid nginx syntax
-// differently ("foo}bar", "C:\\", a '}' inside a Lua string, backticks); then
-// the file keeps the scanner's tree alone and GonginxErr records why.
-func attachGonginx(f *File, src []byte) {
-	var cfg *config.Config
-	err := func() (err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("gonginx panicked: %v", r)
-			}
-		}()
-		p := gparser.NewStringParser(string(src), gparser.WithSkipValidDirectivesErr())
-		cfg, err = p.Parse()
-		return err
+type gonginxResult struct {
+	cfg *config.Config
+	err error
+}
+
+// gonginxParse runs gonginx's parser, turning a panic into an error.
+func gonginxParse(src []byte) (res gonginxResult) {
+	defer func() {
+		if r := recover(); r != nil {
+			res = gonginxResult{err: fmt.Errorf("gonginx panicked: %v", r)}
+		}
 	}()
-	if err != nil {
-		f.GonginxErr = err
+	p := gparser.NewStringParser(string(src), gparser.WithSkipValidDirectivesErr())
+	cfg, err := p.Parse()
+	return gonginxResult{cfg: cfg, err: err}
+}
+
+// attachGonginx links every directive to the node gonginx built for it.
+// gonginx reads some valid nginx syntax differently ("foo}bar", "C:\\", a '}' inside a Lua string, backticks); then
+// the file keeps the scanner's tree alone and GonginxErr records why.
+func attachGonginx(f *File, r gonginxResult) {
+	if r.err != nil {
+		f.GonginxErr = r.err
 		return
 	}
-	if err := align(f, f.Top, cfg.GetDirectives()); err != nil {
+	if err := align(f, f.Top, r.cfg.GetDirectives()); err != nil {
 		f.GonginxErr = err
 		f.Walk(func(d *Directive) { d.Node = nil })
 		return
 	}
-	f.Gonginx = cfg
+	f.Gonginx = r.cfg
 }
 
 // align pairs our directives with gonginx's, block by block. gonginx keeps
