@@ -5,7 +5,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -346,14 +345,4 @@ func CheckGlob(g string) error {
 		}
 	}
 	return nil
-}
-
-// SortedRuleIDs returns the ids of a severity map in order.
-func SortedRuleIDs(m map[string]Severity) []string {
-	out := make([]string, 0, len(m))
-	for id := range m {
-		out = append(out, id)
-	}
-	sort.Strings(out)
-	return out
 }

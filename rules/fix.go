@@ -296,33 +296,6 @@ func fixUnitFiles(u *parser.Unit) []*parser.File {
 	return append(out, u.Env...)
 }
 
-// LintEach lints each unit with LintUnit, drops what two units report for
-// a file they share, filters with keep (nil keeps all) and sorts.
-func LintEach(opts *Options, keep func([]*Finding) []*Finding) LintFunc {
-	return func(units []*parser.Unit) ([]*Finding, error) {
-		var all []*Finding
-		seen := map[string]bool{}
-		for _, u := range units {
-			fs, err := LintUnit(u, opts)
-			if err != nil {
-				return nil, err
-			}
-			for _, f := range fs {
-				k := fmt.Sprintf("%s\x00%d\x00%d\x00%s\x00%s", f.Span.File.Path, f.Span.Start, f.Span.End, f.Rule.ID, f.Message)
-				if !seen[k] {
-					seen[k] = true
-					all = append(all, f)
-				}
-			}
-		}
-		if keep != nil {
-			all = keep(all)
-		}
-		SortFindings(all)
-		return all, nil
-	}
-}
-
 // fixPlan is one round of edits.
 type fixPlan struct {
 	edits   map[*parser.File][]Edit // by file as first read, sorted, without duplicates

@@ -31,7 +31,7 @@ func fixText(t *testing.T, src string, level Severity) string {
 	if !ok {
 		t.Fatalf("does not parse:\n%s", src)
 	}
-	res, err := ApplyFixes([]*parser.Unit{u}, level, LintEach(&Options{}, nil))
+	res, err := ApplyFixes([]*parser.Unit{u}, level, lintSerial)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestFixRefusesABrokenFix(t *testing.T) {
 	src := "server {\n    listen 80;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9001;\n        proxy_http_version 1.1;\n        proxy_set_header Connection upgrade;\n    }\n}\n"
 	u, _ := fixUnitOf(t, src)
 	lint := func(units []*parser.Unit) ([]*Finding, error) {
-		fs, err := LintEach(&Options{}, nil)(units)
+		fs, err := lintSerial(units)
 		for _, f := range fs {
 			if f.Rule.ID == "WS001" && f.Fix != nil {
 				// a fix that writes a comment instead of the header
@@ -180,7 +180,7 @@ func TestFixRefusesABrokenFix(t *testing.T) {
 	}
 	// one that breaks parsing
 	lint = func(units []*parser.Unit) ([]*Finding, error) {
-		fs, err := LintEach(&Options{}, nil)(units)
+		fs, err := lintSerial(units)
 		for _, f := range fs {
 			if f.Rule.ID == "WS001" && f.Fix != nil {
 				e := f.Fix.Edits[0]
@@ -203,7 +203,7 @@ func TestFixRefusesANewFinding(t *testing.T) {
 	for _, onInserted := range []bool{true, false} {
 		u, _ := fixUnitOf(t, src)
 		lint := func(units []*parser.Unit) ([]*Finding, error) {
-			fs, err := LintEach(&Options{}, nil)(units)
+			fs, err := lintSerial(units)
 			f := units[0].Root
 			if i := strings.Index(string(f.Src), "proxy_set_header Upgrade"); i >= 0 {
 				at := i
@@ -237,7 +237,7 @@ func FuzzFix(f *testing.F) {
 		if !ok {
 			return
 		}
-		res, err := ApplyFixes([]*parser.Unit{u}, Info, LintEach(&Options{}, nil))
+		res, err := ApplyFixes([]*parser.Unit{u}, Info, lintSerial)
 		var ie *InternalError
 		if errors.As(err, &ie) {
 			return // a rule's bug, not the fixer's
@@ -258,10 +258,15 @@ func FuzzFix(f *testing.F) {
 				t.Fatal("does not parse")
 			}
 			u2.Context = u.Context
-			res2, err := ApplyFixes([]*parser.Unit{u2}, Info, LintEach(&Options{}, nil))
+			res2, err := ApplyFixes([]*parser.Unit{u2}, Info, lintSerial)
 			if err == nil && len(res2.Files) > 0 {
 				t.Fatalf("fixing the fixed text changes it again:\n--- input\n%s\n--- fixed\n%s\n--- again\n%s", src, ff.New, res2.Files[0].New)
 			}
 		}
 	})
+}
+
+// lintSerial lints units the way the CLI does, one at a time.
+func lintSerial(units []*parser.Unit) ([]*Finding, error) {
+	return Lint(units, &Options{}, RunOptions{Jobs: 1})
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
-	gparser "github.com/tufanbarisyildirim/gonginx/parser"
 )
 
 func init() { Register(&undefinedVariable{}) }
@@ -39,7 +38,7 @@ func (*undefinedVariable) Check(p *Pass) {
 	sev := Error
 	complete := p.Cfg.Unit.Context == parser.CtxMain && !p.Cfg.HasLoadModule
 	p.Cfg.Walk(func(_ *model.Block, e model.Entry) {
-		if _, known := gparser.ValidDirectives[e.D.Name]; !known {
+		if !model.KnownDirective(e.D.Name) {
 			complete = false
 		}
 	})

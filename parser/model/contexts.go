@@ -90,24 +90,6 @@ const (
 	Arg2More  uint32 = 0x00001000
 )
 
-// TakesArgs reports whether nginx accepts n arguments for the directive,
-// as ngx_conf_handler checks them.
-func (s DirectiveSpec) TakesArgs(n int) bool {
-	switch {
-	case s.Args&ArgAny != 0:
-		return true
-	case s.Args&ArgFlag != 0:
-		return n == 1
-	case s.Args&Arg1More != 0:
-		return n >= 1
-	case s.Args&Arg2More != 0:
-		return n >= 2
-	case n > 7:
-		return false
-	}
-	return s.Args&(1<<uint(n)) != 0
-}
-
 var specsByName map[string][]DirectiveSpec
 
 func init() {

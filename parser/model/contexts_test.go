@@ -77,28 +77,6 @@ func TestDirectiveIn(t *testing.T) {
 	}
 }
 
-func TestTakesArgs(t *testing.T) {
-	cases := []struct {
-		name string
-		n    int
-		want bool
-	}{
-		{"proxy_set_header", 2, true}, {"proxy_set_header", 1, false}, {"proxy_set_header", 3, false},
-		{"keepalive_timeout", 1, true}, {"keepalive_timeout", 2, true}, {"keepalive_timeout", 3, false},
-		{"gzip", 1, true}, {"gzip", 0, false}, {"break", 0, true}, {"break", 1, false},
-		{"error_page", 1, false}, {"error_page", 5, true}, {"try_files", 9, true},
-	}
-	for _, c := range cases {
-		s, _, ok := DirectiveIn(c.name, CtxHTTPLocation)
-		if !ok {
-			t.Fatalf("%s not allowed in location", c.name)
-		}
-		if got := s.TakesArgs(c.n); got != c.want {
-			t.Errorf("%s with %d args: %v, want %v", c.name, c.n, got, c.want)
-		}
-	}
-}
-
 func buildConf(t *testing.T, src string) *Config {
 	t.Helper()
 	f, err := parser.Parse("t.conf", []byte(src))

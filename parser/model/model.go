@@ -340,6 +340,3 @@ func (b *Block) Name() string {
 	}
 	return b.Kind.String()
 }
-
-// OpenDirective returns the directive that opens the level, or nil.
-func (b *Block) OpenDirective() *parser.Directive { return b.Dir }

@@ -173,16 +173,6 @@ func (c *Config) collectDefinitions(b *Block) {
 	}
 }
 
-// DirectiveDefinesVariables reports whether a directive name is one that
-// creates variables, for rules that suggest where a variable comes from.
-func DirectiveDefinesVariables(name string) bool {
-	switch name {
-	case "map", "geo", "split_clients", "set", "perl_set", "js_set", "auth_request_set", "js_var":
-		return true
-	}
-	return false
-}
-
 // Walk calls fn for every directive of every level, in document order, with
 // the level it is in.
 func (c *Config) Walk(fn func(b *Block, e Entry)) {
