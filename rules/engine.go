@@ -56,28 +56,16 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 	if jobs < 1 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
-	// Files are shared between units (an include read once, the files beside
-	// a fragment): build their lazy indexes before the units run in parallel.
-	seen := map[*parser.File]bool{}
-	for _, u := range units {
-		for _, f := range unitFiles(u) {
-			if !seen[f] {
-				seen[f] = true
-				f.Position(0)
-			}
-		}
-	}
-	lean := units
 	results := make([][]*Finding, len(units))
 	errs := make([]error, len(units))
 	if jobs == 1 || len(units) < 2 {
-		for i, u := range lean {
+		for i, u := range units {
 			results[i], errs[i] = lintOne(u, opts)
 		}
 	} else {
 		sem := make(chan struct{}, jobs)
 		var wg sync.WaitGroup
-		for i, u := range lean {
+		for i, u := range units {
 			wg.Add(1)
 			sem <- struct{}{}
 			go func() {
@@ -100,17 +88,6 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 	}
 	SortFindings(all)
 	return all, nil
-}
-
-// unitFiles lists every file a unit reads: its root, the files it
-// includes, and the files read beside it for their definitions.
-func unitFiles(u *parser.Unit) []*parser.File {
-	out := u.Files()
-	for _, f := range u.Env {
-		out = append(out, f)
-		f.Walk(func(d *parser.Directive) { out = append(out, d.Included...) })
-	}
-	return out
 }
 
 // lintOne runs every rule on one unit; severities from opts are applied
