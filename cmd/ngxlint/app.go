@@ -93,7 +93,13 @@ func (e *env) run(args []string) int {
 	msg := err.Error()
 	var ue *usageError
 	if errors.As(err, &ue) && !strings.Contains(msg, "--help") {
-		msg += " (see ngxlint help)"
+		help := "ngxlint help"
+		if len(args) > 1 {
+			if c, ok := findCommand(app, args[1]); ok {
+				help = "ngxlint " + c.Name + " --help"
+			}
+		}
+		msg += " (see " + help + ")"
 	}
 	fmt.Fprintf(e.stderr, "ngxlint: %s\n", msg)
 	return exitError

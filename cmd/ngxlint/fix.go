@@ -79,8 +79,6 @@ func (e *env) fixAction(c *cli.Context) error {
 	if fixHook != nil {
 		fixHook(res)
 	}
-	// positions: in the written files with --write, else in the input
-	e.reportFixes(res, write)
 	code := exitOK
 	if len(res.Unfixed) > 0 {
 		code = exitFindings
@@ -96,6 +94,7 @@ func (e *env) fixAction(c *cli.Context) error {
 			code = exitFindings
 		}
 	case write:
+		// report after writing: a failed write fixed nothing
 		if err := e.writeFixes(res); err != nil {
 			return err
 		}
@@ -104,6 +103,8 @@ func (e *env) fixAction(c *cli.Context) error {
 			return err
 		}
 	}
+	// positions: in the written files with --write, else in the input
+	e.reportFixes(res, write)
 	return exitCode(code)
 }
 

@@ -387,6 +387,9 @@ func TestFixWriteReadOnly(t *testing.T) {
 		if code != exitError || !strings.Contains(errOut, "read-only") {
 			t.Errorf("exit %d, stderr:\n%s", code, errOut)
 		}
+		if strings.Contains(errOut, "fixed:") {
+			t.Errorf("nothing was written, yet stderr claims a fix:\n%s", errOut)
+		}
 		if b, _ := os.ReadFile(p); string(b) != fixBadWS002 {
 			t.Errorf("the read-only file changed:\n%s", b)
 		}
