@@ -45,6 +45,10 @@ type Problem struct {
 	Start int
 	End   int
 	Msg   string
+	// Via is the file whose include directive read File, when File is an
+	// included file that failed to parse: the problem belongs to every
+	// unit that reports Via, because nginx -t fails on it there too.
+	Via *File
 }
 
 // PathMap maps an absolute path prefix used in the configuration (for
@@ -643,7 +647,9 @@ func (l *loader) expand(u *Unit, f *File, stack []string) {
 				continue
 			}
 			if pf.err != nil {
-				u.addProblem(syntaxProblem(pf.err))
+				pb := syntaxProblem(pf.err)
+				pb.Via = f
+				u.addProblem(pb)
 				continue
 			}
 			d.Included = append(d.Included, pf.file)

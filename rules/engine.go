@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -100,7 +101,18 @@ func lintOne(u *parser.Unit, opts *Options) ([]*Finding, error) {
 			problemRules[pr.Problem()] = r
 		}
 	}
+	report, copied := u.Report, false
 	for _, pb := range u.Problems {
+		if pb.Via != nil && report != nil && report[pb.Via] && !report[pb.File] {
+			// An included file that does not parse is never part of the
+			// unit's tree, so it is not among the reported files; its error
+			// is reported wherever the file including it is. The unit's own
+			// set is copied once, never changed.
+			if !copied {
+				report, copied = maps.Clone(report), true
+			}
+			report[pb.File] = true
+		}
 		r := problemRules[pb.Kind]
 		if r == nil {
 			continue
@@ -119,7 +131,7 @@ func lintOne(u *parser.Unit, opts *Options) ([]*Finding, error) {
 			return nil, err
 		}
 	}
-	return Finish(out, u.Report, opts), nil
+	return Finish(out, report, opts), nil
 }
 
 func runRule(r Rule, p *Pass, u *parser.Unit) (err error) {
