@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ngxlint/ngxlint/parser"
@@ -90,9 +91,12 @@ func (in Intent) Severity(def Severity) Severity {
 	return def
 }
 
+// intents is the websocket family's per-unit state: the intent of each
+// location, computed once, and where the declared paths lead.
 type intents struct {
 	cfg    *model.Config
 	opts   *Options
+	mu     sync.Mutex
 	byLoc  map[*model.Block]*Intent
 	served map[*model.Block][]string // ws paths served, by location
 	// Redirects are --ws-path requests nginx answers with its automatic 301.
@@ -109,7 +113,8 @@ type PathRedirect struct {
 func newIntents(cfg *model.Config, opts *Options) *intents {
 	in := &intents{cfg: cfg, opts: opts, byLoc: map[*model.Block]*Intent{}, served: map[*model.Block][]string{}}
 	for _, srv := range cfg.Servers {
-		for _, path := range opts.WSPaths {
+		paths, _ := wsPaths(opts)
+		for _, path := range paths {
 			m := srv.FindLocation(path)
 			if m.Loc == nil {
 				continue
@@ -193,18 +198,29 @@ func Serving(loc *model.Block) *model.Block {
 	return loc
 }
 
-// WebSocket returns the intent for a location-like block, computed once.
-func (p *Pass) WebSocket(b *model.Block) Intent {
-	if in, ok := p.ws.byLoc[b]; ok {
+// intentsKey is the memo key of the unit's intents.
+type intentsKey struct{}
+
+// intentsOf returns the unit's intents, built once per unit.
+func intentsOf(p *Pass) *intents {
+	return Memo(p, intentsKey{}, func() *intents { return newIntents(p.Cfg, p.Opts) })
+}
+
+// webSocket returns the intent for a location-like block, computed once.
+func webSocket(p *Pass, b *model.Block) Intent {
+	ws := intentsOf(p)
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if in, ok := ws.byLoc[b]; ok {
 		return *in
 	}
-	in := p.ws.compute(b)
-	p.ws.byLoc[b] = &in
+	in := ws.compute(b)
+	ws.byLoc[b] = &in
 	return in
 }
 
-// WSRedirects returns the declared WebSocket paths that nginx redirects.
-func (p *Pass) WSRedirects() []PathRedirect { return p.ws.Redirects }
+// wsRedirects returns the declared WebSocket paths that nginx redirects.
+func wsRedirects(p *Pass) []PathRedirect { return intentsOf(p).Redirects }
 
 func (in *intents) compute(b *model.Block) Intent {
 	var out Intent
@@ -218,10 +234,7 @@ func (in *intents) compute(b *model.Block) Intent {
 	}
 	// The user said so.
 	for _, path := range in.served[b] {
-		src := in.opts.WSPathSource
-		if src == "" {
-			src = "--ws-path"
-		}
+		_, src := wsPaths(in.opts)
 		add(Declared, fmt.Sprintf("%s %s is served here", src, path))
 		out.Paths = append(out.Paths, path)
 	}
@@ -405,4 +418,36 @@ func ConnectionIntent(cfg *model.Config, value string) bool {
 		}
 	}
 	return false
+}
+
+// The websocket family's setting: request paths where clients open
+// WebSockets, from --ws-path or ws-paths in .ngxlint.yml.
+const wsPathsKey = "ws-paths"
+
+func init() {
+	RegisterSetting(Setting{
+		Key:      wsPathsKey,
+		Flag:     "ws-path",
+		Usage:    "request `PATH` where clients open WebSockets (repeatable); the location nginx picks for it in each server is checked as WebSocket",
+		Hint:     "request paths such as /ws/",
+		Valid:    func(v string) bool { return strings.HasPrefix(v, "/") },
+		FlagRule: "must be a request path starting with /",
+		FileRule: "entries are request paths and start with /",
+	})
+}
+
+// wsPaths returns the declared WebSocket request paths and where they were
+// declared ("--ws-path" when nothing says).
+func wsPaths(o *Options) ([]string, string) {
+	paths, src := o.Setting(wsPathsKey)
+	if src == "" {
+		src = "--ws-path"
+	}
+	return paths, src
+}
+
+// SetWSPaths declares request paths where clients open WebSockets, with
+// where they come from in the user's terms, for messages.
+func SetWSPaths(o *Options, paths []string, source string) {
+	o.SetSetting(wsPathsKey, paths, source)
 }

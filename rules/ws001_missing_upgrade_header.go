@@ -27,7 +27,7 @@ func (*missingUpgradeHeader) Meta() *Meta { return missingUpgradeHeaderMeta }
 
 func (*missingUpgradeHeader) Check(p *Pass) {
 	for _, pl := range ProxyLocations(p.Cfg) {
-		in := p.WebSocket(pl.Block)
+		in := webSocket(p, pl.Block)
 		if in.Evidence == NoEvidence {
 			continue
 		}

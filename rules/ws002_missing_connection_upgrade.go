@@ -101,7 +101,7 @@ func mapHasTypo(cfg *model.Config, value string) bool {
 
 func (*missingConnectionUpgrade) Check(p *Pass) {
 	for _, pl := range ProxyLocations(p.Cfg) {
-		in := p.WebSocket(pl.Block)
+		in := webSocket(p, pl.Block)
 		if in.Evidence == NoEvidence {
 			continue
 		}

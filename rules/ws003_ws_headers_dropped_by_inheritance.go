@@ -69,9 +69,9 @@ func (*wsHeadersDropped) Check(p *Pass) {
 			continue
 		}
 		// The location with the strongest WebSocket evidence speaks for the group.
-		rep, in := g.locs[0], p.WebSocket(g.locs[0].Block)
+		rep, in := g.locs[0], webSocket(p, g.locs[0].Block)
 		for _, pl := range g.locs[1:] {
-			if i := p.WebSocket(pl.Block); i.Evidence > in.Evidence {
+			if i := webSocket(p, pl.Block); i.Evidence > in.Evidence {
 				rep, in = pl, i
 			}
 		}

@@ -27,7 +27,7 @@ func (*http10Upstream) Meta() *Meta { return http10UpstreamMeta }
 
 func (*http10Upstream) Check(p *Pass) {
 	for _, pl := range ProxyLocations(p.Cfg) {
-		in := p.WebSocket(pl.Block)
+		in := webSocket(p, pl.Block)
 		if in.Evidence == NoEvidence {
 			continue
 		}

@@ -42,7 +42,7 @@ func (*http2UpstreamWS) Check(p *Pass) {
 	v := p.Cfg.Version
 	reported := map[*parser.Directive]bool{}
 	for _, pl := range ProxyLocations(p.Cfg) {
-		in := p.WebSocket(pl.Block)
+		in := webSocket(p, pl.Block)
 		if in.Evidence == NoEvidence {
 			continue
 		}

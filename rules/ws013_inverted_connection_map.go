@@ -44,7 +44,7 @@ func (*invertedConnectionMap) Check(p *Pass) {
 	uses := map[*model.Map]*use{}
 	var order []*model.Map
 	for _, pl := range ProxyLocations(p.Cfg) {
-		in := p.WebSocket(pl.Block)
+		in := webSocket(p, pl.Block)
 		if in.Evidence == NoEvidence {
 			continue
 		}

@@ -66,12 +66,9 @@ func (*redirectOnWSPath) Check(p *Pass) {
 		checkServerRedirects(p, srv)
 	}
 	declared := map[slashKey]bool{}
-	for _, r := range p.WSRedirects() {
+	_, src := wsPaths(p.Opts)
+	for _, r := range wsRedirects(p) {
 		declared[slashKey{r.Server, r.Path}] = true
-		src := p.Opts.WSPathSource
-		if src == "" {
-			src = "--ws-path"
-		}
 		h, _ := r.Loc.Handler()
 		at := Anchor(r.Loc)
 		p.ReportSev(Error, at,
@@ -100,8 +97,8 @@ func wsTargets(p *Pass, srv *model.Block) []wsTarget {
 			return
 		}
 		loc := Serving(m.Loc)
-		in := p.WebSocket(m.Loc)
-		if i := p.WebSocket(loc); i.Evidence > in.Evidence {
+		in := webSocket(p, m.Loc)
+		if i := webSocket(p, loc); i.Evidence > in.Evidence {
 			in = i
 		}
 		if in.Evidence < KnownPath {
@@ -110,18 +107,19 @@ func wsTargets(p *Pass, srv *model.Block) []wsTarget {
 		seen[uri] = true
 		out = append(out, wsTarget{URI: uri, Matched: m.Loc, Loc: loc, In: in})
 	}
-	for _, uri := range p.Opts.WSPaths {
+	paths, _ := wsPaths(p.Opts)
+	for _, uri := range paths {
 		add(uri, nil)
 	}
 	for _, l := range p.Cfg.ServerLocations(srv) {
 		if l.Kind != model.Location || l.Synthetic || l.Loc == nil || l.Loc.IsNamed() {
 			continue
 		}
-		in := p.WebSocket(Serving(l))
-		if i := p.WebSocket(l); i.Evidence > in.Evidence {
+		in := webSocket(p, Serving(l))
+		if i := webSocket(p, l); i.Evidence > in.Evidence {
 			in = i
 		}
-		if app := p.WebSocket(l).App; app != nil {
+		if app := webSocket(p, l).App; app != nil {
 			in.App = app
 		}
 		// The location's own path is a WebSocket URL when the location is
@@ -261,7 +259,7 @@ func checkAppSlashRedirects(p *Pass, srv *model.Block, declared map[slashKey]boo
 			if !m.Redirect || m.Loc == nil || m.Unknown != nil {
 				continue
 			}
-			in := p.WebSocket(m.Loc)
+			in := webSocket(p, m.Loc)
 			if in.Evidence < KnownPath {
 				continue
 			}

@@ -38,7 +38,9 @@ func TestRedirectOnWSPathAgreesWithNginx(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			n := bStart(t, echo, tc.body)
 			c := nginxtest.Dial(t, n.WSURL(tc.path), nil)
-			fs := bLint(t, n, &Options{WSPaths: tc.wsPaths}, "WS015")
+			opts := &Options{}
+			SetWSPaths(opts, tc.wsPaths, "")
+			fs := bLint(t, n, opts, "WS015")
 			if tc.status == 0 {
 				if !c.OK() || len(fs) != 0 {
 					t.Fatalf("handshake %s, %d WS015 findings; want 101 and none", c, len(fs))

@@ -90,7 +90,7 @@ func (*handshakeHeaderRemoved) Check(p *Pass) {
 	}
 	for _, pl := range ProxyLocations(p.Cfg) {
 		loc := pl.Block
-		in := p.WebSocket(loc)
+		in := webSocket(p, loc)
 		if in.Evidence == NoEvidence {
 			continue
 		}

@@ -45,7 +45,7 @@ const defaultReadTimeout = 60 * time.Second
 func (*wsReadTimeout) Check(p *Pass) {
 	for _, pl := range ProxyLocations(p.Cfg) {
 		loc := pl.Block
-		in := p.WebSocket(loc)
+		in := webSocket(p, loc)
 		if in.Evidence == NoEvidence {
 			continue
 		}

@@ -46,7 +46,7 @@ func (*hostOriginMismatch) Meta() *Meta { return hostOriginMismatchMeta }
 
 func (*hostOriginMismatch) Check(p *Pass) {
 	for _, pl := range ProxyLocations(p.Cfg) {
-		in := p.WebSocket(pl.Block)
+		in := webSocket(p, pl.Block)
 		if in.Evidence == NoEvidence {
 			continue
 		}

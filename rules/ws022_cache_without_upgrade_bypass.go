@@ -40,7 +40,7 @@ func (*cacheWithoutUpgradeBypass) Meta() *Meta { return cacheWithoutUpgradeBypas
 
 func (*cacheWithoutUpgradeBypass) Check(p *Pass) {
 	for _, pl := range ProxyLocations(p.Cfg) {
-		in := p.WebSocket(pl.Block)
+		in := webSocket(p, pl.Block)
 		if in.Evidence == NoEvidence {
 			continue
 		}

@@ -66,7 +66,8 @@ func (*wsLocationShadowed) Check(p *Pass) {
 			}
 			uris[k] = append(uris[k], uri)
 		}
-		for _, uri := range p.Opts.WSPaths {
+		paths, _ := wsPaths(p.Opts)
+		for _, uri := range paths {
 			try(uri)
 		}
 		for _, loc := range p.Cfg.ServerLocations(srv) {
@@ -76,7 +77,7 @@ func (*wsLocationShadowed) Check(p *Pass) {
 			if loc.Loc.Modifier == "" || loc.Loc.Modifier == "=" || loc.Loc.Modifier == "^~" {
 				try(loc.Loc.Pattern)
 			}
-			if app := p.WebSocket(loc).App; app != nil {
+			if app := webSocket(p, loc).App; app != nil {
 				for _, uri := range app.Paths {
 					try(uri)
 				}
@@ -92,7 +93,7 @@ func (*wsLocationShadowed) Check(p *Pass) {
 // WebSocket: its headers, a marker comment or --ws-path declare it, or its
 // path is a known application's endpoint.
 func shadowCandidate(p *Pass, loc *model.Block) bool {
-	in := p.WebSocket(loc)
+	in := webSocket(p, loc)
 	if in.Evidence < KnownPath {
 		return false
 	}
@@ -111,7 +112,7 @@ func isInside(b, outer *model.Block) bool {
 }
 
 func reportShadowed(p *Pass, ws, winner *model.Block, uris []string) {
-	in := p.WebSocket(ws)
+	in := webSocket(p, ws)
 	at := Anchor(ws)
 	how := "regex locations are tried after the longest prefix, and the first one that matches wins unless the prefix has ^~"
 	lack := "does not pass the Upgrade and Connection headers"

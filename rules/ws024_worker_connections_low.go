@@ -67,7 +67,7 @@ func (*workerConnectionsLow) Check(p *Pass) {
 	var ws *ProxyLocation
 	var wsIn Intent
 	for _, pl := range ProxyLocations(p.Cfg) {
-		if in := p.WebSocket(pl.Block); in.Evidence >= KnownPath {
+		if in := webSocket(p, pl.Block); in.Evidence >= KnownPath {
 			ws, wsIn = &pl, in
 			break
 		}

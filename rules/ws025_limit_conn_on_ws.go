@@ -48,7 +48,7 @@ func (*limitConnOnWS) Check(p *Pass) {
 	var groups []*group
 	byLevel := map[*model.Block]*group{}
 	for _, pl := range ProxyLocations(p.Cfg) {
-		in := p.WebSocket(pl.Block)
+		in := webSocket(p, pl.Block)
 		if in.Evidence == NoEvidence {
 			continue
 		}

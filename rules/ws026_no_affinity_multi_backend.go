@@ -45,7 +45,7 @@ func (*noAffinityMultiBackend) Check(p *Pass) {
 		if pl.Handler.D == nil {
 			continue
 		}
-		in := p.WebSocket(pl.Block)
+		in := webSocket(p, pl.Block)
 		if in.Evidence == NoEvidence {
 			continue
 		}

@@ -36,7 +36,7 @@ func (*httpsUpstreamNoSNI) Check(p *Pass) {
 		if pl.Handler.D == nil {
 			continue
 		}
-		in := p.WebSocket(pl.Block)
+		in := webSocket(p, pl.Block)
 		if in.Evidence == NoEvidence {
 			continue
 		}

@@ -35,7 +35,7 @@ func (*missingForwardedProto) Meta() *Meta { return missingForwardedProtoMeta }
 
 func (*missingForwardedProto) Check(p *Pass) {
 	for _, pl := range ProxyLocations(p.Cfg) {
-		in := p.WebSocket(pl.Block)
+		in := webSocket(p, pl.Block)
 		if in.Evidence == NoEvidence {
 			continue
 		}

@@ -52,7 +52,7 @@ func (*cleartextHTTP2) Check(p *Pass) {
 		if srv == nil || srv.Synthetic {
 			continue
 		}
-		in := p.WebSocket(pl.Block)
+		in := webSocket(p, pl.Block)
 		if cur, ok := best[srv]; in.Evidence > NoEvidence && (!ok || in.Evidence > cur.in.Evidence) {
 			best[srv] = wsLoc{pl.Block, in}
 		}

@@ -164,8 +164,8 @@ func (e *env) blockFrom(c *cli.Context, s *settings, from, path string) error {
 		}
 		uri = f[1]
 	}
-	s.opts.WSPaths = append(s.opts.WSPaths, uri)
-	s.opts.WSPathSource = "--path"
+	paths, _ := s.opts.Setting("ws-paths")
+	rules.SetWSPaths(&s.opts, append(paths[:len(paths):len(paths)], uri), "--path")
 	units, err := parser.Load([]string{e.resolve(from)}, s.load)
 	if err != nil {
 		return pathError(err)
