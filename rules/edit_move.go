@@ -12,7 +12,7 @@ import (
 // the comments on the lines right above it) to just before anchor, on
 // lines of their own with anchor's indentation, followed by a blank line.
 // Both must be in the same file, each starting its line.
-func moveBlockBefore(d, anchor *parser.Directive) ([]Edit, bool) {
+func MoveBlockBefore(d, anchor *parser.Directive) ([]Edit, bool) {
 	f := d.File
 	start, ok := movableStart(d)
 	if !ok || anchor.File != f || !startsLine(f, anchor.Start()) {
@@ -36,14 +36,14 @@ func moveBlockBefore(d, anchor *parser.Directive) ([]Edit, bool) {
 // moveBlockInto returns the edits that move the block directive d (and the
 // comments right above it) to the start of the body of the block directive
 // into, followed by a blank line.
-func moveBlockInto(d, into *parser.Directive) ([]Edit, bool) {
+func MoveBlockInto(d, into *parser.Directive) ([]Edit, bool) {
 	f := d.File
 	start, ok := movableStart(d)
 	if !ok || into.File != f || into.Block == nil || sameLine(f, into.Block.Open, into.Block.Close) ||
 		!restOfLineIsEmpty(f, into.Block.Open+1) {
 		return nil, false
 	}
-	ind := f.Indent(into.Start()) + indentUnit(f)
+	ind := f.Indent(into.Start()) + IndentUnit(f)
 	if len(into.Block.Directives) > 0 && startsLine(f, into.Block.Directives[0].Start()) {
 		ind = f.Indent(into.Block.Directives[0].Start())
 	}
