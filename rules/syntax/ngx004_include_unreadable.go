@@ -15,8 +15,8 @@ var includeUnreadableMeta = &rules.Meta{
 	Doc: rules.Doc{
 		Summary: "An included file exists but cannot be read, or is a directory.",
 		Why:     "nginx -t fails when it cannot read an included file (permissions), and when an include names a directory (pread() failed: Is a directory).",
-		Bad:     "include conf.d;",
-		Good:    "include conf.d/*.conf;",
+		Bad:     "# nginx.conf\ninclude conf.d;\n# conf.d/site.conf\nserver {\n    listen 80;\n}",
+		Good:    "# nginx.conf\ninclude conf.d/*.conf;\n# conf.d/site.conf\nserver {\n    listen 80;\n}",
 		Fix:     "Fix the file's permissions, or include the files in a directory with a glob.",
 		Since:   "0.1.0",
 	},

@@ -25,8 +25,12 @@ var redirectOnWSPathMeta = &rules.Meta{
 			"proxy_pass (or another *_pass) answers the same path without the slash with a 301 to the slash form, so location /cable/ " +
 			"redirects an Action Cable client that connects to /cable. A plain-HTTP server that sends everything to https:// fails " +
 			"every ws:// client the same way; wss:// clients are not affected.",
-		Bad:  "server {\n    listen 80;\n\n    location /ws/ {\n        return 301 /socket/;\n    }\n\n    location /socket/ {\n        proxy_pass http://127.0.0.1:9001;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n    }\n}",
-		Good: "server {\n    listen 80;\n\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9001/socket/;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n    }\n}",
+		Bad: "server {\n    listen 80;\n\n    # strip trailing slashes\n    rewrite ^/(.*)/$ /$1 permanent;\n\n    location /ws/ {\n" +
+			"        proxy_pass http://127.0.0.1:9001;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n" +
+			"        proxy_set_header Connection \"upgrade\";\n    }\n}",
+		Good: "server {\n    listen 80;\n\n    location / {\n        # strip trailing slashes, for pages only\n        rewrite ^/(.*)/$ /$1 permanent;\n" +
+			"        proxy_pass http://127.0.0.1:8000;\n    }\n\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9001;\n" +
+			"        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n    }\n}",
 		Fix: "Let the WebSocket path through without a redirect: exempt it from the server-level redirect, proxy it where the " +
 			"redirect pointed, or point the client at the final URL. For nginx's automatic 301, add an exact location for the path " +
 			"without the slash (location = /cable { proxy_pass ...; <the WebSocket headers> }) or make the client use the slash form; " +

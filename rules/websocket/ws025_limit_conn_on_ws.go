@@ -25,8 +25,8 @@ var limitConnOnWSMeta = &rules.Meta{
 		Bad: "limit_conn_zone $binary_remote_addr zone=perip:10m;\n\nserver {\n    limit_conn perip 10;\n\n    location /ws/ {\n" +
 			"        proxy_pass http://127.0.0.1:9001;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n" +
 			"        proxy_set_header Connection \"upgrade\";\n    }\n}",
-		Good: "limit_conn_zone $binary_remote_addr zone=perip:10m;\nlimit_conn_zone $binary_remote_addr zone=wsperip:10m;\n\nserver {\n" +
-			"    limit_conn perip 10;\n\n    location /ws/ {\n        limit_conn wsperip 100;\n        proxy_pass http://127.0.0.1:9001;\n" +
+		Good: "limit_conn_zone $binary_remote_addr zone=perip:10m;\n\nserver {\n    location / {\n        limit_conn perip 10;\n" +
+			"        proxy_pass http://127.0.0.1:8000;\n    }\n\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9001;\n" +
 			"        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n    }\n}",
 		Fix: "Size the limit for the sockets a client keeps open, or give the WebSocket location its own limit_conn with a " +
 			"separate zone (its own limit_conn replaces the inherited ones). There is nothing to rewrite automatically: the " +
