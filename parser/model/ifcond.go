@@ -40,6 +40,16 @@ func (c IfCondition) CaseSensitive() bool {
 // IsRegex reports whether the operand is a regular expression.
 func (c IfCondition) IsRegex() bool { return strings.Contains(c.Op, "~") }
 
+// Condition returns the condition of an if block, read once when the
+// model is built; ok is false for other blocks and for a condition nginx
+// refuses.
+func (b *Block) Condition() (IfCondition, bool) {
+	if b.cond == nil {
+		return IfCondition{}, false
+	}
+	return *b.cond, true
+}
+
 // ParseIf reads the condition of an if directive. ok is false when nginx
 // would refuse it ("invalid condition", "unexpected ... in condition").
 func ParseIf(d *parser.Directive) (IfCondition, bool) {

@@ -58,6 +58,7 @@ type Block struct {
 	// server{} around a file of locations, the location around a snippet.
 	Synthetic bool
 	Loc       *LocationSpec // for Location blocks
+	cond      *IfCondition  // for If blocks: the condition, nil when nginx refuses it
 	cfg       *Config
 	byName    map[string][]Entry // Directives by name, built on first use
 }
@@ -183,7 +184,12 @@ func (c *Config) fill(b *Block, ds []*parser.Directive, via *parser.Directive) {
 		case Location:
 			child.Loc = parseLocation(d)
 			c.Locations = append(c.Locations, child)
-		case If, LimitExcept:
+		case If:
+			if cond, ok := ParseIf(d); ok {
+				child.cond = &cond
+			}
+			c.Locations = append(c.Locations, child)
+		case LimitExcept:
 			c.Locations = append(c.Locations, child)
 		case Upstream:
 			c.Upstreams[strings.ToLower(d.Arg(0))] = child

@@ -164,7 +164,7 @@ func Serving(loc *model.Block) *model.Block {
 		return nil
 	}
 	for _, c := range loc.Children {
-		if c.Kind != model.If || !testsUpgrade(c.Dir) {
+		if c.Kind != model.If || !testsUpgrade(c) {
 			continue
 		}
 		for _, r := range c.Own("return") {

@@ -39,21 +39,16 @@ func (*caseSensitiveUpgradeTest) Meta() *rules.Meta { return caseSensitiveUpgrad
 var hasLetter = regexp.MustCompile(`[A-Za-z]`)
 
 func (*caseSensitiveUpgradeTest) Check(p *rules.Pass) {
-	seen := map[*parser.Directive]bool{}
-	p.Cfg.Walk(func(_ *model.Block, e model.Entry) {
-		d := e.D
-		if d.Name != "if" || seen[d] {
-			return
-		}
-		seen[d] = true
-		c, ok := model.ParseIf(d)
+	for _, b := range p.Cfg.Locations {
+		c, ok := b.Condition()
 		if !ok || !c.CaseSensitive() || (c.Var != "http_upgrade" && c.Var != "http_connection") {
-			return
+			continue
 		}
+		d := b.Dir
 		operand := c.Operand
 		if strings.Contains(operand, "$") && !c.IsRegex() || !hasLetter.MatchString(operand) ||
 			c.IsRegex() && strings.HasPrefix(operand, "(?i)") {
-			return
+			continue
 		}
 		upgrade := c.Var == "http_upgrade"
 		op := d.Args[c.OpWord]
@@ -92,7 +87,7 @@ func (*caseSensitiveUpgradeTest) Check(p *rules.Pass) {
 			"if %s tests $%s case-sensitively (%s), but %s; use %s",
 			cond, c.Var, why, header, suggest).
 			WithFix(&rules.Fix{Message: "test with " + newOp, Edits: edits})
-	})
+	}
 }
 
 // operandEdit replaces the operand of an if condition, keeping a ')'

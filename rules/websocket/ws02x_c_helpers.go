@@ -1,39 +1,27 @@
 package websocket
 
 import (
-	"strings"
-
-	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/rules"
 )
 
-// testsUpgrade reports whether an if condition is true for a WebSocket
-// handshake: it tests $http_upgrade or $http_connection for presence, for
-// equality with a non-empty value, or against a regex ("!=", "!~" and
-// comparisons with "" select the other requests).
-func testsUpgrade(d *parser.Directive) bool {
-	var words []string
-	for _, a := range d.Args {
-		if w := strings.Trim(a.Value, "()"); w != "" || a.Quote != 0 {
-			words = append(words, w)
-		}
-	}
-	if len(words) == 0 {
+// testsUpgrade reports whether an if block's condition is true for a
+// WebSocket handshake: it tests $http_upgrade or $http_connection for
+// presence, for equality with a non-empty value, or against a regex ("!=",
+// "!~" and comparisons with "" select the other requests).
+func testsUpgrade(b *model.Block) bool {
+	c, ok := b.Condition()
+	if !ok || c.Var != "http_upgrade" && c.Var != "http_connection" {
 		return false
 	}
-	v := strings.ToLower(words[0])
-	if v != "$http_upgrade" && v != "$http_connection" {
-		return false
-	}
-	switch {
-	case len(words) == 1:
+	switch c.Op {
+	case "":
 		return true
-	case len(words) == 3 && words[1] == "=":
-		return words[2] != ""
-	case len(words) == 3 && words[1] == "!=":
-		return words[2] == ""
-	case len(words) == 3 && (words[1] == "~" || words[1] == "~*"):
+	case "=":
+		return c.Operand != ""
+	case "!=":
+		return c.Operand == ""
+	case "~", "~*":
 		return true
 	}
 	return false

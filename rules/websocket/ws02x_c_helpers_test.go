@@ -110,7 +110,7 @@ server {
 	var got []bool
 	for _, b := range cfg.Locations {
 		if b.Kind.String() == "if" {
-			got = append(got, testsUpgrade(b.Dir))
+			got = append(got, testsUpgrade(b))
 		}
 	}
 	if len(got) != len(want) {
