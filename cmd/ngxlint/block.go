@@ -47,7 +47,7 @@ func (e *env) blockAction(c *cli.Context) error {
 		return err
 	}
 	path := strings.TrimSpace(c.String("path"))
-	if err := fxCheckLocationPath(path); err != nil {
+	if err := checkLocationPath(path); err != nil {
 		return err
 	}
 	if from := c.String("from"); from != "" {
@@ -65,7 +65,7 @@ func (e *env) blockAction(c *cli.Context) error {
 	if up == "" {
 		return &usageError{msg: "--upstream URL is required: where nginx sends the WebSocket, e.g. --upstream http://127.0.0.1:9001 (or --from FILE to correct an existing location)"}
 	}
-	up, err = fxCheckUpstream(up)
+	up, err = checkUpstream(up)
 	if err != nil {
 		return err
 	}
@@ -109,9 +109,9 @@ func RenderGenerated(g websocket.Generated) string {
 	return sb.String()
 }
 
-// fxCheckLocationPath accepts what a location directive takes: a path, or a
+// checkLocationPath accepts what a location directive takes: a path, or a
 // modifier and a path or regex.
-func fxCheckLocationPath(path string) error {
+func checkLocationPath(path string) error {
 	f := strings.Fields(path)
 	bad := &usageError{msg: fmt.Sprintf("--path %q must be a location path such as /ws/, optionally after a modifier: \"= /ws\", \"^~ /ws/\", \"~ ^/ws\"", path)}
 	switch len(f) {
@@ -135,9 +135,9 @@ func fxCheckLocationPath(path string) error {
 	return nil
 }
 
-// fxCheckUpstream accepts http:// and https:// URLs, and a bare host:port or
+// checkUpstream accepts http:// and https:// URLs, and a bare host:port or
 // unix:/path (taken as http://).
-func fxCheckUpstream(up string) (string, error) {
+func checkUpstream(up string) (string, error) {
 	scheme, rest, ok := strings.Cut(up, "://")
 	if !ok {
 		return "http://" + up, nil
@@ -184,7 +184,7 @@ func (e *env) blockFrom(c *cli.Context, s *settings, from, path string) error {
 			if srv.Dir != nil && !u.Report[srv.Dir.File] || srv.Dir == nil && !u.Report[u.Root] {
 				continue
 			}
-			if want := c.String("server"); want != "" && !fxServerNamed(srv, want) {
+			if want := c.String("server"); want != "" && !serverNamed(srv, want) {
 				continue
 			}
 			m := srv.FindLocation(uri)
@@ -192,7 +192,7 @@ func (e *env) blockFrom(c *cli.Context, s *settings, from, path string) error {
 				continue
 			}
 			hits = append(hits, hit{i, srv, websocket.Serving(m.Loc), m.Redirect})
-			names = append(names, fxServerLabel(srv))
+			names = append(names, serverLabel(srv))
 		}
 	}
 	switch {
@@ -242,13 +242,13 @@ func (e *env) blockFrom(c *cli.Context, s *settings, from, path string) error {
 		if m, ok := fixedCfg.Maps[websocket.ConnectionVar]; ok && m.Dir != nil {
 			mapDir = m.Dir
 			sb.WriteString("# In http {}, once per configuration (the fix adds it):\n")
-			sb.WriteString(fxSourceOf(m.Dir))
+			sb.WriteString(sourceOf(m.Dir))
 			sb.WriteString("\n")
 		}
 	}
-	fmt.Fprintf(&sb, "# %s (%s) in %s, corrected:\n", loc.Name(), rules.Line(loc.Dir, nil), fxServerLabel(h.srv))
-	sb.WriteString(fxInherited(fixed))
-	sb.WriteString(fxSourceOf(fixed.Dir))
+	fmt.Fprintf(&sb, "# %s (%s) in %s, corrected:\n", loc.Name(), rules.Line(loc.Dir, nil), serverLabel(h.srv))
+	sb.WriteString(inheritedNote(fixed))
+	sb.WriteString(sourceOf(fixed.Dir))
 	fmt.Fprint(e.stdout, sb.String())
 	// what the output does not show
 	for _, u := range res.Unfixed {
@@ -258,15 +258,15 @@ func (e *env) blockFrom(c *cli.Context, s *settings, from, path string) error {
 			fmt.Fprintf(e.stderr, "%s:%d:%d: %s: %s [%s %s]\n    not fixed: %s\n", origFile.Path, p.Line, p.Column, f.Severity, f.Message, f.Rule.ID, f.Rule.Name, u.Reason)
 		}
 	}
-	if fxChangedOutside(res, loc.Dir, mapDir) {
+	if changedOutside(res, loc.Dir, mapDir) {
 		fmt.Fprintf(e.stderr, "ngxlint: the fixes also change the configuration outside this location (a level it inherits from, or other locations); ngxlint fix --diff %s shows every change\n", from)
 	}
 	return nil
 }
 
-// fxServerNamed reports whether a server has name in its server_name or
+// serverNamed reports whether a server has name in its server_name or
 // its listen addresses.
-func fxServerNamed(srv *model.Block, name string) bool {
+func serverNamed(srv *model.Block, name string) bool {
 	for _, d := range []string{"server_name", "listen"} {
 		for _, e := range srv.Own(d) {
 			for _, a := range e.D.Args {
@@ -279,8 +279,8 @@ func fxServerNamed(srv *model.Block, name string) bool {
 	return false
 }
 
-// fxServerLabel names a server for messages: its first server_name and line.
-func fxServerLabel(srv *model.Block) string {
+// serverLabel names a server for messages: its first server_name and line.
+func serverLabel(srv *model.Block) string {
 	name := "server"
 	if e, ok := srv.First("server_name"); ok && len(e.D.Args) > 0 {
 		name += " " + e.D.Args[0].Value
@@ -291,10 +291,10 @@ func fxServerLabel(srv *model.Block) string {
 	return name
 }
 
-// fxInherited lists, as comments, the WebSocket directives a location
+// inheritedNote lists, as comments, the WebSocket directives a location
 // does not set itself and takes from an enclosing level: the block alone
 // is correct only together with them.
-func fxInherited(b *model.Block) string {
+func inheritedNote(b *model.Block) string {
 	var sb strings.Builder
 	for _, name := range []string{"proxy_http_version", "proxy_set_header", "proxy_read_timeout"} {
 		es, level := b.Lookup(name)
@@ -310,10 +310,10 @@ func fxInherited(b *model.Block) string {
 	return sb.String()
 }
 
-// fxSourceOf is a block's text as written, from the start of its line to its
+// sourceOf is a block's text as written, from the start of its line to its
 // closing brace, without the indentation of its first line, with a final
 // line ending.
-func fxSourceOf(d *parser.Directive) string {
+func sourceOf(d *parser.Directive) string {
 	f := d.File
 	ind := f.Indent(d.Start())
 	start := f.LineStart(d.Start())
@@ -332,9 +332,9 @@ func fxSourceOf(d *parser.Directive) string {
 	return strings.Join(lines, "") + eol
 }
 
-// fxChangedOutside reports whether the fixes changed any input text other
+// changedOutside reports whether the fixes changed any input text other
 // than the location's and the place where the added map went.
-func fxChangedOutside(res *rules.FixResult, loc, mapDir *parser.Directive) bool {
+func changedOutside(res *rules.FixResult, loc, mapDir *parser.Directive) bool {
 	mapAt, mapFile := -1, (*parser.File)(nil)
 	if mapDir != nil {
 		mapFile, mapAt = res.Orig[mapDir.File], res.InputOffset(mapDir.File, mapDir.Start())

@@ -51,7 +51,7 @@ func (e *env) fixAction(c *cli.Context) error {
 		return &usageError{msg: "--diff and --write cannot be used together"}
 	case !diff && !write && len(paths) > 1:
 		return &usageError{msg: "ngxlint fix prints one patched file; for several paths use --diff or --write"}
-	case write && fxContainsStdin(paths):
+	case write && containsStdin(paths):
 		return &usageError{msg: "--write cannot write to standard input; use --diff, or no flag to print the patched text"}
 	}
 	resolved := make([]string, len(paths))
@@ -125,7 +125,7 @@ func (e *env) fixLint(s *settings) rules.LintFunc {
 // fixHook, when set (by tests), sees every fix result.
 var fixHook func(*rules.FixResult)
 
-func fxContainsStdin(paths []string) bool {
+func containsStdin(paths []string) bool {
 	for _, p := range paths {
 		if p == "-" {
 			return true
@@ -189,11 +189,11 @@ func (e *env) printPatched(res *rules.FixResult, units []*parser.Unit, path stri
 	var target *parser.File
 	want := ""
 	if path != "-" {
-		want = fxRealAbs(path)
+		want = realAbs(path)
 	}
 	for _, u := range units {
 		for _, f := range u.Files() {
-			if path == "-" && f == u.Root && f.Abs == "" || want != "" && f.Abs != "" && fxRealAbs(f.Abs) == want {
+			if path == "-" && f == u.Root && f.Abs == "" || want != "" && f.Abs != "" && realAbs(f.Abs) == want {
 				target = f
 			}
 		}
@@ -218,7 +218,7 @@ func (e *env) printPatched(res *rules.FixResult, units []*parser.Unit, path stri
 	return err
 }
 
-func fxRealAbs(p string) string {
+func realAbs(p string) string {
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		return p
@@ -248,7 +248,7 @@ func (e *env) writeFixes(res *rules.FixResult) error {
 			cleanup()
 			return fmt.Errorf("cannot write %s: it is not a file on disk", ff.File.Path)
 		}
-		tmp, dst, err := fxPrepareAtomic(ff.File.Abs, ff.New)
+		tmp, dst, err := prepareAtomic(ff.File.Abs, ff.New)
 		if err != nil {
 			cleanup()
 			return fmt.Errorf("cannot write %s: %w; nothing was written", ff.File.Path, err)
@@ -264,9 +264,9 @@ func (e *env) writeFixes(res *rules.FixResult) error {
 			for _, q := range ready[:i] {
 				done = append(done, q.shown)
 			}
-			return fmt.Errorf("cannot write %s: %w (already written: %s)", p.shown, err, fxOrNone(done))
+			return fmt.Errorf("cannot write %s: %w (already written: %s)", p.shown, err, orNone(done))
 		}
-		fxSyncDir(filepath.Dir(p.dst))
+		syncDir(filepath.Dir(p.dst))
 	}
 	for _, p := range ready {
 		fmt.Fprintf(e.stderr, "wrote %s\n", p.shown)
@@ -274,20 +274,20 @@ func (e *env) writeFixes(res *rules.FixResult) error {
 	return nil
 }
 
-func fxOrNone(ss []string) string {
+func orNone(ss []string) string {
 	if len(ss) == 0 {
 		return "none"
 	}
 	return strings.Join(ss, ", ")
 }
 
-// fxPrepareAtomic writes data to a new temporary file in the directory of
+// prepareAtomic writes data to a new temporary file in the directory of
 // path's real file (a symbolic link such as sites-enabled/x stays a link),
 // with the original's mode and, where allowed, its owner. It returns the
 // temporary file and the file to rename it over. A file or directory
 // without write permission is refused even for root: its mode says it is
 // not meant to be changed.
-func fxPrepareAtomic(path string, data []byte) (tmp, dst string, err error) {
+func prepareAtomic(path string, data []byte) (tmp, dst string, err error) {
 	dst, err = filepath.EvalSymlinks(path)
 	if err != nil {
 		return "", "", err
@@ -341,8 +341,8 @@ func fixUnwrapPath(err error) error {
 	return err
 }
 
-// fxSyncDir makes a rename durable; failure only weakens durability.
-func fxSyncDir(dir string) {
+// syncDir makes a rename durable; failure only weakens durability.
+func syncDir(dir string) {
 	d, err := os.Open(dir)
 	if err != nil {
 		return

@@ -43,9 +43,9 @@ func fixArgs(t *testing.T, conf, id string) []string {
 	return append(args, "--fail-level", level.String())
 }
 
-// fxFixableFixtures returns, by rule id, the bad fixtures of every rule that
+// fixableFixtures returns, by rule id, the bad fixtures of every rule that
 // proposes fixes.
-func fxFixableFixtures(t *testing.T) map[string][]string {
+func fixableFixtures(t *testing.T) map[string][]string {
 	t.Helper()
 	root, _ := filepath.Abs("../../fixtures/rules")
 	out := map[string][]string{}
@@ -59,7 +59,7 @@ func fxFixableFixtures(t *testing.T) map[string][]string {
 	return out
 }
 
-func fxSortedKeys(m map[string][]string) []string {
+func sortedKeys(m map[string][]string) []string {
 	var ks []string
 	for k := range m {
 		ks = append(ks, k)
@@ -84,8 +84,8 @@ func runFix(dir, stdin string, args ...string) (code int, stdout, stderr string,
 // completely. The text of each rule's own fixes is compared with the
 // fixture's .fixed.conf by the rule harness (rules/ruletest).
 func TestFixGoldens(t *testing.T) {
-	all := fxFixableFixtures(t)
-	for _, id := range fxSortedKeys(all) {
+	all := fixableFixtures(t)
+	for _, id := range sortedKeys(all) {
 		t.Run(id, func(t *testing.T) {
 			bads := all[id]
 			if len(bads) == 0 {
@@ -96,7 +96,7 @@ func TestFixGoldens(t *testing.T) {
 				name := filepath.Base(bad)
 				args := fixArgs(t, bad, id)
 				src := filepath.Dir(bad)
-				tmp := fxCopyDir(t, src)
+				tmp := copyDir(t, src)
 				code, _, errOut, res := runFix(tmp, "", append(append([]string{"--write"}, args...), filepath.Join(tmp, name))...)
 				if code == exitError || res == nil {
 					t.Errorf("%s: fix failed (exit %d):\n%s", name, code, errOut)
@@ -106,14 +106,14 @@ func TestFixGoldens(t *testing.T) {
 					if _, serr := parser.Parse(ff.File.Path, ff.New); serr != nil {
 						t.Errorf("%s: the fixed %s does not parse: %v", name, ff.File.Path, serr)
 					}
-					fxCheckOnlyEditsChanged(t, res, ff.File, ff.New)
+					checkOnlyEditsChanged(t, res, ff.File, ff.New)
 				}
 				// fixing the fixed files again changes nothing
 				code2, diff2, errOut2 := runIn(tmp, "", append(append([]string{"fix", "--diff"}, args...), filepath.Join(tmp, name))...)
 				if code2 == exitError || diff2 != "" {
 					t.Errorf("%s: fixing again changes the files (exit %d):\n%s%s", name, code2, diff2, errOut2)
 				}
-				left, fixable := fxRuleFindings(t, tmp, args, filepath.Join(tmp, name), id)
+				left, fixable := ruleFindings(t, tmp, args, filepath.Join(tmp, name), id)
 				if fixable > 0 {
 					t.Errorf("%s: %d finding(s) of %s with an automatic fix remain after fixing", name, fixable, id)
 				}
@@ -130,9 +130,9 @@ func TestFixGoldens(t *testing.T) {
 	}
 }
 
-// fxRuleFindings lints a file and counts the findings of rule id, and how
+// ruleFindings lints a file and counts the findings of rule id, and how
 // many of them carry a fix.
-func fxRuleFindings(t *testing.T, dir string, args []string, path, id string) (n, fixable int) {
+func ruleFindings(t *testing.T, dir string, args []string, path, id string) (n, fixable int) {
 	t.Helper()
 	_, out, errOut := runIn(dir, "", append(append([]string{"lint", "--format", "json"}, args...), path)...)
 	var res struct {
@@ -155,11 +155,11 @@ func fxRuleFindings(t *testing.T, dir string, args []string, path, id string) (n
 	return n, fixable
 }
 
-// fxCheckOnlyEditsChanged checks that every byte of a file outside the
+// checkOnlyEditsChanged checks that every byte of a file outside the
 // ranges the fixes touched is in its fixed text, in order: the text
 // between two touched ranges is found unchanged, each piece after the
 // previous one, and nothing follows the last.
-func fxCheckOnlyEditsChanged(t *testing.T, res *rules.FixResult, f *parser.File, out []byte) {
+func checkOnlyEditsChanged(t *testing.T, res *rules.FixResult, f *parser.File, out []byte) {
 	t.Helper()
 	in := f.Src
 	ranges := res.Touched(f)
@@ -187,8 +187,8 @@ func fxCheckOnlyEditsChanged(t *testing.T, res *rules.FixResult, f *parser.File,
 	}
 }
 
-// fxCopyDir copies a fixture folder, so that includes resolve the same way.
-func fxCopyDir(t *testing.T, from string) string {
+// copyDir copies a fixture folder, so that includes resolve the same way.
+func copyDir(t *testing.T, from string) string {
 	t.Helper()
 	to := t.TempDir()
 	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
@@ -212,7 +212,7 @@ func fxCopyDir(t *testing.T, from string) string {
 	return to
 }
 
-func fxReadTree(t *testing.T, dir string) map[string]string {
+func readTree(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	_ = filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
@@ -235,18 +235,18 @@ func TestFixDiffApplies(t *testing.T) {
 	if (gerr != nil || perr != nil) && os.Getenv("CI") != "" {
 		t.Fatal("git and patch are needed for this test (.ci/run installs them)")
 	}
-	all := fxFixableFixtures(t)
-	for _, id := range fxSortedKeys(all) {
+	all := fixableFixtures(t)
+	for _, id := range sortedKeys(all) {
 		for _, bad := range all[id] {
 			t.Run(id+"/"+filepath.Base(bad), func(t *testing.T) {
 				name := filepath.Base(bad)
 				args := fixArgs(t, bad, id)
-				written := fxCopyDir(t, filepath.Dir(bad))
+				written := copyDir(t, filepath.Dir(bad))
 				code, _, errOut := runIn(written, "", append(append([]string{"fix", "--write"}, args...), filepath.Join(written, name))...)
 				if code == exitError {
 					t.Fatalf("fix --write: exit %d\n%s", code, errOut)
 				}
-				diffed := fxCopyDir(t, filepath.Dir(bad))
+				diffed := copyDir(t, filepath.Dir(bad))
 				code, diff, errOut := runIn(diffed, "", append(append([]string{"fix", "--diff"}, args...), filepath.Join(diffed, name))...)
 				if code == exitError {
 					t.Fatalf("fix --diff: exit %d\n%s", code, errOut)
@@ -254,12 +254,12 @@ func TestFixDiffApplies(t *testing.T) {
 				if diff != "" && code != exitFindings {
 					t.Errorf("fix --diff printed a diff but exited %d", code)
 				}
-				want := fxReadTree(t, written)
+				want := readTree(t, written)
 				for tool, bin := range map[string]string{"git": git, "patch": patch} {
 					if bin == "" {
 						continue
 					}
-					dir := fxCopyDir(t, filepath.Dir(bad))
+					dir := copyDir(t, filepath.Dir(bad))
 					if diff != "" {
 						var cmd *exec.Cmd
 						if tool == "git" {
@@ -273,7 +273,7 @@ func TestFixDiffApplies(t *testing.T) {
 							t.Fatalf("%s does not apply the diff: %v\n%s\ndiff:\n%s", tool, err, out, diff)
 						}
 					}
-					got := fxReadTree(t, dir)
+					got := readTree(t, dir)
 					for f, w := range want {
 						if got[f] != w {
 							t.Errorf("after %s apply, %s differs from fix --write:\n--- applied\n%s--- written\n%s", tool, f, got[f], w)
@@ -296,7 +296,7 @@ const fixBadWS002 = "server {\n    listen 80;\n\n    location /ws/ {\n        pr
 const fixGoodWS002 = "map $http_upgrade $connection_upgrade {\n    default upgrade;\n    '' close;\n}\n\n" +
 	"server {\n    listen 80;\n\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9001;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection $connection_upgrade;\n    }\n}\n"
 
-func fxNoTemps(t *testing.T, dir string) {
+func noTemps(t *testing.T, dir string) {
 	t.Helper()
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
@@ -337,7 +337,7 @@ func TestFixWriteKeepsModeAndLinks(t *testing.T) {
 	if lst, _ := os.Lstat(link); lst.Mode()&os.ModeSymlink == 0 {
 		t.Errorf("sites-enabled/chat is no longer a link")
 	}
-	fxNoTemps(t, filepath.Dir(site))
+	noTemps(t, filepath.Dir(site))
 	// a second run has nothing to do
 	code, out, errOut = runIn(dir, "", "fix", "--diff", filepath.Join(dir, "sites-enabled/chat"))
 	if code != exitOK || out != "" {
@@ -362,7 +362,7 @@ func TestFixWriteReadOnly(t *testing.T) {
 		if b, _ := os.ReadFile(p); string(b) != fixBadWS002 {
 			t.Errorf("the read-only file changed:\n%s", b)
 		}
-		fxNoTemps(t, dir)
+		noTemps(t, dir)
 	})
 	t.Run("directory", func(t *testing.T) {
 		dir := t.TempDir()
@@ -385,7 +385,7 @@ func TestFixWriteReadOnly(t *testing.T) {
 		if b, _ := os.ReadFile(p); string(b) != fixBadWS002 {
 			t.Errorf("the file changed:\n%s", b)
 		}
-		fxNoTemps(t, sub)
+		noTemps(t, sub)
 	})
 }
 

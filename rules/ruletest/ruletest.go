@@ -453,10 +453,10 @@ func moduleRoot(t *testing.T) string {
 func CheckDoc(t *testing.T, r rules.Rule) {
 	t.Helper()
 	m := r.Meta()
-	if fs := lintText(t, m.Doc.Bad, m.ID); len(fs) == 0 {
+	if fs := LintText(t, m.Doc.Bad, m.ID); len(fs) == 0 {
 		t.Errorf("%s: the documentation's bad example gets no %s finding:\n%s", m.ID, m.ID, m.Doc.Bad)
 	}
-	for _, f := range lintText(t, m.Doc.Good, m.ID) {
+	for _, f := range LintText(t, m.Doc.Good, m.ID) {
 		t.Errorf("%s: the documentation's good example gets a finding: %s\n%s", m.ID, f.Message, m.Doc.Good)
 	}
 }
@@ -464,8 +464,10 @@ func CheckDoc(t *testing.T, r rules.Rule) {
 // fileHeader is the comment line that starts a file of an example.
 var fileHeader = regexp.MustCompile(`^#\s+([A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\.conf)\s*$`)
 
-// lintText lints text as a file of its own and returns the findings of rule id.
-func lintText(t *testing.T, text, id string) []*rules.Finding {
+// LintText lints text as a file of its own, with every registered rule and
+// default options, and returns the findings of rule id. The text may hold
+// several files, as described at CheckDoc.
+func LintText(t *testing.T, text, id string) []*rules.Finding {
 	t.Helper()
 	dir := t.TempDir()
 	files, names := map[string]string{}, []string{}

@@ -156,3 +156,13 @@ func isTypoOf(s, target string) bool {
 	}
 	return true
 }
+
+// hasTypoHeader reports whether a header set misspells a field name.
+func hasTypoHeader(hs HeaderSet, field string) bool {
+	for _, h := range hs.List {
+		if isTypoOf(h.Name, field) {
+			return true
+		}
+	}
+	return false
+}

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
@@ -28,40 +27,6 @@ const (
 	// or a --ws-path / ws-paths entry is served by it.
 	Declared
 )
-
-// App is an application with a known WebSocket path and heartbeat.
-type App struct {
-	Name string
-	// Keywords are words a regex location for this app's endpoint names.
-	Keywords []string
-	// Paths are request paths where its clients open WebSockets.
-	Paths []string
-	// Heartbeat is how often the app pings an idle socket, 0 when unknown.
-	Heartbeat time.Duration
-	// MinReadTimeout is the idle time the app needs without a frame.
-	MinReadTimeout time.Duration
-	// Sticky is true when several backends need session affinity.
-	Sticky bool
-	// ChecksOrigin is true when the app compares Origin with Host.
-	ChecksOrigin bool
-}
-
-// Apps from NGINX-WEBSOCKET.md §8.
-var Apps = []*App{
-	{Name: "Socket.IO", Keywords: []string{"socket.io"}, Paths: []string{"/socket.io/"}, Heartbeat: 25 * time.Second, MinReadTimeout: 45 * time.Second, Sticky: true},
-	{Name: "Home Assistant", Keywords: []string{"websocket"}, Paths: []string{"/api/websocket"}},
-	{Name: "Grafana Live", Keywords: []string{"live"}, Paths: []string{"/api/live/ws", "/api/live/"}, ChecksOrigin: true},
-	{Name: "Rails Action Cable", Keywords: []string{"cable"}, Paths: []string{"/cable"}, ChecksOrigin: true},
-	{Name: "Portainer", Keywords: []string{"websocket"}, Paths: []string{"/api/websocket/"}},
-	{Name: "Nextcloud notify_push", Keywords: []string{"push"}, Paths: []string{"/push/ws", "/push/"}},
-	{Name: "Node-RED", Keywords: []string{"comms"}, Paths: []string{"/comms"}, Heartbeat: 15 * time.Second},
-	{Name: "Mattermost", Keywords: []string{"websocket"}, Paths: []string{"/api/v4/websocket", "/api/v4/users/websocket"}},
-	{Name: "Phoenix LiveView", Keywords: []string{"websocket"}, Paths: []string{"/live/websocket", "/socket/websocket"}},
-	{Name: "Jupyter", Keywords: []string{"channels", "kernels", "terminals", "events"}, Paths: []string{"/api/kernels/", "/terminals/websocket/", "/api/events/subscribe"}, ChecksOrigin: true},
-	{Name: "SignalR", Keywords: []string{"hub", "signalr"}, Paths: []string{"/signalr", "/hubs/", "/hub"}, Sticky: true},
-	{Name: "SockJS", Keywords: []string{"sockjs"}, Paths: []string{"/sockjs/", "/sockjs-node"}},
-	{Name: "Next.js dev server", Keywords: []string{"webpack-hmr"}, Paths: []string{"/_next/webpack-hmr"}},
-}
 
 var wsSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|cable|hubs?|live|signalr|sockjs|comms|push)([/$)|_.?-]|$)`)
 
@@ -129,74 +94,6 @@ func newIntents(cfg *model.Config, opts *rules.Options) *intents {
 		}
 	}
 	return in
-}
-
-// Serving returns the location that answers a WebSocket handshake nginx
-// matched to loc: loc itself, or the named location (same server) it hands
-// the request to:
-//   - "error_page 418 = @ws;" with "if ($http_upgrade ...) { return 418; }":
-//     an if that tests Upgrade or Connection and returns a code that
-//     error_page sends to a named location, even when loc has a handler of
-//     its own for plain requests;
-//   - without a handler of its own: the named location at the end of
-//     try_files (Django Channels' "try_files $uri @proxy_to_app"), or the
-//     one error_page sends the final "=CODE" of try_files to;
-//   - without a handler or try_files: a "return CODE" of loc, or the 404
-//     nginx answers for a path that is no file ("error_page 404 = @app").
-func Serving(loc *model.Block) *model.Block {
-	srv := loc.Server()
-	if srv == nil {
-		return loc
-	}
-	named := func(b *model.Block, code string) *model.Block {
-		es, _ := b.Lookup("error_page")
-		for _, e := range es {
-			n := len(e.D.Args)
-			if n < 2 || !strings.HasPrefix(e.D.Args[n-1].Value, "@") {
-				continue
-			}
-			for _, a := range e.D.Args[:n-1] {
-				if a.Value == code {
-					return srv.NamedLocation(e.D.Args[n-1].Value)
-				}
-			}
-		}
-		return nil
-	}
-	for _, c := range loc.Children {
-		if c.Kind != model.If || !testsUpgrade(c) {
-			continue
-		}
-		for _, r := range c.Own("return") {
-			if to := named(c, r.D.Arg(0)); to != nil {
-				return to
-			}
-		}
-	}
-	if _, ok := loc.Handler(); ok {
-		return loc
-	}
-	if e, ok := loc.Scalar("try_files"); ok && len(e.D.Args) > 0 {
-		last := e.D.Args[len(e.D.Args)-1].Value
-		if strings.HasPrefix(last, "@") {
-			if to := srv.NamedLocation(last); to != nil {
-				return to
-			}
-		} else if code, ok := strings.CutPrefix(last, "="); ok {
-			if to := named(loc, code); to != nil {
-				return to
-			}
-		}
-		return loc
-	}
-	code := "404"
-	if r := loc.Own("return"); len(r) > 0 {
-		code = r[0].D.Arg(0)
-	}
-	if to := named(loc, code); to != nil {
-		return to
-	}
-	return loc
 }
 
 // intentsKey is the memo key of the unit's intents.
@@ -331,54 +228,6 @@ func isWSMarker(text string) bool {
 	return ok && strings.TrimSpace(rest) == "websocket"
 }
 
-// knownApp matches a location against the applications' WebSocket paths.
-// A prefix or exact location matches an app whose path it is, an exact
-// spelling first (Portainer's /api/websocket/ before Home Assistant's
-// /api/websocket), then ignoring a trailing slash. A regex location counts
-// only when it matches the app's path and names the app's keyword: a
-// catch-all such as ~ ^/(ws|api)/ matching /api/websocket is not Home
-// Assistant's endpoint.
-func knownApp(l *model.LocationSpec) (*App, string) {
-	switch {
-	case l.IsNamed():
-		return nil, ""
-	case l.IsRegex():
-		if l.Regexp == nil {
-			return nil, ""
-		}
-		for _, app := range Apps {
-			if !containsAny(strings.ToLower(l.Pattern), app.Keywords) {
-				continue
-			}
-			for _, p := range app.Paths {
-				if l.Regexp.MatchString(p) {
-					return app, p
-				}
-			}
-		}
-		return nil, ""
-	}
-	for _, exact := range []bool{true, false} {
-		for _, app := range Apps {
-			for _, p := range app.Paths {
-				if exact && l.Pattern == p || !exact && strings.TrimSuffix(l.Pattern, "/") == strings.TrimSuffix(p, "/") {
-					return app, p
-				}
-			}
-		}
-	}
-	return nil, ""
-}
-
-func containsAny(s string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}
-
 // headerIntent reports whether the headers in effect at b forward a
 // WebSocket upgrade: an Upgrade field, or a Connection field that carries
 // the upgrade token (literally, misspelled, or through a map).
@@ -451,4 +300,109 @@ func wsPaths(o *rules.Options) ([]string, string) {
 // where they come from in the user's terms, for messages.
 func SetWSPaths(o *rules.Options, paths []string, source string) {
 	o.SetSetting(wsPathsKey, paths, source)
+}
+
+// because formats intent evidence for a message.
+func because(in Intent) string {
+	if r := in.Reason(); r != "" {
+		return " (" + r + ")"
+	}
+	return ""
+}
+
+// strongWSSegment is the part of the path heuristics that names WebSocket
+// itself (ws, wss, websocket, socket.io, sockjs), without the words that
+// also name ordinary pages (live, push, hub, cable...).
+var strongWSSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|socket\.io|sockjs)([/$)|_.?-]|$)`)
+
+// handlerIntent is the WebSocket evidence for a location served by a
+// handler that cannot carry proxy_set_header's meaning (fastcgi_pass,
+// grpc_pass, memcached_pass). The shared helper counts proxy_set_header
+// Upgrade in effect as a declaration, but such a location only inherits it
+// from a server that proxies elsewhere; here only what is written for this
+// location counts: a --ws-path it serves, a "# ngxlint: websocket" comment,
+// an Upgrade or upgrading Connection header set at this level with
+// proxy_set_header, grpc_set_header or fastcgi_param HTTP_UPGRADE /
+// HTTP_CONNECTION, a known application path that names WebSocket
+// (/socket.io/, /api/websocket), or another path segment that does (ws,
+// websocket, sockjs). Known paths without such a segment (/push/, /hub,
+// /cable, /comms) are only hints, since a location handed to PHP or gRPC
+// there may belong to another application; the other words of the path
+// heuristics ("live", "push", "hub" in any path) do not count: they name
+// ordinary pages too often.
+func handlerIntent(p *rules.Pass, b *model.Block) Intent {
+	var out Intent
+	add := func(ev Evidence, why string) {
+		if ev > out.Evidence {
+			out.Evidence = ev
+			out.Why = append([]string{why}, out.Why...)
+		} else {
+			out.Why = append(out.Why, why)
+		}
+	}
+	loc := b.EnclosingLocation()
+	levels := []*model.Block{b}
+	if loc != nil && loc != b {
+		levels = append(levels, loc)
+	}
+	for _, l := range levels {
+		for _, path := range intentsOf(p).served[l] {
+			_, src := wsPaths(p.Opts)
+			add(Declared, fmt.Sprintf("%s %s is served here", src, path))
+		}
+		if c, ok := marker(l); ok {
+			add(Declared, fmt.Sprintf("it is marked %q on %s", "#"+c.Text, lineOf(l, c.Start)))
+		}
+		for _, name := range []string{"proxy_set_header", "grpc_set_header", "fastcgi_param"} {
+			for _, e := range l.Own(name) {
+				if len(e.D.Args) < 2 {
+					continue
+				}
+				field, value := e.D.Args[0].Value, e.D.Args[1].Value
+				if name == "fastcgi_param" {
+					field = strings.TrimPrefix(strings.ToUpper(field), "HTTP_")
+				}
+				if strings.EqualFold(field, "Upgrade") ||
+					strings.EqualFold(field, "Connection") && ConnectionIntent(p.Cfg, value) {
+					add(Declared, fmt.Sprintf("it sets %s %s on %s", name, e.D.Args[0].Value, rules.Line(e.D, e.D.File)))
+				}
+			}
+		}
+	}
+	if loc != nil && loc.Loc != nil && !loc.Synthetic {
+		app, _ := knownApp(loc.Loc)
+		strong := strongWSSegment.MatchString(loc.Loc.Pattern)
+		switch {
+		case app != nil:
+			out.App = app
+			ev := KnownPath
+			if !strong {
+				ev = PathHint // /push/ or /hub may be another application's page
+			}
+			add(ev, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
+		case strong:
+			add(PathHint, fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()))
+		}
+	}
+	return out
+}
+
+// pathEvidence reports whether a location's own path says WebSocket: a
+// --ws-path it serves, a known application path, or a WebSocket-looking
+// path segment. It ignores headers.
+func pathEvidence(p *rules.Pass, loc *model.Block) (string, bool) {
+	if loc == nil || loc.Kind != model.Location || loc.Loc == nil || loc.Synthetic {
+		return "", false
+	}
+	if paths := intentsOf(p).served[loc]; len(paths) > 0 {
+		_, src := wsPaths(p.Opts)
+		return fmt.Sprintf("%s %s is served here", src, paths[0]), true
+	}
+	if app, _ := knownApp(loc.Loc); app != nil {
+		return fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name), true
+	}
+	if wsSegment.MatchString(loc.Loc.Pattern) {
+		return fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()), true
+	}
+	return "", false
 }

@@ -65,13 +65,3 @@ func (*missingUpgradeHeader) Check(p *rules.Pass) {
 		}
 	}
 }
-
-// hasTypoHeader reports whether a header set misspells a field name.
-func hasTypoHeader(hs HeaderSet, field string) bool {
-	for _, h := range hs.List {
-		if isTypoOf(h.Name, field) {
-			return true
-		}
-	}
-	return false
-}

@@ -108,10 +108,3 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 		}
 	}
 }
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}

@@ -1,8 +1,6 @@
 package websocket
 
 import (
-	"strings"
-
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/rules"
 )
@@ -87,23 +85,6 @@ func (*invertedConnectionMap) Check(p *rules.Pass) {
 		}
 		f.WithFix(&rules.Fix{Message: "swap the map's values", Edits: edits})
 	}
-}
-
-// invertedMapOf returns the map on $http_upgrade that a Connection value
-// uses and that yields upgrade for an ordinary request but not for a handshake.
-func invertedMapOf(cfg *model.Config, value string) *model.Map {
-	for _, v := range model.Variables(value) {
-		m, ok := cfg.Maps[v]
-		if !ok || !strings.EqualFold(m.Source, "$http_upgrade") {
-			continue
-		}
-		ws, _, _ := m.Eval("websocket")
-		plain, _, _ := m.Eval("")
-		if !HasToken(ws, "upgrade") && HasToken(plain, "upgrade") {
-			return m
-		}
-	}
-	return nil
 }
 
 func swapMapValues(m *model.Map, wsEntry, plainEntry *model.MapEntry) ([]rules.Edit, string) {

@@ -1,7 +1,6 @@
 package websocket
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
-	"github.com/ngxlint/ngxlint/rules"
 )
 
 // TestNginxAgreesWithFixtures runs nginx -t on the fixtures of WS005,
@@ -147,102 +145,4 @@ func nginxConfFor(t *testing.T, name, src string) string {
 		return "server {\n    listen 127.0.0.1:{{PORT}};\n    location / {\n" + src + "\n    }\n}\n"
 	}
 	return src
-}
-
-// lintFragment lints a conf.d-style configuration text and returns the
-// findings of one rule.
-func lintFragment(t *testing.T, text, id string) []*rules.Finding {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "site.conf")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	units, err := parser.Load([]string{path}, parser.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs, err := rules.LintUnit(units[0], &rules.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []*rules.Finding
-	for _, f := range fs {
-		if f.Rule.ID == id {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// WS013 and WS014 against a real nginx and a real WebSocket client: the
-// configuration the rule reports fails the handshake, its fix makes it
-// succeed, and the fixed text no longer has the finding.
-func TestHandshakeAgreesWithWS013AndWS014(t *testing.T) {
-	nginxtest.Require(t)
-	echo := nginxtest.StartEcho(t)
-	cases := []struct {
-		id   string
-		conf string
-	}{
-		{"WS013", `map $http_upgrade $connection_upgrade {
-    default close;
-    ''      upgrade;
-}
-
-server {
-    listen 127.0.0.1:PORT;
-
-    location /ws/ {
-        proxy_pass http://ECHO;
-        proxy_http_version 1.1;
-        proxy_set_header Upgrade $http_upgrade;
-        proxy_set_header Connection $connection_upgrade;
-    }
-}
-`},
-		{"WS014", `server {
-    listen 127.0.0.1:PORT;
-
-    location /ws/ {
-        if ($http_upgrade !~ ^WebSocket$) {
-            return 426;
-        }
-        proxy_pass http://ECHO;
-        proxy_http_version 1.1;
-        proxy_set_header Upgrade $http_upgrade;
-        proxy_set_header Connection "upgrade";
-    }
-}
-`},
-	}
-	for _, c := range cases {
-		t.Run(c.id, func(t *testing.T) {
-			port := nginxtest.FreePort(t)
-			conf := strings.NewReplacer("PORT", fmt.Sprint(port), "ECHO", echo.Addr).Replace(c.conf)
-			fs := lintFragment(t, conf, c.id)
-			if len(fs) != 1 {
-				t.Fatalf("%d %s findings, want 1", len(fs), c.id)
-			}
-			n := nginxtest.Start(t, conf)
-			conn := nginxtest.Dial(t, n.WSURL("/ws/"), nil)
-			if conn.OK() {
-				t.Fatalf("the reported configuration upgrades: %s", conn)
-			}
-			t.Logf("reported configuration: %s", conn)
-			n.Stop()
-			fixed := applyFixes(t, fs)
-			if left := lintFragment(t, fixed, c.id); len(left) != 0 {
-				t.Fatalf("the fix leaves %s: %s", c.id, left[0].Message)
-			}
-			n = nginxtest.Start(t, fixed)
-			conn = nginxtest.Dial(t, n.WSURL("/ws/"), nil)
-			if !conn.OK() {
-				t.Fatalf("the fixed configuration does not upgrade: %s\n%s", conn, fixed)
-			}
-			if err := conn.Echo("hello"); err != nil {
-				t.Errorf("echo through the fixed configuration: %v", err)
-			}
-			conn.Close()
-		})
-	}
 }

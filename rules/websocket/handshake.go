@@ -1,5 +1,8 @@
 package websocket
 
+// What tells a handshake from other requests: conditions and values that
+// test Upgrade or Connection.
+
 import (
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/rules"
@@ -27,19 +30,6 @@ func testsUpgrade(b *model.Block) bool {
 	return false
 }
 
-// proxyHostOf is the Host nginx sends by default for a proxied location:
-// $proxy_host, the address written in proxy_pass.
-func proxyHostOf(p *rules.Pass, pl ProxyLocation) string {
-	t, ok := p.Cfg.ProxyTarget(pl.Handler.D)
-	switch {
-	case !ok || t.Variables:
-		return "the address of its proxy_pass"
-	case t.Unix:
-		return "localhost"
-	}
-	return t.Authority()
-}
-
 // referencesUpgrade reports whether a value uses a variable that is set
 // only (or differently) for a WebSocket handshake: $http_upgrade,
 // $http_connection, $http_sec_websocket_key, or a map computed from one.
@@ -59,4 +49,16 @@ func referencesUpgrade(p *rules.Pass, value string) bool {
 		}
 	}
 	return false
+}
+
+// forwardsUpgrade reports whether requests served at b reach the backend
+// with what a WebSocket handshake needs: proxy_set_header forwards Upgrade
+// or a Connection with the upgrade token, or the handler is uwsgi_pass or
+// scgi_pass, which pass the client's Upgrade and Connection as parameters.
+func forwardsUpgrade(cfg *model.Config, b *model.Block) bool {
+	if h, ok := b.Handler(); ok && (h.D.Name == "uwsgi_pass" || h.D.Name == "scgi_pass") {
+		return true
+	}
+	_, ok := headerIntent(cfg, b)
+	return ok
 }

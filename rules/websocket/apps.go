@@ -1,0 +1,147 @@
+package websocket
+
+// Applications with a known WebSocket endpoint: their paths, heartbeats
+// and needs, and how a location is matched to one.
+
+import (
+	"strings"
+	"time"
+
+	"github.com/ngxlint/ngxlint/parser/model"
+)
+
+// App is an application with a known WebSocket path and heartbeat.
+type App struct {
+	Name string
+	// Keywords are words a regex location for this app's endpoint names.
+	Keywords []string
+	// Paths are request paths where its clients open WebSockets.
+	Paths []string
+	// Heartbeat is how often the app pings an idle socket, 0 when unknown.
+	Heartbeat time.Duration
+	// MinReadTimeout is the idle time the app needs without a frame.
+	MinReadTimeout time.Duration
+	// Sticky is true when several backends need session affinity.
+	Sticky bool
+	// ChecksOrigin is true when the app compares Origin with Host.
+	ChecksOrigin bool
+}
+
+// Apps from NGINX-WEBSOCKET.md §8.
+var Apps = []*App{
+	{Name: "Socket.IO", Keywords: []string{"socket.io"}, Paths: []string{"/socket.io/"}, Heartbeat: 25 * time.Second, MinReadTimeout: 45 * time.Second, Sticky: true},
+	{Name: "Home Assistant", Keywords: []string{"websocket"}, Paths: []string{"/api/websocket"}},
+	{Name: "Grafana Live", Keywords: []string{"live"}, Paths: []string{"/api/live/ws", "/api/live/"}, ChecksOrigin: true},
+	{Name: "Rails Action Cable", Keywords: []string{"cable"}, Paths: []string{"/cable"}, ChecksOrigin: true},
+	{Name: "Portainer", Keywords: []string{"websocket"}, Paths: []string{"/api/websocket/"}},
+	{Name: "Nextcloud notify_push", Keywords: []string{"push"}, Paths: []string{"/push/ws", "/push/"}},
+	{Name: "Node-RED", Keywords: []string{"comms"}, Paths: []string{"/comms"}, Heartbeat: 15 * time.Second},
+	{Name: "Mattermost", Keywords: []string{"websocket"}, Paths: []string{"/api/v4/websocket", "/api/v4/users/websocket"}},
+	{Name: "Phoenix LiveView", Keywords: []string{"websocket"}, Paths: []string{"/live/websocket", "/socket/websocket"}},
+	{Name: "Jupyter", Keywords: []string{"channels", "kernels", "terminals", "events"}, Paths: []string{"/api/kernels/", "/terminals/websocket/", "/api/events/subscribe"}, ChecksOrigin: true},
+	{Name: "SignalR", Keywords: []string{"hub", "signalr"}, Paths: []string{"/signalr", "/hubs/", "/hub"}, Sticky: true},
+	{Name: "SockJS", Keywords: []string{"sockjs"}, Paths: []string{"/sockjs/", "/sockjs-node"}},
+	{Name: "Next.js dev server", Keywords: []string{"webpack-hmr"}, Paths: []string{"/_next/webpack-hmr"}},
+}
+
+// knownApp matches a location against the applications' WebSocket paths.
+// A prefix or exact location matches an app whose path it is, an exact
+// spelling first (Portainer's /api/websocket/ before Home Assistant's
+// /api/websocket), then ignoring a trailing slash. A regex location counts
+// only when it matches the app's path and names the app's keyword: a
+// catch-all such as ~ ^/(ws|api)/ matching /api/websocket is not Home
+// Assistant's endpoint.
+func knownApp(l *model.LocationSpec) (*App, string) {
+	switch {
+	case l.IsNamed():
+		return nil, ""
+	case l.IsRegex():
+		if l.Regexp == nil {
+			return nil, ""
+		}
+		for _, app := range Apps {
+			if !containsAny(strings.ToLower(l.Pattern), app.Keywords) {
+				continue
+			}
+			for _, p := range app.Paths {
+				if l.Regexp.MatchString(p) {
+					return app, p
+				}
+			}
+		}
+		return nil, ""
+	}
+	for _, exact := range []bool{true, false} {
+		for _, app := range Apps {
+			for _, p := range app.Paths {
+				if exact && l.Pattern == p || !exact && strings.TrimSuffix(l.Pattern, "/") == strings.TrimSuffix(p, "/") {
+					return app, p
+				}
+			}
+		}
+	}
+	return nil, ""
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// wsAppFor returns the application a WebSocket location serves: the one
+// whose endpoint is exactly the location's path (Portainer's
+// /api/websocket/ rather than Home Assistant's /api/websocket), else the
+// one its path names, else the one a declared WebSocket path served there
+// belongs to.
+func wsAppFor(loc *model.Block, in Intent) *App {
+	if l := loc.EnclosingLocation(); l != nil && l.Loc != nil && !l.Loc.IsRegex() && !l.Loc.IsNamed() {
+		for _, app := range Apps {
+			for _, ap := range app.Paths {
+				if ap == l.Loc.Pattern {
+					return app
+				}
+			}
+		}
+	}
+	if in.App != nil {
+		return in.App
+	}
+	for _, p := range in.Paths {
+		if app := appWithPath(p); app != nil {
+			return app
+		}
+	}
+	return nil
+}
+
+// appWithPath returns the application whose WebSocket path is p (ignoring a
+// trailing slash).
+func appWithPath(p string) *App {
+	for _, app := range Apps {
+		for _, ap := range app.Paths {
+			if strings.TrimSuffix(ap, "/") == strings.TrimSuffix(p, "/") {
+				return app
+			}
+		}
+	}
+	return nil
+}
+
+// appIdleNeed is how long an idle socket of app must survive without a
+// frame from nginx's point of view: the app's MinReadTimeout when known,
+// else twice its heartbeat (one ping may be late), else 0 (unknown).
+func appIdleNeed(app *App) time.Duration {
+	switch {
+	case app == nil:
+		return 0
+	case app.MinReadTimeout > 0:
+		return app.MinReadTimeout
+	case app.Heartbeat > 0:
+		return 2 * app.Heartbeat
+	}
+	return 0
+}
