@@ -50,7 +50,7 @@ type Doc struct {
 	Since   string // the ngxlint version that introduced the rule
 	// Severity notes when the rule reports below or above its default.
 	SeverityNote string
-	Refs         []string // sources: NGINX-WEBSOCKET.md sections, nginx docs
+	Refs         []string // sources users can open: nginx.org pages, RFCs, the project's README
 }
 
 // Meta identifies a rule.

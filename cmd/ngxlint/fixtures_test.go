@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"sort"
@@ -10,9 +9,12 @@ import (
 	"testing"
 
 	"github.com/ngxlint/ngxlint/rules"
+	"github.com/ngxlint/ngxlint/rules/ruletest"
 )
 
-var update = flag.Bool("update", false, "rewrite the expected output files of fixtures and CLI cases")
+// update (-update) rewrites the expected output files of fixtures and CLI
+// cases; it is ruletest's flag, which this package's tests share.
+var update = ruletest.Update
 
 // runIn runs ngxlint in-process with dir as the working directory.
 func runIn(dir string, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -24,19 +26,7 @@ func runIn(dir string, stdin string, args ...string) (code int, stdout, stderr s
 }
 
 // caseArgs reads NAME.args next to a fixture: extra flags, one per line.
-func caseArgs(conf string) []string {
-	b, err := os.ReadFile(strings.TrimSuffix(conf, ".conf") + ".args")
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, l := range strings.Split(string(b), "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			out = append(out, l)
-		}
-	}
-	return out
-}
+func caseArgs(conf string) []string { return ruletest.Args(conf) }
 
 // TestRuleFixtures runs every rule's fixtures from fixtures/rules/<ID>/:
 // each bad*.conf must produce exactly bad*.out (text format, every rule's

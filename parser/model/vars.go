@@ -6,7 +6,7 @@ import (
 )
 
 // Variables nginx defines itself, with the first version that has each when
-// it is later than 1.9 (NGINX-WEBSOCKET.md §7, from src/http/*.c and CHANGES).
+// it is later than 1.9 (from nginx's src/http/*.c and CHANGES).
 var builtinVars = map[string]string{}
 
 // Prefix families: any suffix is a valid variable, so nginx -t never catches

@@ -1,6 +1,7 @@
 package all
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ngxlint/ngxlint/rules"
@@ -12,5 +13,24 @@ import (
 func TestDocExamples(t *testing.T) {
 	for _, r := range rules.All() {
 		t.Run(r.Meta().ID, func(t *testing.T) { ruletest.CheckDoc(t, r) })
+	}
+}
+
+// TestDocRefs: a rule's references are what its users can open: web pages
+// (nginx.org, the project's README) and RFCs, never files of the
+// developers' workspace.
+func TestDocRefs(t *testing.T) {
+	for _, r := range rules.All() {
+		m := r.Meta()
+		for _, ref := range m.Doc.Refs {
+			if !strings.HasPrefix(ref, "https://") && !strings.HasPrefix(ref, "RFC ") {
+				t.Errorf("%s cites %q: a reference is an https:// address or an RFC", m.ID, ref)
+			}
+		}
+		for _, text := range []string{m.Doc.Summary, m.Doc.Why, m.Doc.Fix, m.Doc.SeverityNote} {
+			if strings.Contains(text, ".md") {
+				t.Errorf("%s's documentation cites a Markdown file users do not have: %q", m.ID, text)
+			}
+		}
 	}
 }

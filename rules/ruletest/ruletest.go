@@ -55,7 +55,10 @@ import (
 	"github.com/ngxlint/ngxlint/rules"
 )
 
-var update = flag.Bool("update", false, "rewrite the .fixed.conf files of rule fixtures")
+// Update is the -update flag of the tests that use ruletest: rewrite the
+// .fixed.conf goldens of rule fixtures (and, in a package that uses this
+// flag too, its own goldens).
+var Update = flag.Bool("update", false, "rewrite the golden files (the .fixed.conf of rule fixtures, CLI goldens)")
 
 // Run runs the fixtures of every rule the calling package registers. A
 // family's test is one line:
@@ -212,7 +215,7 @@ func checkFixes(t *testing.T, dir, conf string, units []*parser.Unit, fs []*rule
 			got[filepath.Join(stem+".fixed", rel)] = string(ff.New)
 		}
 	}
-	if *update {
+	if *Update {
 		_ = os.Remove(stem + ".fixed.conf")
 		_ = os.RemoveAll(stem + ".fixed")
 		for g, text := range got {
@@ -356,13 +359,12 @@ func parseWants(s string) ([]expectation, error) {
 	return out, nil
 }
 
-// options reads NAME.args beside a fixture into lint options.
-func options(t *testing.T, dir, conf string) *rules.Options {
-	t.Helper()
-	opts := &rules.Options{Severities: map[string]rules.Severity{}}
+// Args reads NAME.args beside a fixture NAME.conf: command-line arguments,
+// one a line; empty lines and lines starting with # are skipped.
+func Args(conf string) []string {
 	b, err := os.ReadFile(strings.TrimSuffix(conf, ".conf") + ".args")
 	if err != nil {
-		return opts
+		return nil
 	}
 	var args []string
 	for _, l := range strings.Split(string(b), "\n") {
@@ -370,6 +372,14 @@ func options(t *testing.T, dir, conf string) *rules.Options {
 			args = append(args, l)
 		}
 	}
+	return args
+}
+
+// options reads NAME.args beside a fixture into lint options.
+func options(t *testing.T, dir, conf string) *rules.Options {
+	t.Helper()
+	opts := &rules.Options{Severities: map[string]rules.Severity{}}
+	args := Args(conf)
 	flags := map[string]rules.Setting{}
 	for _, s := range rules.Settings() {
 		if s.Flag != "" {

@@ -23,7 +23,7 @@ var suppressionWithoutReasonMeta = &rules.Meta{
 			"fail level would let unexplained suppressions through. Set NGX006: info or off in .ngxlint.yml to relax it. " +
 			"It cannot itself be suppressed by a comment.",
 		Since: "0.1.0",
-		Refs:  []string{"README.md, section Suppressions"},
+		Refs:  []string{"https://github.com/ngxlint/ngxlint#suppressions"},
 	},
 }
 

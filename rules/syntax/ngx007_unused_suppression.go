@@ -25,7 +25,7 @@ var unusedSuppressionMeta = &rules.Meta{
 		SeverityNote: "Warning although nothing in nginx breaks: a stale suppression weakens the merge gate. Set NGX007: info or off " +
 			"in .ngxlint.yml to relax it. It cannot itself be suppressed by a comment.",
 		Since: "0.1.0",
-		Refs:  []string{"README.md, section Suppressions"},
+		Refs:  []string{"https://github.com/ngxlint/ngxlint#suppressions"},
 	},
 }
 

@@ -27,7 +27,7 @@ type App struct {
 	ChecksOrigin bool
 }
 
-// Apps from NGINX-WEBSOCKET.md §8.
+// Apps are the applications whose WebSocket endpoints ngxlint knows.
 var Apps = []*App{
 	{Name: "Socket.IO", Keywords: []string{"socket.io"}, Paths: []string{"/socket.io/"}, Heartbeat: 25 * time.Second, MinReadTimeout: 45 * time.Second, Sticky: true},
 	{Name: "Home Assistant", Keywords: []string{"websocket"}, Paths: []string{"/api/websocket"}},

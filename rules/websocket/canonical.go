@@ -12,7 +12,7 @@ import (
 	"github.com/ngxlint/ngxlint/rules"
 )
 
-// The canonical WebSocket proxy configuration (NGINX-WEBSOCKET.md §4), the
+// The canonical WebSocket proxy configuration (https://nginx.org/en/docs/http/websocket.html), the
 // single definition that fixes insert and `ngxlint block` prints. Directives
 // are built as gonginx nodes and printed with gonginx's dumper.
 
@@ -64,7 +64,7 @@ func ForwardedProtoHeader() *config.Directive {
 
 // DefaultReadTimeout is the proxy_read_timeout a generated block carries
 // unless told otherwise: nginx's 60s closes any WebSocket that is quiet for
-// a minute in both directions (NGINX-WEBSOCKET.md §1.5); an hour outlasts
+// a minute in both directions; an hour outlasts
 // every application heartbeat and still closes dead sockets (WS017).
 const DefaultReadTimeout = "1h"
 

@@ -40,6 +40,16 @@ type Intent struct {
 	Paths []string
 }
 
+// add records evidence: the strongest first in Why.
+func (in *Intent) add(ev Evidence, why string) {
+	if ev > in.Evidence {
+		in.Evidence = ev
+		in.Why = append([]string{why}, in.Why...)
+	} else {
+		in.Why = append(in.Why, why)
+	}
+}
+
 // Reason is the strongest evidence as one phrase.
 func (in Intent) Reason() string {
 	if len(in.Why) == 0 {
@@ -122,14 +132,7 @@ func wsRedirects(p *rules.Pass) []PathRedirect { return intentsOf(p).Redirects }
 
 func (in *intents) compute(b *model.Block) Intent {
 	var out Intent
-	add := func(ev Evidence, why string) {
-		if ev > out.Evidence {
-			out.Evidence = ev
-			out.Why = append([]string{why}, out.Why...)
-		} else {
-			out.Why = append(out.Why, why)
-		}
-	}
+	add := out.add
 	// The user said so.
 	for _, path := range in.served[b] {
 		_, src := wsPaths(in.opts)
@@ -332,14 +335,7 @@ var strongWSSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|s
 // ordinary pages too often.
 func handlerIntent(p *rules.Pass, b *model.Block) Intent {
 	var out Intent
-	add := func(ev Evidence, why string) {
-		if ev > out.Evidence {
-			out.Evidence = ev
-			out.Why = append([]string{why}, out.Why...)
-		} else {
-			out.Why = append(out.Why, why)
-		}
-	}
+	add := out.add
 	loc := b.EnclosingLocation()
 	levels := []*model.Block{b}
 	if loc != nil && loc != b {

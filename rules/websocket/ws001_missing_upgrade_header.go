@@ -21,7 +21,7 @@ var missingUpgradeHeaderMeta = &rules.Meta{
 			"(adding it to the location alone would drop the headers it inherits). ngxlint fix does this.",
 		SeverityNote: "Error when the location is declared WebSocket (it sets Connection upgrade, a comment, --ws-path) or its path is a known application's WebSocket endpoint; warning when only the path looks like one.",
 		Since:        "0.1.0",
-		Refs:         []string{"NGINX-WEBSOCKET.md §1.1, §6.1", "https://nginx.org/en/docs/http/websocket.html"},
+		Refs:         []string{"https://nginx.org/en/docs/http/websocket.html"},
 	},
 }
 

@@ -27,7 +27,7 @@ var missingConnectionUpgradeMeta = &rules.Meta{
 			"(a hard-coded Connection \"upgrade\" works too). ngxlint fix inserts or rewrites the header and adds the map when none exists.",
 		SeverityNote: "Error when the location is declared WebSocket or its path is a known application's endpoint; warning on a path hint alone. Values ngxlint cannot evaluate (set or if-computed variables) are not reported.",
 		Since:        "0.1.0",
-		Refs:         []string{"NGINX-WEBSOCKET.md §2, §4, §6.1", "https://nginx.org/en/docs/http/websocket.html"},
+		Refs:         []string{"https://nginx.org/en/docs/http/websocket.html"},
 	},
 }
 

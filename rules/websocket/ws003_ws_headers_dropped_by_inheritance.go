@@ -26,7 +26,7 @@ var wsHeadersDroppedMeta = &rules.Meta{
 			"ngxlint fix copies the outer lines, exactly as written, after the inner level's last proxy_set_header.",
 		SeverityNote: "Error when the location shows WebSocket intent of its own (its path, a comment, --ws-path); warning when the outer headers are the only sign, since the location may serve plain HTTP only.",
 		Since:        "0.1.0",
-		Refs:         []string{"NGINX-WEBSOCKET.md §3, §6.2", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header"},
+		Refs:         []string{"https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header"},
 	},
 }
 

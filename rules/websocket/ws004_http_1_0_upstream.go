@@ -21,7 +21,7 @@ var http10UpstreamMeta = &rules.Meta{
 			"(Debian 12 ships 1.22, Ubuntu 24.04 1.24) and says so in the message; with 1.29.7 or later a missing directive is not reported. " +
 			"Official snippets that omit the directive (code-server, Gitea, the nginx.org page since 1.29.7) are correct only on 1.29.7+.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §2, §6.3", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_http_version"},
+		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_http_version"},
 	},
 }
 

@@ -32,8 +32,8 @@ var http2UpstreamWSMeta = &rules.Meta{
 			"unless the target nginx (--nginx-version) is older than 1.29.4, where nginx -t fails and the finding is always an error. " +
 			"With such a target every proxy_http_version 2 is reported, WebSocket or not, since the configuration does not load.",
 		Since: "0.1.0",
-		Refs: []string{"NGINX-WEBSOCKET.md §1.4, §6.4", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_http_version",
-			"nginx CHANGES 1.29.4"},
+		Refs: []string{"https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_http_version",
+			"https://nginx.org/en/CHANGES (1.29.4)"},
 	},
 }
 

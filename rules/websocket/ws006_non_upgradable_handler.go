@@ -32,7 +32,7 @@ var nonUpgradableHandlerMeta = &rules.Meta{
 		SeverityNote: "Error when the location is declared WebSocket or its path is a known application's endpoint that names WebSocket " +
 			"(/socket.io/, /api/websocket); warning when only the path suggests it (/ws/, Nextcloud's /push/).",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §1.4, §6.5", "https://nginx.org/en/docs/http/websocket.html"},
+		Refs:  []string{"https://nginx.org/en/docs/http/websocket.html"},
 	},
 }
 

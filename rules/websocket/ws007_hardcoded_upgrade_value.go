@@ -30,7 +30,7 @@ var hardcodedUpgradeValueMeta = &rules.Meta{
 			"WebSocket path: such a location receives nothing but handshakes, so the fixed value only hides what the client sent. " +
 			"An empty value (Upgrade \"\") is WS001's: it sends no Upgrade at all.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §4, §6.7", "https://nginx.org/en/docs/http/websocket.html"},
+		Refs:  []string{"https://nginx.org/en/docs/http/websocket.html"},
 	},
 }
 

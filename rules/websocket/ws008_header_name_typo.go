@@ -21,7 +21,7 @@ var headerNameTypoMeta = &rules.Meta{
 		Good:  "proxy_set_header Upgrade $http_upgrade;\nproxy_set_header Connection \"upgrade\";",
 		Fix:   "Correct the field name; ngxlint fix does.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §6.6"},
+		Refs:  []string{"https://nginx.org/en/docs/http/websocket.html", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header"},
 	},
 }
 

@@ -25,7 +25,7 @@ var valueTypoMeta = &rules.Meta{
 		Good:  "proxy_set_header Upgrade $http_upgrade;\nproxy_set_header Connection \"upgrade\";",
 		Fix:   "Correct the spelling; ngxlint fix does.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §6.6", "../shared/seeds (the \"ugrade\" blog post)"},
+		Refs:  []string{"https://nginx.org/en/docs/http/websocket.html", "https://nginx.org/en/docs/http/ngx_http_map_module.html#map"},
 	},
 }
 

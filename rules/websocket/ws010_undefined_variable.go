@@ -29,7 +29,7 @@ var undefinedVariableMeta = &rules.Meta{
 		SeverityNote: "Error when ngxlint read the whole configuration (a main nginx.conf, no load_module, no unknown directives); " +
 			"warning for a fragment linted without its nginx.conf, or when modules may define variables ngxlint does not know.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §6.6, §6.23, §7"},
+		Refs:  []string{"https://nginx.org/en/docs/varindex.html", "https://nginx.org/en/docs/http/ngx_http_map_module.html#map"},
 	},
 }
 

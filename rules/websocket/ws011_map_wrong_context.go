@@ -29,7 +29,7 @@ var mapWrongContextMeta = &rules.Meta{
 			"before the server block that holds it, or to the start of http{} for a map above it, when both are in the same file. " +
 			"It does not move maps written in included files or in a file of server-level directives: put those in a conf.d file yourself.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §6.23", "https://nginx.org/en/docs/http/ngx_http_map_module.html#map"},
+		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_map_module.html#map"},
 	},
 }
 

@@ -37,8 +37,8 @@ var directiveNotAllowedInIfMeta = &rules.Meta{
 		Fix: "Move the directive out of the if block into the location (or server). To vary a value per request, compute it with a map " +
 			"variable in http{} and use the variable. ngxlint does not fix this automatically: what the if was meant to do needs a person.",
 		Since: "0.1.0",
-		Refs: []string{"NGINX-WEBSOCKET.md §3", "https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#if",
-			"nginx source: NGX_HTTP_LIF_CONF / NGX_HTTP_SIF_CONF in the ngx_command_t arrays; ngx_http_rewrite_if"},
+		Refs: []string{"https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#if",
+			"https://github.com/nginx/nginx/blob/master/src/http/modules/ngx_http_rewrite_module.c (ngx_http_rewrite_if; NGX_HTTP_LIF_CONF in each module's directives)"},
 	},
 }
 

@@ -25,7 +25,7 @@ var invertedConnectionMapMeta = &rules.Meta{
 			"ngxlint fix swaps the values of the two entries that match a handshake and an ordinary request, or, when the map has " +
 			"no default, sets '' to close and adds default upgrade;.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §4, §6.23", "https://nginx.org/en/docs/http/websocket.html"},
+		Refs:  []string{"https://nginx.org/en/docs/http/websocket.html"},
 	},
 }
 

@@ -21,16 +21,14 @@ var caseSensitiveUpgradeTestMeta = &rules.Meta{
 			"case-insensitive (RFC 6455 §4.2.1: \"websocket\" as a case-insensitive token), so a client that sends Upgrade: WebSocket " +
 			"misses if ($http_upgrade = \"websocket\") and gets the non-WebSocket branch. The Connection header is worse: it is a " +
 			"comma-separated token list, and browsers send \"Upgrade\" (Chrome) or \"keep-alive, Upgrade\" (Firefox), so = \"upgrade\" " +
-			"and ~ upgrade miss the browsers themselves. nginx -t accepts all of these. (The rule list in NGINX-WEBSOCKET.md §9 names this rule " +
-			"case-sensitive-upgrade-test; it is case-sensitive-upgrade-check because its source file would then end in _test.go, " +
-			"which Go compiles only into tests.)",
+			"and ~ upgrade miss the browsers themselves. nginx -t accepts all of these.",
 		Bad:  "if ($http_upgrade = \"websocket\") {\n    return 426;\n}",
 		Good: "if ($http_upgrade ~* ^websocket$) {\n    return 426;\n}",
 		Fix: "Use the case-insensitive operator: ~* ^websocket$ for = \"websocket\", !~* for !=, ~* for ~ and !~* for !~ (for " +
 			"$http_connection, ~* upgrade). Often no if is needed at all: proxy_set_header Upgrade $http_upgrade and the map on " +
 			"$http_upgrade handle every spelling. ngxlint fix rewrites the operator and, for = and !=, the operand.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §6.22", "https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#if", "RFC 6455 §4.2.1"},
+		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#if", "RFC 6455 §4.2.1"},
 	},
 }
 

@@ -43,7 +43,7 @@ var redirectOnWSPathMeta = &rules.Meta{
 			"only redirects to HTTPS is fine. Redirects inside if blocks other than to https:// are not reported (the condition may " +
 			"exclude the handshake), nor are locations that only look like WebSocket paths.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §6.9", "https://nginx.org/en/docs/http/ngx_http_core_module.html#location", "https://nginx.org/en/docs/http/ngx_http_rewrite_module.html"},
+		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_core_module.html#location", "https://nginx.org/en/docs/http/ngx_http_rewrite_module.html"},
 	},
 }
 

@@ -36,7 +36,7 @@ var handshakeHeaderRemovedMeta = &rules.Meta{
 			"every handshake fails. Warning for Sec-WebSocket-Protocol and Sec-WebSocket-Extensions: only clients that use a subprotocol, or " +
 			"compression the backend accepts, fail. A location whose only WebSocket evidence is its path gets at most a warning.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §1.3, §3, §6.10", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_hide_header", "RFC 6455 §4.2.2, §5.2"},
+		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_hide_header", "RFC 6455 §4.2.2, §5.2"},
 	},
 }
 

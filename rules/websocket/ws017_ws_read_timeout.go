@@ -35,7 +35,7 @@ var wsReadTimeoutMeta = &rules.Meta{
 			"when the path identifies it, unless the application is known to ping well inside 60 s (Socket.IO, Node-RED), where nothing is reported. " +
 			"Only the path's evidence gives at most a warning. Values nginx would refuse are WS029's.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §1.5, §5, §6.11, §6.24", "https://nginx.org/en/docs/http/websocket.html", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_read_timeout"},
+		Refs:  []string{"https://nginx.org/en/docs/http/websocket.html", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_read_timeout"},
 	},
 }
 

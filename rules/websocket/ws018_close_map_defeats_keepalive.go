@@ -30,7 +30,7 @@ var closeMapDefeatsKeepaliveMeta = &rules.Meta{
 		SeverityNote: "Always info: nothing breaks, upstream connections are only reused less. Reported only when proxy_pass names an upstream{} " +
 			"block; the target nginx version (--nginx-version) decides whether an upstream without keepalive keeps connections.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §2, §4", "https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive"},
+		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive"},
 	},
 }
 

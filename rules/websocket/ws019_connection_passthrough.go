@@ -27,7 +27,7 @@ var connectionPassthroughMeta = &rules.Meta{
 			"('' '') so that keepalive keeps working.",
 		SeverityNote: "Always info: the configuration works, and it is what official documentation recommends.",
 		Since:        "0.1.0",
-		Refs:         []string{"NGINX-WEBSOCKET.md §6.8, §4", "https://nginx.org/en/docs/http/websocket.html"},
+		Refs:         []string{"https://nginx.org/en/docs/http/websocket.html"},
 	},
 }
 

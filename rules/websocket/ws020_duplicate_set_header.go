@@ -32,7 +32,7 @@ var duplicateSetHeaderMeta = &rules.Meta{
 			"request with two Host headers and the handshake fails (checked with nginx 1.22.1 and a Go backend); info from 1.31.4 on, " +
 			"where nginx sends only the last Host line.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §6.21", "RFC 9112 §3.2"},
+		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header", "RFC 9112 §3.2"},
 	},
 }
 

@@ -39,7 +39,7 @@ var hostOriginMismatchMeta = &rules.Meta{
 			"A server that listens on 8080 behind a port mapping or another proxy (clients use port 80/443) is reported too: " +
 			"$http_host is right there as well.",
 		Since: "0.1.0",
-		Refs: []string{"NGINX-WEBSOCKET.md §6.17, §8", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header",
+		Refs: []string{"https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header",
 			"https://nginx.org/en/docs/http/ngx_http_core_module.html#var_host"},
 	},
 }

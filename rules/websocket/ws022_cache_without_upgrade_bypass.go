@@ -33,7 +33,7 @@ var cacheWithoutUpgradeBypassMeta = &rules.Meta{
 			"lists in effect (a list written further out gets the line there, so nothing it holds is dropped), or adds them to " +
 			"the location.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §6.12", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_cache_bypass"},
+		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_cache_bypass"},
 	},
 }
 

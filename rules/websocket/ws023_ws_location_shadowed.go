@@ -30,7 +30,7 @@ var wsLocationShadowedMeta = &rules.Meta{
 			"a location that only looks like a WebSocket path is not checked. Not reported when a regex in the way cannot be evaluated " +
 			"(PCRE syntax Go lacks), or when the winning location passes WebSocket itself (its own Upgrade/Connection headers, uwsgi_pass, scgi_pass).",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §6.13, §9 (WS023)", "https://nginx.org/en/docs/http/ngx_http_core_module.html#location"},
+		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_core_module.html#location"},
 	},
 }
 

@@ -45,7 +45,7 @@ var workerConnectionsLowMeta = &rules.Meta{
 			"proxies WebSocket by declaration or a known application's path. The check assumes 256 sockets per worker plus 64 " +
 			"connections of headroom, so worker_connections below 576 (the default 512 included) is reported.",
 		Since: "0.1.0",
-		Refs: []string{"NGINX-WEBSOCKET.md §6.15", "https://nginx.org/en/docs/ngx_core_module.html#worker_connections",
+		Refs: []string{"https://nginx.org/en/docs/ngx_core_module.html#worker_connections",
 			"https://nginx.org/en/docs/ngx_core_module.html#worker_rlimit_nofile"},
 	},
 }

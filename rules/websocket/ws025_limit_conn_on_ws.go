@@ -33,7 +33,7 @@ var limitConnOnWSMeta = &rules.Meta{
 			"right number depends on your clients.",
 		SeverityNote: "Info only: a limit can be deliberate. Not reported with limit_conn_dry_run on.",
 		Since:        "0.1.0",
-		Refs:         []string{"NGINX-WEBSOCKET.md §3, §6.14", "https://nginx.org/en/docs/http/ngx_http_limit_conn_module.html#limit_conn"},
+		Refs:         []string{"https://nginx.org/en/docs/http/ngx_http_limit_conn_module.html#limit_conn"},
 	},
 }
 

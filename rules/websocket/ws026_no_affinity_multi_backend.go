@@ -33,7 +33,7 @@ var noAffinityMultiBackendMeta = &rules.Meta{
 			"WebSocket locations, where it matters only if the application keeps per-session state in one process or falls back " +
 			"to long polling. Servers marked down or backup do not count toward the two.",
 		Since: "0.1.0",
-		Refs: []string{"NGINX-WEBSOCKET.md §6.16, §8", "https://nginx.org/en/docs/http/ngx_http_upstream_module.html#ip_hash",
+		Refs: []string{"https://nginx.org/en/docs/http/ngx_http_upstream_module.html#ip_hash",
 			"https://socket.io/docs/v4/using-multiple-nodes/"},
 	},
 }

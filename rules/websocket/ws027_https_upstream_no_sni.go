@@ -27,7 +27,7 @@ var httpsUpstreamNoSNIMeta = &rules.Meta{
 		SeverityNote: "Info only: many backends serve one certificate and need no SNI. Not reported for IP literals, localhost, " +
 			"upstream{} names or addresses built from variables.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §6.20", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_server_name"},
+		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_server_name"},
 	},
 }
 

@@ -29,7 +29,7 @@ var missingForwardedProtoMeta = &rules.Meta{
 			"listen ... quic or ssl on. Forwarded, X-Forwarded-Scheme, X-Scheme (JupyterHub's guide), X-Forwarded-Ssl, " +
 			"Front-End-Https and X-Url-Scheme count as telling the scheme.",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §6.17, §8", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header"},
+		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header"},
 	},
 }
 

@@ -35,8 +35,8 @@ var invalidTimeUnitMeta = &rules.Meta{
 			"summed (\"30m 1h\" → 90m). It leaves alone an M after a smaller unit (1h30M: a month or a minute?), negative values, " +
 			"variables, unknown units, fractions of a second where seconds are taken, and values too large.",
 		Since: "0.1.0",
-		Refs: []string{"NGINX-WEBSOCKET.md §5", "https://nginx.org/en/docs/syntax.html",
-			"nginx source: src/core/ngx_parse.c ngx_parse_time; ngx_conf_set_msec_slot / ngx_conf_set_sec_slot users"},
+		Refs: []string{"https://nginx.org/en/docs/syntax.html",
+			"https://github.com/nginx/nginx/blob/master/src/core/ngx_parse.c (ngx_parse_time)"},
 	},
 }
 

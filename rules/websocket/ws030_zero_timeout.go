@@ -27,7 +27,7 @@ var zeroTimeoutMeta = &rules.Meta{
 			"which most systems cap it at). ngxlint fix writes nginx's default, 60s.",
 		SeverityNote: "proxy_connect_timeout 0 is reported where a proxied location uses it; client_header_timeout 0 always.",
 		Since:        "0.1.0",
-		Refs:         []string{"NGINX-WEBSOCKET.md §5 (time syntax, proxy_read_timeout 0 answers 504)", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_connect_timeout"},
+		Refs:         []string{"https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_connect_timeout"},
 	},
 }
 

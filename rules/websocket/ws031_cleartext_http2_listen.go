@@ -22,7 +22,7 @@ var cleartextHTTP2Meta = &rules.Meta{
 			"WebSocket client, open WebSockets over HTTP/1.1, which such a port cannot speak: the handshake never gets an HTTP answer. " +
 			"The http2 flag is merged across all listens of the address and port, so one server's listen 80 http2 affects every server " +
 			"on port 80. From 1.25.1 a cleartext port reads the HTTP/2 connection preface and serves HTTP/1.x otherwise (src/http/" +
-			"ngx_http_request.c:493). With ssl, ALPN decides per connection and HTTP/2 does not break WebSocket (NGINX-WEBSOCKET.md §6.18). " +
+			"ngx_http_request.c:493). With ssl, ALPN decides per connection and HTTP/2 does not break WebSocket. " +
 			"Seen with nginx 1.22.1 in ngxlint's end-to-end suite: the handshake fails before any status line.",
 		Bad:  "server {\n    listen 8080 http2;\n\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9001;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n    }\n}",
 		Good: "server {\n    listen 8080;\n\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9001;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n    }\n}",
@@ -31,7 +31,8 @@ var cleartextHTTP2Meta = &rules.Meta{
 		SeverityNote: "Reported when a server on that port proxies WebSocket (the evidence of its locations sets the severity: a path hint alone gives a warning), " +
 			"and the target nginx is older than 1.25.1 or unknown (ngxlint then assumes an older one and says so).",
 		Since: "0.1.0",
-		Refs:  []string{"NGINX-WEBSOCKET.md §6.18", "nginx CHANGES 1.25.1: the http2 directive; listen ... http2 deprecated"},
+		Refs: []string{"https://nginx.org/en/docs/http/ngx_http_core_module.html#listen",
+			"https://nginx.org/en/docs/http/ngx_http_v2_module.html#http2", "https://nginx.org/en/CHANGES (1.25.1: the http2 directive)"},
 	},
 }
 
