@@ -12,6 +12,7 @@ import (
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
+	"github.com/ngxlint/ngxlint/rules"
 	"github.com/ngxlint/ngxlint/rules/websocket"
 )
 
@@ -265,14 +266,33 @@ func skipReason(w wsTarget, cfg *model.Config, suppressed []*e2eFinding) string 
 	return ""
 }
 
+// claimOf is the claim a finding's error makes: its rule's family's.
+func claimOf(f *e2eFinding) rules.Claim {
+	if r, ok := rules.Lookup(f.Rule); ok {
+		if fam, ok := rules.FamilyOf(r); ok {
+			return fam.Claim
+		}
+	}
+	return rules.NoClaim
+}
+
 // judge compares ngxlint's findings with what nginx did and returns the
-// disagreements.
+// disagreements. Each error is checked against the claim of its rule's
+// family (rules.Claim): nginx -t fails, or the WebSocket handshake fails
+// where the error is; when nginx -t fails or nginx does not start, every
+// claim holds (nothing is served). Every WebSocket path that fails must be
+// reported.
 func judge(c e2eCase, cfg *model.Config, site *nginxtest.Site, targets []wsTarget, outcomes []*nginxtest.Outcome, findings []*e2eFinding) []string {
 	var problems []string
 	var errs []*e2eFinding
 	for _, f := range findings {
 		if f.isError() {
 			errs = append(errs, f)
+		}
+	}
+	for _, f := range errs {
+		if claimOf(f) == rules.NoClaim {
+			problems = append(problems, fmt.Sprintf("%s belongs to no family with a claim (rules.RegisterFamily in its package): %s", f.Rule, f))
 		}
 	}
 	if !site.TestOK || site.StartErr != nil {
@@ -360,8 +380,19 @@ func judge(c e2eCase, cfg *model.Config, site *nginxtest.Site, targets []wsTarge
 		}
 	}
 
-	// Every error must show as a failure where it is.
+	// Every error must show its family's claim where it is.
 	for _, f := range errs {
+		switch claimOf(f) {
+		case rules.NginxRejects:
+			problems = append(problems, fmt.Sprintf("ngxlint reports an error that claims nginx -t fails, but nginx -t passes and nginx starts: %s", f))
+			continue
+		case rules.HandshakeFails:
+		case rules.EffectShows:
+			problems = append(problems, fmt.Sprintf("ngxlint reports an error that claims %s, and the suite has no check of that claim yet (add one to judge): %s", rules.EffectShows, f))
+			continue
+		default:
+			continue
+		}
 		p := places[f]
 		switch {
 		case p.loc:

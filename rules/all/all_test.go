@@ -34,3 +34,13 @@ func TestDocRefs(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryRuleHasAFamily: every rule belongs to a family that declares
+// the claim its errors make (the end-to-end suite checks it).
+func TestEveryRuleHasAFamily(t *testing.T) {
+	for _, r := range rules.All() {
+		if f, ok := rules.FamilyOf(r); !ok || f.Claim == rules.NoClaim {
+			t.Errorf("%s belongs to no family with a claim: its package calls rules.RegisterFamily", r.Meta().ID)
+		}
+	}
+}

@@ -1,0 +1,88 @@
+package rules
+
+import (
+	"reflect"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// A Claim is what every error of a family asserts about the configuration
+// as nginx runs it. The end-to-end suite (cmd/ngxlint/e2e_*) runs each
+// fixture in a real nginx and checks each error finding against the claim
+// of its rule's family, so a new family plugs in by declaring its claim.
+type Claim int
+
+// The claims.
+const (
+	// NoClaim: the family's errors are not checked end to end.
+	NoClaim Claim = iota
+	// NginxRejects: nginx -t refuses the configuration (loading and syntax
+	// problems; what nginx -t checks).
+	NginxRejects
+	// HandshakeFails: a WebSocket handshake, or the echo after it, fails
+	// through the place the finding names (or nginx does not run at all).
+	HandshakeFails
+	// EffectShows: the effect the finding names shows against the running
+	// nginx (a traversal reads a file outside the root, a request reaches
+	// a backend it should not).
+	EffectShows
+)
+
+func (c Claim) String() string {
+	return [...]string{"no claim", "nginx -t fails", "the WebSocket handshake fails", "its effect shows"}[c]
+}
+
+// A Family is the rules of one package under rules/, and the claim their
+// errors make.
+type Family struct {
+	Name  string // "websocket"
+	Claim Claim
+}
+
+var (
+	familiesMu sync.Mutex
+	families   = map[string]Family{} // by package path
+)
+
+// RegisterFamily declares the family of the calling package, from its
+// init:
+//
+//	func init() { rules.RegisterFamily(rules.Family{Name: "websocket", Claim: rules.HandshakeFails}) }
+//
+// Every rule whose type the package defines belongs to it.
+func RegisterFamily(f Family) {
+	pc, _, _, ok := runtime.Caller(1)
+	if !ok {
+		panic("rules: RegisterFamily cannot tell its caller")
+	}
+	pkg := funcPackage(runtime.FuncForPC(pc).Name())
+	familiesMu.Lock()
+	defer familiesMu.Unlock()
+	if _, dup := families[pkg]; dup {
+		panic("rules: family of " + pkg + " registered twice")
+	}
+	families[pkg] = f
+}
+
+// FamilyOf returns the family of a rule: the one its package declares.
+func FamilyOf(r Rule) (Family, bool) {
+	t := reflect.TypeOf(r)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	familiesMu.Lock()
+	defer familiesMu.Unlock()
+	f, ok := families[t.PkgPath()]
+	return f, ok
+}
+
+// funcPackage returns the import path of a function's package from its
+// full name ("example.com/a/b.init.0", "example.com/a/b.(*T).M").
+func funcPackage(fn string) string {
+	slash := strings.LastIndex(fn, "/")
+	if dot := strings.Index(fn[slash+1:], "."); dot >= 0 {
+		return fn[:slash+1+dot]
+	}
+	return fn
+}
