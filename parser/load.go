@@ -114,10 +114,17 @@ func (u *Unit) Files() []*File {
 }
 
 // UsageError is a problem with the paths given: nothing to lint, a path that
-// does not exist or cannot be read. The CLI exits 2 for it.
-type UsageError struct{ Msg string }
+// does not exist or cannot be read. The CLI exits 2 for it. Err is the
+// cause, when there is one (an *fs.PathError...), for errors.Is and As.
+type UsageError struct {
+	Msg string
+	Err error
+}
 
 func (e *UsageError) Error() string { return e.Msg }
+
+// Unwrap returns the cause.
+func (e *UsageError) Unwrap() error { return e.Err }
 
 // Load reads the given paths (files, directories, or "-" for standard input)
 // into units, each linted in its natural context.
@@ -134,7 +141,7 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 		}
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, &UsageError{Msg: fmt.Sprintf("cannot read %s: %v", p, unwrapPathErr(err))}
+			return nil, &UsageError{Msg: fmt.Sprintf("cannot read %s: %v", p, unwrapPathErr(err)), Err: err}
 		}
 		if !st.IsDir() {
 			requested = append(requested, p)
@@ -142,7 +149,7 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 		}
 		found, err := walkConfigDir(p)
 		if err != nil {
-			return nil, &UsageError{Msg: err.Error()}
+			return nil, &UsageError{Msg: err.Error(), Err: err}
 		}
 		if len(found) == 0 {
 			return nil, &UsageError{Msg: fmt.Sprintf("no nginx configuration files in %s (looked for *.conf, nginx.conf, and the files in sites-enabled/ and sites-available/)", p)}
@@ -250,7 +257,7 @@ func (l *loader) read(path string) (*parsedFile, error) {
 			}
 			src, err := io.ReadAll(l.opt.Stdin)
 			if err != nil {
-				return nil, &UsageError{Msg: fmt.Sprintf("cannot read standard input: %v", err)}
+				return nil, &UsageError{Msg: fmt.Sprintf("cannot read standard input: %v", err), Err: err}
 			}
 			f, serr := Parse("<stdin>", src)
 			l.stdin = &parsedFile{file: f, err: serr}
@@ -281,7 +288,7 @@ func (l *loader) units(requested []string) ([]*Unit, error) {
 	for _, p := range requested {
 		pf, err := l.read(p)
 		if err != nil {
-			return nil, &UsageError{Msg: fmt.Sprintf("cannot read %s: %v", p, unwrapPathErr(err))}
+			return nil, &UsageError{Msg: fmt.Sprintf("cannot read %s: %v", p, unwrapPathErr(err)), Err: err}
 		}
 		entries = append(entries, entry{p, pf})
 	}

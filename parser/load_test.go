@@ -1,7 +1,9 @@
 package parser
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -272,5 +274,15 @@ func TestTemplateBelowNginxConf(t *testing.T) {
 	}
 	if got := strings.Join(reported(tmpl), ","); got != "conf.d/templates/example.conf,h5bp/basic.conf,h5bp/cors.conf" {
 		t.Errorf("reported %s", got)
+	}
+}
+
+// TestUsageErrorWrapsItsCause: a path that cannot be read gives a
+// UsageError whose cause errors.Is finds.
+func TestUsageErrorWrapsItsCause(t *testing.T) {
+	_, err := Load([]string{filepath.Join(t.TempDir(), "missing.conf")}, Options{})
+	var ue *UsageError
+	if !errors.As(err, &ue) || !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Load of a missing file: %v (%T), want a UsageError wrapping fs.ErrNotExist", err, err)
 	}
 }

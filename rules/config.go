@@ -12,8 +12,9 @@ import (
 	"github.com/ngxlint/ngxlint/parser/model"
 )
 
-// ConfigFileNames are the names auto-discovered upward from the working directory.
-var ConfigFileNames = []string{".ngxlint.yml", ".ngxlint.yaml"}
+// ConfigFileNames returns the names of the configuration file found upward
+// from the working directory, the preferred one first.
+func ConfigFileNames() []string { return []string{".ngxlint.yml", ".ngxlint.yaml"} }
 
 // Config is the content of .ngxlint.yml.
 type Config struct {
@@ -68,7 +69,7 @@ func configKeys() []string {
 // FindConfig looks for .ngxlint.yml in dir and its parents.
 func FindConfig(dir string) (string, bool) {
 	for {
-		for _, n := range ConfigFileNames {
+		for _, n := range ConfigFileNames() {
 			p := filepath.Join(dir, n)
 			if st, err := os.Stat(p); err == nil && !st.IsDir() {
 				return p, true
@@ -344,7 +345,7 @@ func globList(v *yaml.Node, bad badFunc) ([]string, error) {
 		return nil, err
 	}
 	for j, g := range globs {
-		if err := CheckGlob(g); err != nil {
+		if err := checkGlob(g); err != nil {
 			n := v
 			if v.Kind == yaml.SequenceNode {
 				n = v.Content[j]
@@ -355,8 +356,8 @@ func globList(v *yaml.Node, bad badFunc) ([]string, error) {
 	return globs, nil
 }
 
-// CheckGlob reports a malformed glob (an unclosed "[", a trailing "\\").
-func CheckGlob(g string) error {
+// checkGlob reports a malformed glob (an unclosed "[", a trailing "\\").
+func checkGlob(g string) error {
 	if strings.TrimSpace(g) == "" {
 		return fmt.Errorf("an empty glob matches nothing")
 	}

@@ -40,10 +40,10 @@ type RunOptions struct {
 	NoInlineIgnores bool
 }
 
-// LintUnit checks one unit and returns its findings, with severities from
+// lintUnit checks one unit and returns its findings, with severities from
 // opts applied, limited to the files the unit reports, inline suppressions
 // applied, sorted and without duplicates.
-func LintUnit(u *parser.Unit, opts *Options) ([]*Finding, error) {
+func lintUnit(u *parser.Unit, opts *Options) ([]*Finding, error) {
 	return Lint([]*parser.Unit{u}, opts, RunOptions{Jobs: 1})
 }
 
@@ -131,7 +131,7 @@ func lintOne(u *parser.Unit, opts *Options) ([]*Finding, error) {
 			return nil, err
 		}
 	}
-	return Finish(out, report, opts), nil
+	return finish(out, report, opts), nil
 }
 
 func runRule(r Rule, p *Pass, u *parser.Unit) (err error) {
@@ -152,9 +152,9 @@ func problemFix(pb parser.Problem) *Fix {
 	return nil
 }
 
-// Finish applies severity overrides, keeps findings in reported files,
+// finish applies severity overrides, keeps findings in reported files,
 // removes duplicates and sorts by file, line, column and rule.
-func Finish(in []*Finding, report map[*parser.File]bool, opts *Options) []*Finding {
+func finish(in []*Finding, report map[*parser.File]bool, opts *Options) []*Finding {
 	var out []*Finding
 	for _, f := range in {
 		if report != nil && !report[f.Span.File] {

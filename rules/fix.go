@@ -415,9 +415,9 @@ func applySorted(src []byte, edits []Edit) []byte {
 	return append(out, src[last:]...)
 }
 
-// ApplyEdits applies edits to src: sorted, exact duplicates dropped. It
+// applyEdits applies edits to src: sorted, exact duplicates dropped. It
 // reports false when two edits overlap.
-func ApplyEdits(src []byte, edits []Edit) ([]byte, bool) {
+func applyEdits(src []byte, edits []Edit) ([]byte, bool) {
 	es := append([]Edit(nil), edits...)
 	sort.SliceStable(es, func(i, j int) bool {
 		if es[i].Start != es[j].Start {

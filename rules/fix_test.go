@@ -101,7 +101,7 @@ func TestDeleteDirective(t *testing.T) {
 		"server {\n    listen 80;\n    proxy_hide_header Upgrade; # why not\n    a b;\n}\n",
 	} {
 		e := DeleteDirective(srv.Block.Directives[i+1])
-		got, ok := ApplyEdits(f.Src, []Edit{e})
+		got, ok := applyEdits(f.Src, []Edit{e})
 		if !ok || string(got) != want {
 			t.Errorf("delete %s: got\n%q\nwant\n%q", srv.Block.Directives[i+1].Name, got, want)
 		}
@@ -132,11 +132,11 @@ func TestEditsConflict(t *testing.T) {
 			t.Errorf("conflict(%v, %v) = %v", c.b, c.a, got)
 		}
 	}
-	got, ok := ApplyEdits(f.Src, []Edit{e(8, 10, "X"), e(0, 0, "<"), e(0, 0, "<"), e(3, 3, "+"), e(3, 5, "")})
+	got, ok := applyEdits(f.Src, []Edit{e(8, 10, "X"), e(0, 0, "<"), e(0, 0, "<"), e(3, 3, "+"), e(3, 5, "")})
 	if !ok || string(got) != "<012+567X" {
 		t.Errorf("ApplyEdits: %q %v", got, ok)
 	}
-	if _, ok := ApplyEdits(f.Src, []Edit{e(1, 5, "a"), e(4, 6, "b")}); ok {
+	if _, ok := applyEdits(f.Src, []Edit{e(1, 5, "a"), e(4, 6, "b")}); ok {
 		t.Errorf("overlapping edits applied")
 	}
 }

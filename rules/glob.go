@@ -6,11 +6,11 @@ import (
 	"strings"
 )
 
-// MatchGlob matches a slash-separated path against a glob where "*", "?"
+// matchGlob matches a slash-separated path against a glob where "*", "?"
 // and "[...]" work within one path segment and "**" matches any number of
 // segments. A pattern without a slash matches the base name anywhere, as in
 // .gitignore.
-func MatchGlob(pattern, p string) bool {
+func matchGlob(pattern, p string) bool {
 	pattern = filepath.ToSlash(pattern)
 	p = filepath.ToSlash(p)
 	if !strings.Contains(pattern, "/") {
@@ -58,7 +58,7 @@ func (r PathRule) Matches(abs, shown string) bool {
 		}
 	}
 	for _, g := range r.Globs {
-		if MatchGlob(g, p) {
+		if matchGlob(g, p) {
 			return true
 		}
 	}

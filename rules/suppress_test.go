@@ -219,7 +219,7 @@ func TestSuppressionAcrossUnits(t *testing.T) {
 		t.Fatalf("want 2 units, got %d", len(units))
 	}
 	// Alone, unit b would call the suppression unused.
-	alone, err := LintUnit(units[1], focus(nil))
+	alone, err := lintUnit(units[1], focus(nil))
 	if err != nil {
 		t.Fatal(err)
 	}

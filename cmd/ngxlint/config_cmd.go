@@ -53,7 +53,7 @@ func (e *env) configCommand() *cli.Command {
 
 func (e *env) configInit(name string) error {
 	if name == "" {
-		name = rules.ConfigFileNames[0]
+		name = rules.ConfigFileNames()[0]
 	}
 	path := name
 	if !filepath.IsAbs(path) {
@@ -90,7 +90,7 @@ func (e *env) configCheck(name string) error {
 	if name == "" {
 		found, ok := rules.FindConfig(e.absCwd())
 		if !ok {
-			return &usageError{msg: fmt.Sprintf("no %s in %s or its parents; ngxlint config init writes one", strings.Join(rules.ConfigFileNames, " or "), e.cwd)}
+			return &usageError{msg: fmt.Sprintf("no %s in %s or its parents; ngxlint config init writes one", strings.Join(rules.ConfigFileNames(), " or "), e.cwd)}
 		}
 		name = found
 		if rel, err := filepath.Rel(e.absCwd(), found); err == nil {

@@ -147,7 +147,7 @@ func wsEvidence(cfg *model.Config, loc *model.Block) (string, bool, bool) {
 	if !hasHandler || handler == "proxy_pass" {
 		// an application's path, whatever answers it (a redirect there
 		// fails the application's clients all the same)
-		for _, app := range websocket.Apps {
+		for _, app := range websocket.KnownApps() {
 			for _, p := range app.Paths {
 				if appPathMatches(loc.Loc, p) {
 					return "the WebSocket path of " + app.Name, true, true
@@ -163,7 +163,7 @@ func wsEvidence(cfg *model.Config, loc *model.Block) (string, bool, bool) {
 		// another application; a path that names WebSocket less so
 		return "its path names WebSocket", false, true
 	case hasHandler && handler != "proxy_pass":
-		for _, app := range websocket.Apps {
+		for _, app := range websocket.KnownApps() {
 			for _, p := range app.Paths {
 				if appPathMatches(loc.Loc, p) {
 					return "the WebSocket path of " + app.Name + ", handed to " + handler, false, true
@@ -262,7 +262,7 @@ func locationPaths(srv, loc *model.Block) []string {
 		}
 		return out
 	case l.IsRegex():
-		for _, app := range websocket.Apps {
+		for _, app := range websocket.KnownApps() {
 			for _, p := range app.Paths {
 				if l.Regexp != nil && l.Regexp.MatchString(p) {
 					return []string{p}
@@ -291,7 +291,7 @@ func locationPaths(srv, loc *model.Block) []string {
 	out := []string{l.Pattern}
 	// The location of a known application's path: also the application's
 	// other paths it serves (/api/live/ serves Grafana's /api/live/ws).
-	for _, app := range websocket.Apps {
+	for _, app := range websocket.KnownApps() {
 		exact := false
 		for _, p := range app.Paths {
 			exact = exact || p == l.Pattern

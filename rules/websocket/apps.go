@@ -27,8 +27,8 @@ type App struct {
 	ChecksOrigin bool
 }
 
-// Apps are the applications whose WebSocket endpoints ngxlint knows.
-var Apps = []*App{
+// apps are the applications whose WebSocket endpoints ngxlint knows.
+var apps = []*App{
 	{Name: "Socket.IO", Keywords: []string{"socket.io"}, Paths: []string{"/socket.io/"}, Heartbeat: 25 * time.Second, MinReadTimeout: 45 * time.Second, Sticky: true},
 	{Name: "Home Assistant", Keywords: []string{"websocket"}, Paths: []string{"/api/websocket"}},
 	{Name: "Grafana Live", Keywords: []string{"live"}, Paths: []string{"/api/live/ws", "/api/live/"}, ChecksOrigin: true},
@@ -59,7 +59,7 @@ func knownApp(l *model.LocationSpec) (*App, string) {
 		if l.Regexp == nil {
 			return nil, ""
 		}
-		for _, app := range Apps {
+		for _, app := range apps {
 			if !containsAny(strings.ToLower(l.Pattern), app.Keywords) {
 				continue
 			}
@@ -72,7 +72,7 @@ func knownApp(l *model.LocationSpec) (*App, string) {
 		return nil, ""
 	}
 	for _, exact := range []bool{true, false} {
-		for _, app := range Apps {
+		for _, app := range apps {
 			for _, p := range app.Paths {
 				if exact && l.Pattern == p || !exact && strings.TrimSuffix(l.Pattern, "/") == strings.TrimSuffix(p, "/") {
 					return app, p
@@ -97,9 +97,9 @@ func containsAny(s string, words []string) bool {
 // /api/websocket/ rather than Home Assistant's /api/websocket), else the
 // one its path names, else the one a declared WebSocket path served there
 // belongs to.
-func wsAppFor(loc *model.Block, in Intent) *App {
+func wsAppFor(loc *model.Block, in intent) *App {
 	if l := loc.EnclosingLocation(); l != nil && l.Loc != nil && !l.Loc.IsRegex() && !l.Loc.IsNamed() {
-		for _, app := range Apps {
+		for _, app := range apps {
 			for _, ap := range app.Paths {
 				if ap == l.Loc.Pattern {
 					return app
@@ -121,7 +121,7 @@ func wsAppFor(loc *model.Block, in Intent) *App {
 // appWithPath returns the application whose WebSocket path is p (ignoring a
 // trailing slash).
 func appWithPath(p string) *App {
-	for _, app := range Apps {
+	for _, app := range apps {
 		for _, ap := range app.Paths {
 			if strings.TrimSuffix(ap, "/") == strings.TrimSuffix(p, "/") {
 				return app
@@ -144,4 +144,14 @@ func appIdleNeed(app *App) time.Duration {
 		return 2 * app.Heartbeat
 	}
 	return 0
+}
+
+// KnownApps returns the applications whose WebSocket endpoints ngxlint
+// knows (a copy: the table itself stays as it is).
+func KnownApps() []App {
+	out := make([]App, len(apps))
+	for i, a := range apps {
+		out[i] = *a
+	}
+	return out
 }

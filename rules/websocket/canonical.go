@@ -27,38 +27,38 @@ func directive(name string, params ...string) *config.Directive {
 	return d
 }
 
-// UpgradeHeader is `proxy_set_header Upgrade $http_upgrade;`.
-func UpgradeHeader() *config.Directive {
+// upgradeHeader is `proxy_set_header Upgrade $http_upgrade;`.
+func upgradeHeader() *config.Directive {
 	return directive("proxy_set_header", "Upgrade", "$http_upgrade")
 }
 
-// ConnectionHeader is `proxy_set_header Connection $connection_upgrade;`.
-func ConnectionHeader() *config.Directive {
+// connectionHeader is `proxy_set_header Connection $connection_upgrade;`.
+func connectionHeader() *config.Directive {
 	return directive("proxy_set_header", "Connection", "$"+ConnectionVar)
 }
 
-// HTTPVersion is `proxy_http_version 1.1;`. It is written for every target
+// httpVersion is `proxy_http_version 1.1;`. It is written for every target
 // version: it is required before nginx 1.29.7, the default from then on,
 // and a configuration outlives the nginx it was written for.
-func HTTPVersion() *config.Directive { return directive("proxy_http_version", "1.1") }
+func httpVersion() *config.Directive { return directive("proxy_http_version", "1.1") }
 
-// HostValue is the Host header that lets a backend compare the browser's
+// hostValue is the Host header that lets a backend compare the browser's
 // Origin with it: the host and port the client used (WS021).
-func HostValue(v model.Version) string {
+func hostValue(v model.Version) string {
 	if v.AtLeast("1.29.3") {
 		return "$host$is_request_port$request_port"
 	}
 	return "$http_host"
 }
 
-// HostHeader is `proxy_set_header Host <HostValue>;`.
-func HostHeader(v model.Version) *config.Directive {
-	return directive("proxy_set_header", "Host", HostValue(v))
+// hostHeader is `proxy_set_header Host <HostValue>;`.
+func hostHeader(v model.Version) *config.Directive {
+	return directive("proxy_set_header", "Host", hostValue(v))
 }
 
-// ForwardedProtoHeader is `proxy_set_header X-Forwarded-Proto $scheme;`,
+// forwardedProtoHeader is `proxy_set_header X-Forwarded-Proto $scheme;`,
 // which lets an app behind TLS rebuild the origin it checks (WS028).
-func ForwardedProtoHeader() *config.Directive {
+func forwardedProtoHeader() *config.Directive {
 	return directive("proxy_set_header", "X-Forwarded-Proto", "$scheme")
 }
 
@@ -68,21 +68,21 @@ func ForwardedProtoHeader() *config.Directive {
 // every application heartbeat and still closes dead sockets (WS017).
 const DefaultReadTimeout = "1h"
 
-// ReadTimeout is `proxy_read_timeout <value>;`: how long a WebSocket may
+// readTimeout is `proxy_read_timeout <value>;`: how long a WebSocket may
 // stay silent in both directions before nginx closes it.
-func ReadTimeout(value string) *config.Directive {
+func readTimeout(value string) *config.Directive {
 	return directive("proxy_read_timeout", value)
 }
 
-// SSLServerName is `proxy_ssl_server_name on;`: nginx sends no SNI to an
+// sslServerName is `proxy_ssl_server_name on;`: nginx sends no SNI to an
 // https upstream by default, and a name-routed backend refuses the TLS
 // handshake (WS027).
-func SSLServerName() *config.Directive { return directive("proxy_ssl_server_name", "on") }
+func sslServerName() *config.Directive { return directive("proxy_ssl_server_name", "on") }
 
-// ConnectionMap is the map that yields "upgrade" for a WebSocket request.
+// connectionMap is the map that yields "upgrade" for a WebSocket request.
 // For a normal request it yields "close" (nginx's pre-1.29.7 default), or
 // nothing at all when keepalive is true, so that upstream keepalive works.
-func ConnectionMap(keepalive bool) *config.Directive {
+func connectionMap(keepalive bool) *config.Directive {
 	empty := "close"
 	if keepalive {
 		empty = "''"
@@ -95,12 +95,12 @@ func ConnectionMap(keepalive bool) *config.Directive {
 	return m
 }
 
-// UpstreamKeepalive reports whether an upstream{} block of the
+// upstreamKeepalive reports whether an upstream{} block of the
 // configuration keeps connections to its servers open: it has keepalive N
 // with N > 0, or the target nginx is 1.29.7 or later (keepalive is on by
 // default there) and it does not turn it off. A Connection map must then
 // send no Connection header for normal requests, not "close" (WS018).
-func UpstreamKeepalive(cfg *model.Config) bool {
+func upstreamKeepalive(cfg *model.Config) bool {
 	for _, u := range cfg.Upstreams {
 		ka, ok := u.First("keepalive")
 		switch {
@@ -113,8 +113,8 @@ func UpstreamKeepalive(cfg *model.Config) bool {
 	return false
 }
 
-// Render prints one simple directive on one line.
-func Render(d config.IDirective) string {
+// render prints one simple directive on one line.
+func render(d config.IDirective) string {
 	return strings.TrimSpace(dumper.DumpDirective(d, dumper.NoIndentStyle))
 }
 
@@ -131,7 +131,7 @@ func RenderBlock(d config.IDirective, unit string) []string {
 	return out
 }
 
-// ConnectionMapFix returns the edit that adds the canonical map for
+// connectionMapFix returns the edit that adds the canonical map for
 // $connection_upgrade when the configuration has none (needed false when it
 // has one). The map goes where http-level directives are written:
 //   - a conf.d fragment linted alone: the top of the fragment;
@@ -143,18 +143,18 @@ func RenderBlock(d config.IDirective, unit string) []string {
 //
 // A file written for the server or location level cannot hold a map: the
 // reason says so and ok is false.
-func ConnectionMapFix(cfg *model.Config) (e rules.Edit, needed bool, reason string) {
+func connectionMapFix(cfg *model.Config) (e rules.Edit, needed bool, reason string) {
 	if _, ok := cfg.Maps[ConnectionVar]; ok {
 		return rules.Edit{}, false, ""
 	}
-	keepalive := UpstreamKeepalive(cfg)
+	keepalive := upstreamKeepalive(cfg)
 	u := cfg.Unit
 	switch u.Context {
 	case parser.CtxServer, parser.CtxLocation:
 		return rules.Edit{}, true, "the map for $connection_upgrade must go in http{}, and this file is written for the " +
 			u.Context.String() + " level; lint it together with the nginx.conf that includes it, or add the map to http{} yourself"
 	case parser.CtxHTTP:
-		if e, ok := rules.InsertAtTop(u.Root, RenderBlock(ConnectionMap(keepalive), rules.IndentUnit(u.Root))); ok {
+		if e, ok := rules.InsertAtTop(u.Root, RenderBlock(connectionMap(keepalive), rules.IndentUnit(u.Root))); ok {
 			return e, true, ""
 		}
 		return rules.Edit{}, true, "the file has no directive to put the map for $connection_upgrade before"
@@ -167,13 +167,13 @@ func ConnectionMapFix(cfg *model.Config) (e rules.Edit, needed bool, reason stri
 			for _, ent := range b.Directives {
 				f := ent.D.File
 				if ent.Via != nil && u.Report[f] && f != b.Dir.File && len(f.Top) > 0 && f.Top[0] == ent.D {
-					if e, ok := rules.InsertAtTop(f, RenderBlock(ConnectionMap(keepalive), rules.IndentUnit(f))); ok {
+					if e, ok := rules.InsertAtTop(f, RenderBlock(connectionMap(keepalive), rules.IndentUnit(f))); ok {
 						return e, true, ""
 					}
 				}
 			}
 		}
-		lines := RenderBlock(ConnectionMap(keepalive), rules.IndentUnit(b.Dir.File))
+		lines := RenderBlock(connectionMap(keepalive), rules.IndentUnit(b.Dir.File))
 		return rules.InsertFirstBlock(b.Dir, lines), true, ""
 	}
 	return rules.Edit{}, true, "the configuration has no http{} block to put the map for $connection_upgrade in"
@@ -185,7 +185,7 @@ type BlockSpec struct {
 	Path string
 	// Upstream is the proxy_pass URL: http://127.0.0.1:9001, https://app.internal/ws/.
 	Upstream string
-	// ReadTimeout is the proxy_read_timeout value ("" for DefaultReadTimeout).
+	// readTimeout is the proxy_read_timeout value ("" for DefaultReadTimeout).
 	ReadTimeout string
 	// Keepalive asks for upstream keepalive: an upstream{} block named
 	// UpstreamName (with keepalive 16 before nginx 1.29.7, where it is off
@@ -207,7 +207,7 @@ type Generated struct {
 // same directives the fixes insert.
 func GenerateBlock(spec BlockSpec) Generated {
 	var g Generated
-	g.HTTP = append(g.HTTP, ConnectionMap(spec.Keepalive))
+	g.HTTP = append(g.HTTP, connectionMap(spec.Keepalive))
 	pass := spec.Upstream
 	scheme, addr, path, plain := splitProxyURL(spec.Upstream)
 	sniName := ""
@@ -231,19 +231,19 @@ func GenerateBlock(spec BlockSpec) Generated {
 	loc := directive("location", where...)
 	body := []config.IDirective{
 		directive("proxy_pass", parser.Quote(pass)),
-		HTTPVersion(),
-		UpgradeHeader(),
-		ConnectionHeader(),
-		HostHeader(spec.Version),
-		ForwardedProtoHeader(),
+		httpVersion(),
+		upgradeHeader(),
+		connectionHeader(),
+		hostHeader(spec.Version),
+		forwardedProtoHeader(),
 	}
 	timeout := spec.ReadTimeout
 	if timeout == "" {
 		timeout = DefaultReadTimeout
 	}
-	body = append(body, ReadTimeout(parser.Quote(timeout)))
+	body = append(body, readTimeout(parser.Quote(timeout)))
 	if sniName != "" {
-		body = append(body, SSLServerName())
+		body = append(body, sslServerName())
 		if pass != spec.Upstream {
 			// through the upstream{} block the name nginx would send is its name
 			body = append(body, directive("proxy_ssl_name", sniName))

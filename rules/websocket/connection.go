@@ -9,35 +9,35 @@ import (
 	"github.com/ngxlint/ngxlint/parser/model"
 )
 
-// ConnStatus is what a Connection value yields for a browser's handshake.
-type ConnStatus int
+// connStatus is what a Connection value yields for a browser's handshake.
+type connStatus int
 
-// ConnectionStatus evaluates a Connection value for the Chrome and Firefox
+// connectionStatus evaluates a Connection value for the Chrome and Firefox
 // handshakes and says what it yields.
-func ConnectionStatus(cfg *model.Config, value string) (ConnStatus, string) {
+func connectionStatus(cfg *model.Config, value string) (connStatus, string) {
 	if mapHasTypo(cfg, value) {
-		return ConnTypo, ""
+		return connTypo, ""
 	}
 	var yields []string
 	for _, req := range []model.Request{model.ChromeHandshake, model.FirefoxHandshake} {
 		v, known := cfg.Expand(value, req)
 		if !known {
-			return ConnUnknown, ""
+			return connUnknown, ""
 		}
 		yields = append(yields, v)
-		if !HasToken(v, "upgrade") {
+		if !hasToken(v, "upgrade") {
 			for _, tok := range tokens(v) {
 				if isTypoOf(tok, "upgrade") {
-					return ConnTypo, v
+					return connTypo, v
 				}
 			}
 			if invertedMapOf(cfg, value) != nil {
-				return ConnInverted, v
+				return connInverted, v
 			}
-			return ConnMissing, v
+			return connMissing, v
 		}
 	}
-	return ConnUpgrade, yields[0]
+	return connUpgrade, yields[0]
 }
 
 // mapHasTypo reports whether value uses a map whose source variable or
@@ -77,7 +77,7 @@ func invertedMapOf(cfg *model.Config, value string) *model.Map {
 		}
 		ws, _, _ := m.Eval("websocket")
 		plain, _, _ := m.Eval("")
-		if !HasToken(ws, "upgrade") && HasToken(plain, "upgrade") {
+		if !hasToken(ws, "upgrade") && hasToken(plain, "upgrade") {
 			return m
 		}
 	}
@@ -86,9 +86,9 @@ func invertedMapOf(cfg *model.Config, value string) *model.Map {
 
 // The results of ConnectionStatus.
 const (
-	ConnUnknown  ConnStatus = iota // uses variables the model cannot evaluate
-	ConnUpgrade                    // carries the upgrade token
-	ConnTypo                       // a token misspells upgrade (WS009)
-	ConnInverted                   // a map on $http_upgrade with its branches swapped (WS013)
-	ConnMissing                    // carries no upgrade token
+	connUnknown  connStatus = iota // uses variables the model cannot evaluate
+	connUpgrade                    // carries the upgrade token
+	connTypo                       // a token misspells upgrade (WS009)
+	connInverted                   // a map on $http_upgrade with its branches swapped (WS013)
+	connMissing                    // carries no upgrade token
 )

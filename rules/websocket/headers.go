@@ -6,37 +6,37 @@ import (
 	"github.com/ngxlint/ngxlint/parser/model"
 )
 
-// Header is one proxy_set_header in effect.
-type Header struct {
+// header is one proxy_set_header in effect.
+type header struct {
 	Name  string
 	Value string
 	Entry model.Entry
 }
 
-// HeaderSet is the proxy_set_header list in effect at a level, and the
+// headerSet is the proxy_set_header list in effect at a level, and the
 // level it is written at (nil when nginx's defaults apply).
-type HeaderSet struct {
+type headerSet struct {
 	Level *model.Block
-	List  []Header
+	List  []header
 }
 
 // Headers returns the proxy_set_header directives in effect at b after
 // nginx's all-or-nothing inheritance.
-func Headers(b *model.Block) HeaderSet {
+func Headers(b *model.Block) headerSet {
 	es, level := b.Lookup("proxy_set_header")
-	hs := HeaderSet{Level: level}
+	hs := headerSet{Level: level}
 	for _, e := range es {
 		if len(e.D.Args) != 2 {
 			continue
 		}
-		hs.List = append(hs.List, Header{Name: e.D.Args[0].Value, Value: e.D.Args[1].Value, Entry: e})
+		hs.List = append(hs.List, header{Name: e.D.Args[0].Value, Value: e.D.Args[1].Value, Entry: e})
 	}
 	return hs
 }
 
 // Get returns the headers with a field name, compared ignoring case.
-func (hs HeaderSet) Get(name string) []Header {
-	var out []Header
+func (hs headerSet) Get(name string) []header {
+	var out []header
 	for _, h := range hs.List {
 		if strings.EqualFold(h.Name, name) {
 			out = append(out, h)
@@ -45,21 +45,21 @@ func (hs HeaderSet) Get(name string) []Header {
 	return out
 }
 
-// OuterWSHeaders returns the nearest level above the effective one whose
+// outerWSHeaders returns the nearest level above the effective one whose
 // own proxy_set_header list sets Upgrade or Connection, with that list.
-func OuterWSHeaders(b *model.Block, from *model.Block) (HeaderSet, bool) {
+func outerWSHeaders(b *model.Block, from *model.Block) (headerSet, bool) {
 	if from == nil {
-		return HeaderSet{}, false
+		return headerSet{}, false
 	}
 	for l := from.Parent; l != nil; l = l.Parent {
 		own := l.Own("proxy_set_header")
 		if len(own) == 0 {
 			continue
 		}
-		hs := HeaderSet{Level: l}
+		hs := headerSet{Level: l}
 		for _, e := range own {
 			if len(e.D.Args) == 2 {
-				hs.List = append(hs.List, Header{Name: e.D.Args[0].Value, Value: e.D.Args[1].Value, Entry: e})
+				hs.List = append(hs.List, header{Name: e.D.Args[0].Value, Value: e.D.Args[1].Value, Entry: e})
 			}
 		}
 		if len(hs.Get("Upgrade")) > 0 || len(hs.Get("Connection")) > 0 {
@@ -68,7 +68,7 @@ func OuterWSHeaders(b *model.Block, from *model.Block) (HeaderSet, bool) {
 		// this level replaced what was above it; keep looking: a level that
 		// sets WS headers further up is dropped all the same.
 	}
-	return HeaderSet{}, false
+	return headerSet{}, false
 }
 
 // tokens splits a header value into comma-separated tokens.
@@ -82,8 +82,8 @@ func tokens(v string) []string {
 	return out
 }
 
-// HasToken reports whether a header value lists a token, ignoring case.
-func HasToken(v, tok string) bool {
+// hasToken reports whether a header value lists a token, ignoring case.
+func hasToken(v, tok string) bool {
 	for _, t := range tokens(v) {
 		if strings.EqualFold(t, tok) {
 			return true
@@ -120,7 +120,7 @@ func distance(a, b string) int {
 	return d[len(ra)][len(rb)]
 }
 
-// Header names a proxy_set_header commonly sets; a name is a typo of
+// header names a proxy_set_header commonly sets; a name is a typo of
 // Upgrade or Connection only when neither it nor its nearest real name is
 // one of these.
 var commonHeaders = []string{
@@ -158,7 +158,7 @@ func isTypoOf(s, target string) bool {
 }
 
 // hasTypoHeader reports whether a header set misspells a field name.
-func hasTypoHeader(hs HeaderSet, field string) bool {
+func hasTypoHeader(hs headerSet, field string) bool {
 	for _, h := range hs.List {
 		if isTypoOf(h.Name, field) {
 			return true

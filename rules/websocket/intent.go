@@ -11,28 +11,28 @@ import (
 	"github.com/ngxlint/ngxlint/rules"
 )
 
-// Evidence is how sure the linter is that a location carries WebSocket.
-type Evidence int
+// evidence is how sure the linter is that a location carries WebSocket.
+type evidence int
 
-// Evidence levels, weakest first. Error-level "missing X" findings need
+// evidence levels, weakest first. Error-level "missing X" findings need
 // KnownPath or Declared; a PathHint alone lowers them to warnings.
 const (
-	NoEvidence Evidence = iota
+	noEvidence evidence = iota
 	// PathHint: the location's path looks like a WebSocket path (/ws, /socket, /cable...).
-	PathHint
+	pathHint
 	// KnownPath: the path is the WebSocket endpoint of a known application.
-	KnownPath
+	knownPath
 	// Declared: the configuration or the user says so: the location sets or
 	// forwards Upgrade/Connection, a "# ngxlint: websocket" comment marks it,
 	// or a --ws-path / ws-paths entry is served by it.
-	Declared
+	declared
 )
 
 var wsSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|cable|hubs?|live|signalr|sockjs|comms|push)([/$)|_.?-]|$)`)
 
-// Intent is the linter's view of whether a location carries WebSocket.
-type Intent struct {
-	Evidence Evidence
+// intent is the linter's view of whether a location carries WebSocket.
+type intent struct {
+	Evidence evidence
 	// Why lists the evidence in the user's terms, strongest first.
 	Why []string
 	App *App
@@ -41,7 +41,7 @@ type Intent struct {
 }
 
 // add records evidence: the strongest first in Why.
-func (in *Intent) add(ev Evidence, why string) {
+func (in *intent) add(ev evidence, why string) {
 	if ev > in.Evidence {
 		in.Evidence = ev
 		in.Why = append([]string{why}, in.Why...)
@@ -51,7 +51,7 @@ func (in *Intent) add(ev Evidence, why string) {
 }
 
 // Reason is the strongest evidence as one phrase.
-func (in Intent) Reason() string {
+func (in intent) Reason() string {
 	if len(in.Why) == 0 {
 		return ""
 	}
@@ -60,8 +60,8 @@ func (in Intent) Reason() string {
 
 // Severity scales a rule's severity to the evidence: a path hint alone gives
 // at most a warning.
-func (in Intent) Severity(def rules.Severity) rules.Severity {
-	if in.Evidence == PathHint && def > rules.Warning {
+func (in intent) Severity(def rules.Severity) rules.Severity {
+	if in.Evidence == pathHint && def > rules.Warning {
 		return rules.Warning
 	}
 	return def
@@ -73,21 +73,21 @@ type intents struct {
 	cfg    *model.Config
 	opts   *rules.Options
 	mu     sync.Mutex
-	byLoc  map[*model.Block]*Intent
+	byLoc  map[*model.Block]*intent
 	served map[*model.Block][]string // ws paths served, by location
 	// Redirects are --ws-path requests nginx answers with its automatic 301.
-	Redirects []PathRedirect
+	Redirects []pathRedirect
 }
 
-// PathRedirect is a declared WebSocket path that nginx redirects.
-type PathRedirect struct {
+// pathRedirect is a declared WebSocket path that nginx redirects.
+type pathRedirect struct {
 	Path   string
 	Server *model.Block
 	Loc    *model.Block
 }
 
 func newIntents(cfg *model.Config, opts *rules.Options) *intents {
-	in := &intents{cfg: cfg, opts: opts, byLoc: map[*model.Block]*Intent{}, served: map[*model.Block][]string{}}
+	in := &intents{cfg: cfg, opts: opts, byLoc: map[*model.Block]*intent{}, served: map[*model.Block][]string{}}
 	for _, srv := range cfg.Servers {
 		paths, _ := wsPaths(opts)
 		for _, path := range paths {
@@ -96,7 +96,7 @@ func newIntents(cfg *model.Config, opts *rules.Options) *intents {
 				continue
 			}
 			if m.Redirect {
-				in.Redirects = append(in.Redirects, PathRedirect{Path: path, Server: srv, Loc: m.Loc})
+				in.Redirects = append(in.Redirects, pathRedirect{Path: path, Server: srv, Loc: m.Loc})
 				continue
 			}
 			loc := Serving(m.Loc)
@@ -115,7 +115,7 @@ func intentsOf(p *rules.Pass) *intents {
 }
 
 // webSocket returns the intent for a location-like block, computed once.
-func webSocket(p *rules.Pass, b *model.Block) Intent {
+func webSocket(p *rules.Pass, b *model.Block) intent {
 	ws := intentsOf(p)
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
@@ -128,33 +128,33 @@ func webSocket(p *rules.Pass, b *model.Block) Intent {
 }
 
 // wsRedirects returns the declared WebSocket paths that nginx redirects.
-func wsRedirects(p *rules.Pass) []PathRedirect { return intentsOf(p).Redirects }
+func wsRedirects(p *rules.Pass) []pathRedirect { return intentsOf(p).Redirects }
 
-func (in *intents) compute(b *model.Block) Intent {
-	var out Intent
+func (in *intents) compute(b *model.Block) intent {
+	var out intent
 	add := out.add
 	// The user said so.
 	for _, path := range in.served[b] {
 		_, src := wsPaths(in.opts)
-		add(Declared, fmt.Sprintf("%s %s is served here", src, path))
+		add(declared, fmt.Sprintf("%s %s is served here", src, path))
 		out.Paths = append(out.Paths, path)
 	}
 	// A comment says so.
 	if c, ok := marker(b); ok {
-		add(Declared, fmt.Sprintf("it is marked %q on %s", "#"+c.Text, lineOf(b, c.Start)))
+		add(declared, fmt.Sprintf("it is marked %q on %s", "#"+c.Text, lineOf(b, c.Start)))
 	}
 	// The headers say so.
 	if why, ok := headerIntent(in.cfg, b); ok {
-		add(Declared, why)
+		add(declared, why)
 	}
 	// The path says so.
 	if loc := b.EnclosingLocation(); loc != nil && loc.Loc != nil && !loc.Synthetic {
 		if app, path := knownApp(loc.Loc); app != nil {
 			out.App = app
 			out.Paths = append(out.Paths, path)
-			add(KnownPath, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
+			add(knownPath, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
 		} else if wsSegment.MatchString(loc.Loc.Pattern) {
-			add(PathHint, fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()))
+			add(pathHint, fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()))
 		}
 	}
 	return out
@@ -306,7 +306,7 @@ func SetWSPaths(o *rules.Options, paths []string, source string) {
 }
 
 // because formats intent evidence for a message.
-func because(in Intent) string {
+func because(in intent) string {
 	if r := in.Reason(); r != "" {
 		return " (" + r + ")"
 	}
@@ -333,8 +333,8 @@ var strongWSSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|s
 // there may belong to another application; the other words of the path
 // heuristics ("live", "push", "hub" in any path) do not count: they name
 // ordinary pages too often.
-func handlerIntent(p *rules.Pass, b *model.Block) Intent {
-	var out Intent
+func handlerIntent(p *rules.Pass, b *model.Block) intent {
+	var out intent
 	add := out.add
 	loc := b.EnclosingLocation()
 	levels := []*model.Block{b}
@@ -344,10 +344,10 @@ func handlerIntent(p *rules.Pass, b *model.Block) Intent {
 	for _, l := range levels {
 		for _, path := range intentsOf(p).served[l] {
 			_, src := wsPaths(p.Opts)
-			add(Declared, fmt.Sprintf("%s %s is served here", src, path))
+			add(declared, fmt.Sprintf("%s %s is served here", src, path))
 		}
 		if c, ok := marker(l); ok {
-			add(Declared, fmt.Sprintf("it is marked %q on %s", "#"+c.Text, lineOf(l, c.Start)))
+			add(declared, fmt.Sprintf("it is marked %q on %s", "#"+c.Text, lineOf(l, c.Start)))
 		}
 		for _, name := range []string{"proxy_set_header", "grpc_set_header", "fastcgi_param"} {
 			for _, e := range l.Own(name) {
@@ -360,7 +360,7 @@ func handlerIntent(p *rules.Pass, b *model.Block) Intent {
 				}
 				if strings.EqualFold(field, "Upgrade") ||
 					strings.EqualFold(field, "Connection") && ConnectionIntent(p.Cfg, value) {
-					add(Declared, fmt.Sprintf("it sets %s %s on %s", name, e.D.Args[0].Value, rules.Line(e.D, e.D.File)))
+					add(declared, fmt.Sprintf("it sets %s %s on %s", name, e.D.Args[0].Value, rules.Line(e.D, e.D.File)))
 				}
 			}
 		}
@@ -371,13 +371,13 @@ func handlerIntent(p *rules.Pass, b *model.Block) Intent {
 		switch {
 		case app != nil:
 			out.App = app
-			ev := KnownPath
+			ev := knownPath
 			if !strong {
-				ev = PathHint // /push/ or /hub may be another application's page
+				ev = pathHint // /push/ or /hub may be another application's page
 			}
 			add(ev, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
 		case strong:
-			add(PathHint, fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()))
+			add(pathHint, fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()))
 		}
 	}
 	return out

@@ -12,7 +12,7 @@ import (
 
 // locationKeepalive returns the upstream{} block the proxy_pass of a
 // location targets and whether nginx keeps idle connections to it.
-func locationKeepalive(cfg *model.Config, pl ProxyLocation) (*model.Block, bool, *parser.Directive) {
+func locationKeepalive(cfg *model.Config, pl proxyLocation) (*model.Block, bool, *parser.Directive) {
 	if pl.Handler.D == nil {
 		return nil, false, nil
 	}

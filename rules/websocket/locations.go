@@ -78,30 +78,30 @@ func Serving(loc *model.Block) *model.Block {
 	return loc
 }
 
-// ProxyLocation is a location whose requests proxy_pass forwards.
-type ProxyLocation struct {
+// proxyLocation is a location whose requests proxy_pass forwards.
+type proxyLocation struct {
 	Block   *model.Block // the location (or the snippet linted as one)
 	Handler model.Entry  // the proxy_pass (in the location or an if/limit_except inside it)
 }
 
-// ProxyLocations lists the locations served by proxy_pass: their own, one
+// proxyLocations lists the locations served by proxy_pass: their own, one
 // inside an if or limit_except block, or, for a snippet linted as a
 // location, the snippet itself when it holds proxy directives (it is meant
 // to be included where proxy_pass is).
-func ProxyLocations(cfg *model.Config) []ProxyLocation {
-	var out []ProxyLocation
+func proxyLocations(cfg *model.Config) []proxyLocation {
+	var out []proxyLocation
 	for _, b := range cfg.Locations {
 		if b.Kind != model.Location {
 			continue
 		}
 		if h, ok := proxyHandler(b); ok {
-			out = append(out, ProxyLocation{Block: b, Handler: h})
+			out = append(out, proxyLocation{Block: b, Handler: h})
 			continue
 		}
 		if b.Synthetic {
 			for _, e := range b.Directives {
 				if strings.HasPrefix(e.D.Name, "proxy_") {
-					out = append(out, ProxyLocation{Block: b})
+					out = append(out, proxyLocation{Block: b})
 					break
 				}
 			}
@@ -129,7 +129,7 @@ func proxyHandler(b *model.Block) (model.Entry, bool) {
 
 // proxyHostOf is the Host nginx sends by default for a proxied location:
 // $proxy_host, the address written in proxy_pass.
-func proxyHostOf(p *rules.Pass, pl ProxyLocation) string {
+func proxyHostOf(p *rules.Pass, pl proxyLocation) string {
 	t, ok := p.Cfg.ProxyTarget(pl.Handler.D)
 	switch {
 	case !ok || t.Variables:

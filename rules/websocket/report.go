@@ -12,9 +12,9 @@ import (
 	"github.com/ngxlint/ngxlint/rules"
 )
 
-// Anchor is where a finding about a level is shown: the directive that opens
+// anchor is where a finding about a level is shown: the directive that opens
 // it, or for a snippet linted as a location its first directive.
-func Anchor(b *model.Block) rules.Span {
+func anchor(b *model.Block) rules.Span {
 	if b.Dir != nil {
 		return rules.DirectiveSpan(b.Dir)
 	}

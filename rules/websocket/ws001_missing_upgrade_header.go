@@ -28,9 +28,9 @@ var missingUpgradeHeaderMeta = &rules.Meta{
 func (*missingUpgradeHeader) Meta() *rules.Meta { return missingUpgradeHeaderMeta }
 
 func (*missingUpgradeHeader) Check(p *rules.Pass) {
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		in := webSocket(p, pl.Block)
-		if in.Evidence == NoEvidence {
+		if in.Evidence == noEvidence {
 			continue
 		}
 		hs := Headers(pl.Block)
@@ -48,17 +48,17 @@ func (*missingUpgradeHeader) Check(p *rules.Pass) {
 		if hasTypoHeader(hs, "upgrade") {
 			continue // WS008 names the misspelled field
 		}
-		if outer, ok := OuterWSHeaders(pl.Block, hs.Level); ok && len(outer.Get("Upgrade")) > 0 {
+		if outer, ok := outerWSHeaders(pl.Block, hs.Level); ok && len(outer.Get("Upgrade")) > 0 {
 			continue // WS003 explains the inheritance drop
 		}
-		f := p.ReportSev(in.Severity(rules.Error), Anchor(pl.Block),
+		f := p.ReportSev(in.Severity(rules.Error), anchor(pl.Block),
 			"%s proxies WebSocket%s but sends no Upgrade header: nginx does not forward the client's Upgrade (a hop-by-hop header), so the backend sees a plain GET and the handshake fails with 400; add proxy_set_header Upgrade $http_upgrade;",
 			pl.Block.Name(), because(in))
 		level := hs.Level
 		if level == nil {
 			level = pl.Block
 		}
-		if e, ok := rules.InsertInLevel(level, []string{"proxy_set_header"}, []string{Render(UpgradeHeader())}); ok {
+		if e, ok := rules.InsertInLevel(level, []string{"proxy_set_header"}, []string{render(upgradeHeader())}); ok {
 			f.WithFix(&rules.Fix{Message: "add proxy_set_header Upgrade $http_upgrade", Edits: []rules.Edit{e}})
 		} else {
 			f.NoFix = "the headers in effect here come from a level with no place to write to"

@@ -34,9 +34,9 @@ var missingConnectionUpgradeMeta = &rules.Meta{
 func (*missingConnectionUpgrade) Meta() *rules.Meta { return missingConnectionUpgradeMeta }
 
 func (*missingConnectionUpgrade) Check(p *rules.Pass) {
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		in := webSocket(p, pl.Block)
-		if in.Evidence == NoEvidence {
+		if in.Evidence == noEvidence {
 			continue
 		}
 		sev := in.Severity(rules.Error)
@@ -46,14 +46,14 @@ func (*missingConnectionUpgrade) Check(p *rules.Pass) {
 			if hasTypoHeader(hs, "connection") {
 				continue // WS008
 			}
-			if outer, ok := OuterWSHeaders(pl.Block, hs.Level); ok && len(outer.Get("Connection")) > 0 {
+			if outer, ok := outerWSHeaders(pl.Block, hs.Level); ok && len(outer.Get("Connection")) > 0 {
 				continue // WS003
 			}
 			sent := "Connection: close (the default before nginx 1.29.7)"
 			if p.Cfg.Version.DefaultHTTP11() {
 				sent = "no Connection header (the default since nginx 1.29.7)"
 			}
-			f := p.ReportSev(sev, Anchor(pl.Block),
+			f := p.ReportSev(sev, anchor(pl.Block),
 				"%s proxies WebSocket%s but sets no Connection header, so nginx sends %s and the backend refuses the handshake (400 or 426); add proxy_set_header Connection $connection_upgrade; with its map in http{}",
 				pl.Block.Name(), because(in), sent)
 			level := hs.Level
@@ -63,18 +63,18 @@ func (*missingConnectionUpgrade) Check(p *rules.Pass) {
 			addConnectionFix(p, f, level, nil)
 			continue
 		}
-		worst := ConnUpgrade
-		var bad Header
+		worst := connUpgrade
+		var bad header
 		var yields string
 		for _, h := range conns {
-			st, y := ConnectionStatus(p.Cfg, h.Value)
-			if st == ConnUpgrade || st == ConnUnknown {
+			st, y := connectionStatus(p.Cfg, h.Value)
+			if st == connUpgrade || st == connUnknown {
 				worst = st
 				break
 			}
 			worst, bad, yields = st, h, y
 		}
-		if worst != ConnMissing {
+		if worst != connMissing {
 			continue // fine, unknown, or reported by WS009/WS013
 		}
 		d := bad.Entry.D
@@ -99,7 +99,7 @@ func (*missingConnectionUpgrade) Check(p *rules.Pass) {
 // map itself is repaired instead: the entry a WebSocket request reaches
 // gets the value upgrade (a normal request, where $http_upgrade is empty,
 // keeps what it had).
-func addConnectionFix(p *rules.Pass, f *rules.Finding, level *model.Block, h *Header) {
+func addConnectionFix(p *rules.Pass, f *rules.Finding, level *model.Block, h *header) {
 	var edits []rules.Edit
 	if h != nil {
 		if e, ok := repairUpgradeMap(p.Cfg, h.Value); ok {
@@ -107,20 +107,20 @@ func addConnectionFix(p *rules.Pass, f *rules.Finding, level *model.Block, h *He
 			return
 		}
 		d := h.Entry.D
-		if st, _ := ConnectionStatus(p.Cfg, "$"+ConnectionVar); st != ConnUpgrade && p.Cfg.Maps[ConnectionVar] != nil {
+		if st, _ := connectionStatus(p.Cfg, "$"+ConnectionVar); st != connUpgrade && p.Cfg.Maps[ConnectionVar] != nil {
 			f.NoFix = "$" + ConnectionVar + " is defined by a map that does not yield upgrade either; correct that map"
 			return
 		}
 		edits = append(edits, rules.ReplaceWord(d, d.Args[1], "$"+ConnectionVar))
 	} else {
-		e, ok := rules.InsertInLevel(level, []string{"proxy_set_header"}, []string{Render(ConnectionHeader())})
+		e, ok := rules.InsertInLevel(level, []string{"proxy_set_header"}, []string{render(connectionHeader())})
 		if !ok {
 			f.NoFix = "the headers in effect here come from a level with no place to write to"
 			return
 		}
 		edits = append(edits, e)
 	}
-	mapEdit, needed, reason := ConnectionMapFix(p.Cfg)
+	mapEdit, needed, reason := connectionMapFix(p.Cfg)
 	if needed && reason != "" {
 		f.NoFix = reason
 		return

@@ -37,11 +37,11 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 	// they use: one finding per level that drops the outer headers.
 	type group struct {
 		level *model.Block
-		locs  []ProxyLocation
+		locs  []proxyLocation
 	}
 	var groups []*group
 	byLevel := map[*model.Block]*group{}
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		hs := Headers(pl.Block)
 		if hs.Level == nil {
 			continue
@@ -56,11 +56,11 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 	}
 	for _, g := range groups {
 		hs := Headers(g.locs[0].Block)
-		outer, ok := OuterWSHeaders(g.locs[0].Block, hs.Level)
+		outer, ok := outerWSHeaders(g.locs[0].Block, hs.Level)
 		if !ok {
 			continue
 		}
-		var missing []Header
+		var missing []header
 		for _, field := range []string{"Upgrade", "Connection"} {
 			if len(hs.Get(field)) == 0 && !hasTypoHeader(hs, strings.ToLower(field)) {
 				missing = append(missing, outer.Get(field)...)
@@ -77,7 +77,7 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 			}
 		}
 		sev := rules.Error
-		if in.Evidence == NoEvidence {
+		if in.Evidence == noEvidence {
 			sev = rules.Warning
 		}
 		culprit := hs.List[0].Entry

@@ -28,9 +28,9 @@ var http10UpstreamMeta = &rules.Meta{
 func (*http10Upstream) Meta() *rules.Meta { return http10UpstreamMeta }
 
 func (*http10Upstream) Check(p *rules.Pass) {
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		in := webSocket(p, pl.Block)
-		if in.Evidence == NoEvidence {
+		if in.Evidence == noEvidence {
 			continue
 		}
 		if e, ok := pl.Block.Scalar("proxy_http_version"); ok {
@@ -51,10 +51,10 @@ func (*http10Upstream) Check(p *rules.Pass) {
 		if !v.Known {
 			assumed = "nginx before 1.29.7 (the target version is unknown, so ngxlint assumes an older one; set --nginx-version)"
 		}
-		f := p.ReportSev(in.Severity(rules.Error), Anchor(pl.Block),
+		f := p.ReportSev(in.Severity(rules.Error), anchor(pl.Block),
 			"%s proxies WebSocket%s without proxy_http_version 1.1, so %s sends HTTP/1.0 upstream; RFC 6455 requires HTTP/1.1 and Python websockets, coder/websocket, Cowboy and Mattermost refuse the handshake; add proxy_http_version 1.1;",
 			pl.Block.Name(), because(in), assumed)
-		if e, ok := rules.InsertInLevel(pl.Block, nil, []string{Render(HTTPVersion())}); ok {
+		if e, ok := rules.InsertInLevel(pl.Block, nil, []string{render(httpVersion())}); ok {
 			f.WithFix(&rules.Fix{Message: "add proxy_http_version 1.1", Edits: []rules.Edit{e}})
 		}
 	}

@@ -42,9 +42,9 @@ func (*http2UpstreamWS) Meta() *rules.Meta { return http2UpstreamWSMeta }
 func (*http2UpstreamWS) Check(p *rules.Pass) {
 	v := p.Cfg.Version
 	reported := map[*parser.Directive]bool{}
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		in := webSocket(p, pl.Block)
-		if in.Evidence == NoEvidence {
+		if in.Evidence == noEvidence {
 			continue
 		}
 		e, ok := pl.Block.Scalar("proxy_http_version")
@@ -75,10 +75,10 @@ func (*http2UpstreamWS) Check(p *rules.Pass) {
 			f.WithFix(&rules.Fix{Message: "use proxy_http_version 1.1", Edits: []rules.Edit{rules.ReplaceWord(e.D, e.D.Args[0], "1.1")}})
 			continue
 		}
-		f := p.ReportSev(sev, Anchor(pl.Block),
+		f := p.ReportSev(sev, anchor(pl.Block),
 			"%s proxies WebSocket%s but inherits proxy_http_version 2 from %s (%s), and %s%s; add proxy_http_version 1.1; to this location",
-			pl.Block.Name(), because(in), levelName(level), rules.Line(e.D, Anchor(pl.Block).File), what, version)
-		if ins, ok := rules.InsertInLevel(pl.Block, nil, []string{Render(HTTPVersion())}); ok {
+			pl.Block.Name(), because(in), levelName(level), rules.Line(e.D, anchor(pl.Block).File), what, version)
+		if ins, ok := rules.InsertInLevel(pl.Block, nil, []string{render(httpVersion())}); ok {
 			f.WithFix(&rules.Fix{Message: "add proxy_http_version 1.1 to " + pl.Block.Name(), Edits: []rules.Edit{ins}})
 		}
 	}

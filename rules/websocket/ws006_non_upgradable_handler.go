@@ -59,7 +59,7 @@ func (*nonUpgradableHandler) Check(p *rules.Pass) {
 				continue
 			}
 			in := handlerIntent(p, b)
-			if in.Evidence == NoEvidence {
+			if in.Evidence == noEvidence {
 				break
 			}
 			where := b.Name()

@@ -51,7 +51,7 @@ func (*hardcodedUpgradeValue) Check(p *rules.Pass) {
 		// the proxied locations this header reaches
 		var reached, wsOnly []*model.Block
 		var why string
-		for _, pl := range ProxyLocations(p.Cfg) {
+		for _, pl := range proxyLocations(p.Cfg) {
 			for _, h := range Headers(pl.Block).Get("Upgrade") {
 				if h.Entry.D != d {
 					continue

@@ -87,7 +87,7 @@ func reportUndefined(p *rules.Pass, sev rules.Severity, complete bool, d *parser
 		f := p.ReportSev(sev, rules.VarSpan(d, w, v),
 			"$%s is used but no map defines it: %s; add map $http_upgrade $connection_upgrade { default upgrade; '' close; } to http{}",
 			v, scope)
-		if edit, needed, reason := ConnectionMapFix(p.Cfg); needed && reason == "" {
+		if edit, needed, reason := connectionMapFix(p.Cfg); needed && reason == "" {
 			f.WithFix(&rules.Fix{Message: "add the $connection_upgrade map", Edits: []rules.Edit{edit}})
 		} else if needed {
 			f.NoFix = reason

@@ -36,19 +36,19 @@ func (*invertedConnectionMap) Meta() *rules.Meta { return invertedConnectionMapM
 
 func (*invertedConnectionMap) Check(p *rules.Pass) {
 	type use struct {
-		h    Header
-		in   Intent
+		h    header
+		in   intent
 		locs []*model.Block
 	}
 	uses := map[*model.Map]*use{}
 	var order []*model.Map
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		in := webSocket(p, pl.Block)
-		if in.Evidence == NoEvidence {
+		if in.Evidence == noEvidence {
 			continue
 		}
 		for _, h := range Headers(pl.Block).Get("Connection") {
-			if st, _ := ConnectionStatus(p.Cfg, h.Value); st != ConnInverted {
+			if st, _ := connectionStatus(p.Cfg, h.Value); st != connInverted {
 				continue
 			}
 			m := invertedMapOf(p.Cfg, h.Value)

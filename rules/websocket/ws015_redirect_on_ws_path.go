@@ -55,7 +55,7 @@ type wsTarget struct {
 	URI     string
 	Matched *model.Block // the location FindLocation picks
 	Loc     *model.Block // the location that serves it (a named location behind try_files)
-	In      Intent
+	In      intent
 }
 
 // redirectHit collects the WebSocket paths one redirect answers.
@@ -75,7 +75,7 @@ func (*redirectOnWSPath) Check(p *rules.Pass) {
 	for _, r := range wsRedirects(p) {
 		declared[slashKey{r.Server, r.Path}] = true
 		h, _ := r.Loc.Handler()
-		at := Anchor(r.Loc)
+		at := anchor(r.Loc)
 		p.ReportSev(rules.Error, at,
 			"%s %s gets nginx's automatic 301 to %s/: %s ends with '/' and is served by %s, so nginx redirects the path without the slash, and browsers never follow redirects for WebSocket (\"Unexpected response code: 301\"); add location = %s with the same proxy settings, or have clients use %s/",
 			src, r.Path, r.Path, r.Loc.Name(), h.D.Name, r.Path, r.Path)
@@ -106,7 +106,7 @@ func wsTargets(p *rules.Pass, srv *model.Block) []wsTarget {
 		if i := webSocket(p, loc); i.Evidence > in.Evidence {
 			in = i
 		}
-		if in.Evidence < KnownPath {
+		if in.Evidence < knownPath {
 			return
 		}
 		seen[uri] = true
@@ -130,7 +130,7 @@ func wsTargets(p *rules.Pass, srv *model.Block) []wsTarget {
 		// The location's own path is a WebSocket URL when the location is
 		// declared, or when the path is exactly an application's endpoint:
 		// location = /socket.io redirecting to /socket.io/ is harmless.
-		if !l.Loc.IsRegex() && (in.Evidence == Declared || appWithExactPath(l.Loc.Pattern)) {
+		if !l.Loc.IsRegex() && (in.Evidence == declared || appWithExactPath(l.Loc.Pattern)) {
 			add(l.Loc.Pattern, l)
 		}
 		if in.App != nil {
@@ -255,7 +255,7 @@ var slashSafePaths = map[string]bool{"/signalr": true, "/sockjs-node": true}
 // checkAppSlashRedirects finds known applications' WebSocket paths without
 // a trailing slash that nginx answers with its automatic 301.
 func checkAppSlashRedirects(p *rules.Pass, srv *model.Block, declared map[slashKey]bool) {
-	for _, app := range Apps {
+	for _, app := range apps {
 		for _, path := range app.Paths {
 			if strings.HasSuffix(path, "/") || slashSafePaths[path] || declared[slashKey{srv, path}] || appWithExactPath(path+"/") {
 				continue
@@ -265,11 +265,11 @@ func checkAppSlashRedirects(p *rules.Pass, srv *model.Block, declared map[slashK
 				continue
 			}
 			in := webSocket(p, m.Loc)
-			if in.Evidence < KnownPath {
+			if in.Evidence < knownPath {
 				continue
 			}
 			h, _ := m.Loc.Handler()
-			p.ReportSev(rules.Warning, Anchor(m.Loc),
+			p.ReportSev(rules.Warning, anchor(m.Loc),
 				"%s clients open WebSockets at %s, which gets nginx's automatic 301 to %s/: %s ends with '/' and is served by %s, and browsers never follow redirects for WebSocket; add location = %s with the same proxy settings, or point the client at %s/",
 				app.Name, path, path, m.Loc.Name(), h.D.Name, path, path)
 		}
@@ -280,7 +280,7 @@ func checkAppSlashRedirects(p *rules.Pass, srv *model.Block, declared map[slashK
 // exactly p (so a location for p serves that application, not one whose
 // path is p without the slash).
 func appWithExactPath(p string) bool {
-	for _, app := range Apps {
+	for _, app := range apps {
 		for _, ap := range app.Paths {
 			if ap == p {
 				return true

@@ -69,14 +69,14 @@ type headerHit struct {
 	fixMsg string
 	alt    string // what else the user can do, after "delete it"
 	locs   []*model.Block
-	in     Intent // the strongest evidence among locs
+	in     intent // the strongest evidence among locs
 }
 
 func (*handshakeHeaderRemoved) Check(p *rules.Pass) {
 	type key struct{ d, at *parser.Directive }
 	hits := map[key]*headerHit{}
 	var order []key
-	add := func(loc *model.Block, in Intent, h headerHit) {
+	add := func(loc *model.Block, in intent, h headerHit) {
 		k := key{h.e.D, h.e.At()}
 		hit := hits[k]
 		if hit == nil {
@@ -89,10 +89,10 @@ func (*handshakeHeaderRemoved) Check(p *rules.Pass) {
 			hit.in = in
 		}
 	}
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		loc := pl.Block
 		in := webSocket(p, loc)
-		if in.Evidence == NoEvidence {
+		if in.Evidence == noEvidence {
 			continue
 		}
 		hides, level := loc.Lookup("proxy_hide_header")
@@ -158,7 +158,7 @@ func locNames(locs []*model.Block) string {
 
 // clearedEffect says what a proxy_set_header line does to the handshake
 // request, and its severity; "" when it is harmless.
-func clearedEffect(h Header) (string, rules.Severity) {
+func clearedEffect(h header) (string, rules.Severity) {
 	switch strings.ToLower(h.Name) {
 	case "sec-websocket-key":
 		if h.Value == "" {

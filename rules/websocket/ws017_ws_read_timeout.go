@@ -44,10 +44,10 @@ func (*wsReadTimeout) Meta() *rules.Meta { return wsReadTimeoutMeta }
 const defaultReadTimeout = 60 * time.Second
 
 func (*wsReadTimeout) Check(p *rules.Pass) {
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		loc := pl.Block
 		in := webSocket(p, loc)
-		if in.Evidence == NoEvidence {
+		if in.Evidence == noEvidence {
 			continue
 		}
 		app := wsAppFor(loc, in)
@@ -64,7 +64,7 @@ func (*wsReadTimeout) Check(p *rules.Pass) {
 			}
 			t = model.Millis(ms)
 		}
-		at := Anchor(loc)
+		at := anchor(loc)
 		if explicit && level == loc {
 			at = entrySpan(e, 0)
 		}
@@ -93,7 +93,7 @@ func (*wsReadTimeout) Check(p *rules.Pass) {
 			sev = rules.Warning
 			msg = fmt.Sprintf("%s in %s%s closes a WebSocket after %s without a frame in either direction, unless the application pings more often; set proxy_read_timeout 1h;",
 				what, loc.Name(), because(in), fmtSeconds(t))
-		case !explicit && in.Evidence == Declared:
+		case !explicit && in.Evidence == declared:
 			sev = rules.Info
 			who := "unless the application pings more often than that"
 			if app != nil {
@@ -123,7 +123,7 @@ func setReadTimeoutFix(f *rules.Finding, loc, level *model.Block, e model.Entry)
 		f.WithFix(&rules.Fix{Message: "set proxy_read_timeout " + value, Edits: []rules.Edit{rules.ReplaceWord(e.D, e.D.Args[0], value)}})
 		return
 	}
-	ed, ok := rules.InsertInLevel(loc, []string{"proxy_send_timeout", "proxy_connect_timeout"}, []string{Render(ReadTimeout(value))})
+	ed, ok := rules.InsertInLevel(loc, []string{"proxy_send_timeout", "proxy_connect_timeout"}, []string{render(readTimeout(value))})
 	if !ok {
 		f.NoFix = "the location has no place in the source to write to"
 		return

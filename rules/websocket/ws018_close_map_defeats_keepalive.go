@@ -38,17 +38,17 @@ func (*closeMapDefeatsKeepalive) Meta() *rules.Meta { return closeMapDefeatsKeep
 
 func (*closeMapDefeatsKeepalive) Check(p *rules.Pass) {
 	seen := map[*parser.Directive]bool{}
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		u, on, kd := locationKeepalive(p.Cfg, pl)
 		if u == nil || !on {
 			continue
 		}
 		for _, h := range Headers(pl.Block).Get("Connection") {
-			if st, _ := ConnectionStatus(p.Cfg, h.Value); st != ConnUpgrade {
+			if st, _ := connectionStatus(p.Cfg, h.Value); st != connUpgrade {
 				continue // WS002, WS009 and WS013 speak about those
 			}
 			plain, known := p.Cfg.Expand(h.Value, model.PlainRequest)
-			if !known || !HasToken(plain, "close") {
+			if !known || !hasToken(plain, "close") {
 				continue
 			}
 			d := h.Entry.D
@@ -95,7 +95,7 @@ func closeEntry(cfg *model.Config, value string) (*model.Map, *model.MapEntry) {
 		return nil, nil
 	}
 	v, entry, known := m.Eval(in)
-	if !known || entry == nil || strings.Contains(v, "$") || !HasToken(v, "close") {
+	if !known || entry == nil || strings.Contains(v, "$") || !hasToken(v, "close") {
 		return nil, nil
 	}
 	return m, entry

@@ -50,7 +50,7 @@ func (*duplicateSetHeader) Check(p *rules.Pass) {
 }
 
 func checkDuplicateHeaders(p *rules.Pass, b *model.Block) {
-	groups := map[string][]Header{}
+	groups := map[string][]header{}
 	var order []string
 	for _, e := range b.Own("proxy_set_header") {
 		if len(e.D.Args) != 2 {
@@ -60,10 +60,10 @@ func checkDuplicateHeaders(p *rules.Pass, b *model.Block) {
 		if _, ok := groups[key]; !ok {
 			order = append(order, key)
 		}
-		groups[key] = append(groups[key], Header{Name: e.D.Args[0].Value, Value: e.D.Args[1].Value, Entry: e})
+		groups[key] = append(groups[key], header{Name: e.D.Args[0].Value, Value: e.D.Args[1].Value, Entry: e})
 	}
 	for _, key := range order {
-		var sent []Header
+		var sent []header
 		for _, h := range groups[key] {
 			if h.Value != "" {
 				sent = append(sent, h)
@@ -76,7 +76,7 @@ func checkDuplicateHeaders(p *rules.Pass, b *model.Block) {
 	}
 }
 
-func reportDuplicate(p *rules.Pass, b *model.Block, hs []Header) {
+func reportDuplicate(p *rules.Pass, b *model.Block, hs []header) {
 	field := hs[0].Name
 	drop, why := duplicatesToDrop(p.Cfg, hs)
 	if strings.EqualFold(field, "Host") {
@@ -87,7 +87,7 @@ func reportDuplicate(p *rules.Pass, b *model.Block, hs []Header) {
 	// show the finding at a line written here when there is one: the user
 	// can act on it, unlike a line of a shared include
 	shown := hs[1]
-	for _, cands := range [][]Header{drop, hs} {
+	for _, cands := range [][]header{drop, hs} {
 		if h, ok := firstWrittenHere(cands); ok {
 			shown = h
 			break
@@ -150,18 +150,18 @@ func reportDuplicate(p *rules.Pass, b *model.Block, hs []Header) {
 // those that do not forward $http_upgrade, when at least one line does;
 // else the later lines when all repeat the first exactly. why explains the
 // choice for the message.
-func duplicatesToDrop(cfg *model.Config, hs []Header) (drop []Header, why string) {
-	var good func(h Header) bool
+func duplicatesToDrop(cfg *model.Config, hs []header) (drop []header, why string) {
+	var good func(h header) bool
 	switch strings.ToLower(hs[0].Name) {
 	case "connection":
-		good = func(h Header) bool { st, _ := ConnectionStatus(cfg, h.Value); return st == ConnUpgrade }
+		good = func(h header) bool { st, _ := connectionStatus(cfg, h.Value); return st == connUpgrade }
 		why = ", which carries no upgrade token for a WebSocket handshake"
 	case "upgrade":
-		good = func(h Header) bool { return strings.Contains(strings.ToLower(h.Value), "$http_upgrade") }
+		good = func(h header) bool { return strings.Contains(strings.ToLower(h.Value), "$http_upgrade") }
 		why = ", which does not forward the client's $http_upgrade"
 	}
 	if good != nil {
-		var keep []Header
+		var keep []header
 		for _, h := range hs {
 			if good(h) {
 				keep = append(keep, h)
@@ -186,13 +186,13 @@ func duplicatesToDrop(cfg *model.Config, hs []Header) (drop []Header, why string
 }
 
 // firstWrittenHere returns the first header not brought in by an include.
-func firstWrittenHere(hs []Header) (Header, bool) {
+func firstWrittenHere(hs []header) (header, bool) {
 	for _, h := range hs {
 		if h.Entry.Via == nil {
 			return h, true
 		}
 	}
-	return Header{}, false
+	return header{}, false
 }
 
 // times writes a count for messages: "twice", "3 times".
@@ -203,7 +203,7 @@ func times(n int) string {
 	return fmt.Sprintf("%d times", n)
 }
 
-func sameValues(hs []Header) bool {
+func sameValues(hs []header) bool {
 	for _, h := range hs[1:] {
 		if h.Value != hs[0].Value {
 			return false

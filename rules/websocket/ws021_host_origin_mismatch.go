@@ -47,9 +47,9 @@ var hostOriginMismatchMeta = &rules.Meta{
 func (*hostOriginMismatch) Meta() *rules.Meta { return hostOriginMismatchMeta }
 
 func (*hostOriginMismatch) Check(p *rules.Pass) {
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		in := webSocket(p, pl.Block)
-		if in.Evidence == NoEvidence {
+		if in.Evidence == noEvidence {
 			continue
 		}
 		hs := Headers(pl.Block)
@@ -67,7 +67,7 @@ func (*hostOriginMismatch) Check(p *rules.Pass) {
 		value, alt := betterHost(p)
 		hosts := hs.Get("Host")
 		if len(hosts) == 0 {
-			f := p.ReportSev(sev, Anchor(pl.Block),
+			f := p.ReportSev(sev, anchor(pl.Block),
 				"%s proxies WebSocket%s without proxy_set_header Host, so the backend gets Host: %s (nginx's default, $proxy_host) while the browser's Origin names your site; %s such a handshake (%s); add proxy_set_header Host %s;%s",
 				pl.Block.Name(), because(in), proxyHostOf(p, pl), who, status, value, alt)
 			level := hs.Level

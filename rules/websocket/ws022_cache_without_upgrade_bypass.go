@@ -40,9 +40,9 @@ var cacheWithoutUpgradeBypassMeta = &rules.Meta{
 func (*cacheWithoutUpgradeBypass) Meta() *rules.Meta { return cacheWithoutUpgradeBypassMeta }
 
 func (*cacheWithoutUpgradeBypass) Check(p *rules.Pass) {
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		in := webSocket(p, pl.Block)
-		if in.Evidence == NoEvidence {
+		if in.Evidence == noEvidence {
 			continue
 		}
 		cache, ok := pl.Block.Scalar("proxy_cache")
@@ -55,7 +55,7 @@ func (*cacheWithoutUpgradeBypass) Check(p *rules.Pass) {
 		where := rules.DirectiveSpan(cache.At())
 		zone := fmt.Sprintf("proxy_cache %s", cache.D.File.Raw(cache.D.Args[0]))
 		if _, lvl := pl.Block.Lookup("proxy_cache"); lvl != pl.Block {
-			where = Anchor(pl.Block)
+			where = anchor(pl.Block)
 			zone += fmt.Sprintf(" (set in %s, %s)", levelName(lvl), rules.Line(cache.D, where.File))
 		}
 		add := "proxy_cache_bypass $http_upgrade; and proxy_no_cache $http_upgrade;"

@@ -95,7 +95,7 @@ func (*wsLocationShadowed) Check(p *rules.Pass) {
 // path is a known application's endpoint.
 func shadowCandidate(p *rules.Pass, loc *model.Block) bool {
 	in := webSocket(p, loc)
-	if in.Evidence < KnownPath {
+	if in.Evidence < knownPath {
 		return false
 	}
 	_, ok := Serving(loc).Handler()
@@ -114,7 +114,7 @@ func isInside(b, outer *model.Block) bool {
 
 func reportShadowed(p *rules.Pass, ws, winner *model.Block, uris []string) {
 	in := webSocket(p, ws)
-	at := Anchor(ws)
+	at := anchor(ws)
 	how := "regex locations are tried after the longest prefix, and the first one that matches wins unless the prefix has ^~"
 	lack := "does not pass the Upgrade and Connection headers"
 	if _, ok := Serving(winner).Handler(); !ok {

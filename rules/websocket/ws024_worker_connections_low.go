@@ -65,10 +65,10 @@ func (*workerConnectionsLow) Check(p *rules.Pass) {
 	if events == nil {
 		return
 	}
-	var ws *ProxyLocation
-	var wsIn Intent
-	for _, pl := range ProxyLocations(p.Cfg) {
-		if in := webSocket(p, pl.Block); in.Evidence >= KnownPath {
+	var ws *proxyLocation
+	var wsIn intent
+	for _, pl := range proxyLocations(p.Cfg) {
+		if in := webSocket(p, pl.Block); in.Evidence >= knownPath {
 			ws, wsIn = &pl, in
 			break
 		}

@@ -43,14 +43,14 @@ func (*limitConnOnWS) Check(p *rules.Pass) {
 	type group struct {
 		level *model.Block
 		limit []model.Entry
-		locs  []ProxyLocation
-		ins   []Intent
+		locs  []proxyLocation
+		ins   []intent
 	}
 	var groups []*group
 	byLevel := map[*model.Block]*group{}
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		in := webSocket(p, pl.Block)
-		if in.Evidence == NoEvidence {
+		if in.Evidence == noEvidence {
 			continue
 		}
 		es, lvl := pl.Block.Lookup("limit_conn")
@@ -75,7 +75,7 @@ func (*limitConnOnWS) Check(p *rules.Pass) {
 		if rep := p.Cfg.Unit.Report; rep != nil && !rep[span.File] {
 			// the limit is written in a file that is only read for context
 			// (another conf.d file at http level): show it at the location
-			span = Anchor(g.locs[0].Block)
+			span = anchor(g.locs[0].Block)
 		}
 		var limits []string
 		for _, e := range g.limit {

@@ -42,12 +42,12 @@ func (*noAffinityMultiBackend) Meta() *rules.Meta { return noAffinityMultiBacken
 
 func (*noAffinityMultiBackend) Check(p *rules.Pass) {
 	reported := map[*model.Block]bool{}
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		if pl.Handler.D == nil {
 			continue
 		}
 		in := webSocket(p, pl.Block)
-		if in.Evidence == NoEvidence {
+		if in.Evidence == noEvidence {
 			continue
 		}
 		t, ok := p.Cfg.ProxyTarget(pl.Handler.D)

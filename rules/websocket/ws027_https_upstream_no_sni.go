@@ -34,12 +34,12 @@ var httpsUpstreamNoSNIMeta = &rules.Meta{
 func (*httpsUpstreamNoSNI) Meta() *rules.Meta { return httpsUpstreamNoSNIMeta }
 
 func (*httpsUpstreamNoSNI) Check(p *rules.Pass) {
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		if pl.Handler.D == nil {
 			continue
 		}
 		in := webSocket(p, pl.Block)
-		if in.Evidence == NoEvidence {
+		if in.Evidence == noEvidence {
 			continue
 		}
 		t, ok := p.Cfg.ProxyTarget(pl.Handler.D)

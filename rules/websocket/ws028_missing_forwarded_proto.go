@@ -36,9 +36,9 @@ var missingForwardedProtoMeta = &rules.Meta{
 func (*missingForwardedProto) Meta() *rules.Meta { return missingForwardedProtoMeta }
 
 func (*missingForwardedProto) Check(p *rules.Pass) {
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		in := webSocket(p, pl.Block)
-		if in.Evidence == NoEvidence {
+		if in.Evidence == noEvidence {
 			continue
 		}
 		srv := pl.Block.Server()
@@ -59,7 +59,7 @@ func (*missingForwardedProto) Check(p *rules.Pass) {
 		if t.Scheme == "https" {
 			continue // the backend sees TLS itself
 		}
-		f := p.Report(Anchor(pl.Block),
+		f := p.Report(anchor(pl.Block),
 			"%s proxies WebSocket%s on a TLS server but sets no X-Forwarded-Proto, so the backend believes the client used http:// and ws://; apps that rebuild the origin from it (Action Cable, which answers 404) refuse the handshake, others build wrong URLs; add proxy_set_header X-Forwarded-Proto $scheme;",
 			pl.Block.Name(), because(in))
 		level := hs.Level

@@ -37,7 +37,7 @@ func (*zeroTimeout) Check(p *rules.Pass) {
 	// proxy_connect_timeout 0 where a proxied location uses it.
 	used := map[*parser.Directive][]string{}
 	var order []*parser.Directive
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		e, ok := pl.Block.Scalar("proxy_connect_timeout")
 		if !ok || !isZeroTime(e.D) {
 			continue

@@ -46,16 +46,16 @@ func (*cleartextHTTP2) Check(p *rules.Pass) {
 	// The WebSocket location with the strongest evidence in each server.
 	type wsLoc struct {
 		loc *model.Block
-		in  Intent
+		in  intent
 	}
 	best := map[*model.Block]wsLoc{}
-	for _, pl := range ProxyLocations(p.Cfg) {
+	for _, pl := range proxyLocations(p.Cfg) {
 		srv := pl.Block.Server()
 		if srv == nil || srv.Synthetic {
 			continue
 		}
 		in := webSocket(p, pl.Block)
-		if cur, ok := best[srv]; in.Evidence > NoEvidence && (!ok || in.Evidence > cur.in.Evidence) {
+		if cur, ok := best[srv]; in.Evidence > noEvidence && (!ok || in.Evidence > cur.in.Evidence) {
 			best[srv] = wsLoc{pl.Block, in}
 		}
 	}
