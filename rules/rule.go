@@ -1,6 +1,3 @@
-// Package rules holds the Rule interface and registry, the engine that runs
-// rules over the nginx model, the WebSocket-intent helper every rule shares,
-// and one file per rule.
 package rules
 
 import (

@@ -28,13 +28,15 @@ func runIn(dir string, stdin string, args ...string) (code int, stdout, stderr s
 // caseArgs reads NAME.args next to a fixture: extra flags, one per line.
 func caseArgs(conf string) []string { return ruletest.Args(conf) }
 
-// TestRuleFixtures runs every rule's fixtures from fixtures/rules/<ID>/:
-// each bad*.conf must produce exactly bad*.out (text format, every rule's
-// findings) including at least one finding of the rule; each good*.conf
+// TestRuleFixtures runs the CLI on the rules' fixtures in
+// fixtures/rules/<ID>/ (what each fixture expects of its rule is written in
+// it and checked by rules/ruletest in the family's package): a bad*.conf
+// with a bad*.out golden must produce exactly that text output (every
+// rule's findings) and at least one finding of the rule; each good*.conf
 // must get no finding from the rule and no warning or error from any rule
 // (info notes of other rules, such as a missing Host header, are allowed:
-// a good fixture shows its own rule's silence, not a perfect config). A
-// rule without both kinds of fixture fails the test.
+// a good fixture shows its own rule's silence, not a perfect config).
+// -update rewrites the existing goldens.
 func TestRuleFixtures(t *testing.T) {
 	root, _ := filepath.Abs("../../fixtures/rules")
 	for _, r := range rules.All() {
@@ -45,9 +47,6 @@ func TestRuleFixtures(t *testing.T) {
 			goods, _ := filepath.Glob(filepath.Join(dir, "good*.conf"))
 			bads = withoutFixed(bads)
 			goods = withoutFixed(goods)
-			if len(bads) == 0 || len(goods) == 0 {
-				t.Fatalf("rule %s needs fixtures: %s/bad*.conf with bad*.out, and %s/good*.conf", id, dir, dir)
-			}
 			for _, bad := range bads {
 				t.Run(filepath.Base(bad), func(t *testing.T) {
 					args := append([]string{"lint"}, caseArgs(bad)...)
@@ -56,17 +55,16 @@ func TestRuleFixtures(t *testing.T) {
 						t.Errorf("stderr: %s", errOut)
 					}
 					want := strings.TrimSuffix(bad, ".conf") + ".out"
-					if *update {
-						if err := os.WriteFile(want, []byte(out), 0o644); err != nil {
-							t.Fatal(err)
+					if exp, err := os.ReadFile(want); err == nil {
+						if *update {
+							if err := os.WriteFile(want, []byte(out), 0o644); err != nil {
+								t.Fatal(err)
+							}
+							exp = []byte(out)
 						}
-					}
-					exp, err := os.ReadFile(want)
-					if err != nil {
-						t.Fatalf("missing expected output %s (run go test ./cmd/ngxlint -run TestRuleFixtures -update, then review it)", want)
-					}
-					if out != string(exp) {
-						t.Errorf("output differs from %s\n--- got\n%s--- want\n%s", want, out, exp)
+						if out != string(exp) {
+							t.Errorf("output differs from %s\n--- got\n%s--- want\n%s", want, out, exp)
+						}
 					}
 					if !strings.Contains(out, "["+id+" ") {
 						t.Errorf("%s reports nothing from %s", filepath.Base(bad), id)
