@@ -39,7 +39,7 @@
 // Span (DirectiveSpan, WordSpan, VarSpan). A finding may carry a Fix: byte
 // edits on the original file (ReplaceWord, InsertAfter, InsertInLevel,
 // DeleteDirective... copy the indentation and line endings of their
-// neighbours). A rule never parses text, reads files or prints. A rule
+// neighbors). A rule never parses text, reads files or prints. A rule
 // whose findings come from loading (a file that does not parse) implements
 // ProblemRule instead of checking.
 //
