@@ -313,6 +313,15 @@ func (l *loader) read(path string) (*parsedFile, error) {
 	if pf, ok := l.parsed[key]; ok {
 		return pf, nil
 	}
+	if key == mustAbs(path) && !l.roots.Any {
+		// not resolved: a link that leads nowhere, or through a name
+		// the kernel makes up (/proc/self/fd/0 -> pipe:[123])
+		if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			if _, err := filepath.EvalSymlinks(path); err != nil {
+				return nil, &ReadError{Kind: ReadOutsideRoots, Msg: "it is a symbolic link that does not resolve to a file; not read"}
+			}
+		}
+	}
 	if !l.roots.Allows(key) {
 		return nil, &ReadError{Kind: ReadOutsideRoots, Msg: fmt.Sprintf("it resolves to %s, outside the configuration's roots (%s); not read", key, l.roots.shown(l.opt.Cwd))}
 	}
@@ -845,7 +854,7 @@ func (l *loader) mapPath(p string) string {
 
 func (u *Unit) addProblem(p Problem) {
 	for _, q := range u.Problems {
-		if q.File == p.File && q.Start == p.Start && q.Kind == p.Kind {
+		if q.File == p.File && q.Start == p.Start && q.Kind == p.Kind && q.Msg == p.Msg {
 			return
 		}
 	}

@@ -103,7 +103,12 @@ func (e *env) configCheck(name string) error {
 	if errors.As(err, &ces) || errors.As(err, &ce) {
 		// file:line:col: message, one line per mistake, the form editors
 		// and CI logs link
-		fmt.Fprintln(e.stderr, err.Error())
+		if ces == nil {
+			ces = rules.ConfigErrors{ce}
+		}
+		for _, ce := range ces {
+			fmt.Fprintln(e.stderr, shownText(ce.Error()))
+		}
 		return exitCode(exitError)
 	}
 	if err != nil {

@@ -44,7 +44,7 @@ func (e *env) lintCommand() *cli.Command {
 		ArgsUsage: "PATH... (files, directories, or - for standard input)",
 		Flags:     commonFlags(),
 		Description: "Exit codes, the same for every --format: 0 nothing at or above the fail level, 1 findings at or above it " +
-			"(a file that does not parse is a finding), 2 usage, configuration or I/O error.",
+			"(a file that does not parse is a finding), 2 usage, configuration or I/O error, 3 internal error (a bug in ngxlint).",
 		Action: func(c *cli.Context) error {
 			s, err := e.settings(c)
 			if err != nil {
