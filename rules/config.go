@@ -20,15 +20,16 @@ var ConfigFileNames = []string{".ngxlint.yml", ".ngxlint.yaml"}
 
 // Config is the content of .ngxlint.yml.
 type Config struct {
-	Path         string              // the file it was read from
-	NginxVersion string              // nginx-version
-	FailLevel    string              // fail-level
-	Prefix       string              // prefix, resolved against the file's directory
-	PathMap      map[string]string   // path-map: FROM: TO (TO resolved against the file's directory)
-	WSPaths      []string            // ws-paths
-	Rules        map[string]Severity // rules: ID: off|info|warning|error
-	Ignore       []string            // ignore: globs of files not to lint
-	Overrides    []Override          // overrides: per-path rule severities
+	Path         string            // the file it was read from
+	NginxVersion string            // nginx-version
+	FailLevel    string            // fail-level
+	Prefix       string            // prefix, resolved against the file's directory
+	PathMap      map[string]string // path-map: FROM: TO (TO resolved against the file's directory)
+	// Settings are the families' settings by key (ws-paths: [...]).
+	Settings  map[string][]string
+	Rules     map[string]Severity // rules: ID: off|info|warning|error
+	Ignore    []string            // ignore: globs of files not to lint
+	Overrides []Override          // overrides: per-path rule severities
 	// NoInlineIgnores is no-inline-ignores: true, which turns inline
 	// "# ngxlint ignore=" comments off (for audits).
 	NoInlineIgnores bool
@@ -85,8 +86,15 @@ func (e ConfigErrors) Unwrap() []error {
 	return out
 }
 
-var configKeys = []string{"nginx-version", "fail-level", "prefix", "path-map", "ws-paths", "rules", "ignore", "overrides", "no-inline-ignores",
-	"include-roots", "max-file-size", "max-total-size", "max-files"}
+// configKeys lists the keys a configuration file may set: the framework's,
+// with the families' settings after path-map.
+func configKeys() []string {
+	keys := []string{"nginx-version", "fail-level", "prefix", "path-map"}
+	for _, s := range Settings() {
+		keys = append(keys, s.Key)
+	}
+	return append(keys, "rules", "ignore", "overrides", "no-inline-ignores", "include-roots", "max-file-size", "max-total-size", "max-files")
+}
 
 // FindConfig looks for .ngxlint.yml in dir and its parents.
 func FindConfig(dir string) (string, bool) {
@@ -145,7 +153,7 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 		return e
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, bad(root, "the configuration must be a mapping of keys (%s)", strings.Join(configKeys, ", "))
+		return nil, bad(root, "the configuration must be a mapping of keys (%s)", strings.Join(configKeys(), ", "))
 	}
 	base := dir
 	noDuplicateKeys(root, bad)
@@ -184,17 +192,6 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 					c.PathMap[from] = filepath.Join(base, to)
 				}
 			}
-		case "ws-paths":
-			c.WSPaths, err = stringList(v, bad, "request paths such as /ws/")
-			items := v.Content
-			if v.Kind == yaml.ScalarNode {
-				items = []*yaml.Node{v}
-			}
-			for _, it := range items {
-				if it.Kind == yaml.ScalarNode && !strings.HasPrefix(it.Value, "/") {
-					err = bad(it, "ws-paths entries are request paths and start with /, not %q", it.Value)
-				}
-			}
 		case "rules":
 			c.Rules, err = severityMap(v, bad)
 		case "ignore":
@@ -226,7 +223,26 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 			}
 			c.Limits.MaxFiles = int(n)
 		default:
-			bad(k, "unknown key %q (known keys: %s)", k.Value, strings.Join(configKeys, ", "))
+			s, ok := settings[k.Value]
+			if !ok {
+				bad(k, "unknown key %q (known keys: %s)", k.Value, strings.Join(configKeys(), ", "))
+				break
+			}
+			var values []string
+			values, err = stringList(v, bad, s.Hint)
+			for j, val := range values {
+				if s.Valid != nil && !s.Valid(val) {
+					n := v
+					if v.Kind == yaml.SequenceNode && j < len(v.Content) {
+						n = v.Content[j]
+					}
+					err = bad(n, "%s %s, not %q", s.Key, s.FileRule, val)
+				}
+			}
+			if c.Settings == nil {
+				c.Settings = map[string][]string{}
+			}
+			c.Settings[s.Key] = values
 		}
 		_ = err // recorded by bad; the next key is checked too
 	}

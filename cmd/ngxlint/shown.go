@@ -17,7 +17,7 @@ import (
 const (
 	maxShownWord    = 200  // runes of one run of non-blank characters in a message
 	maxShownMessage = 2000 // runes of a message
-	maxSnippetWidth = 160  // display columns of a source line
+	maxSnippetWidth = 320  // display columns of a source line
 )
 
 // escapeRune returns how r is shown: itself, or an escape for a control,
