@@ -26,7 +26,7 @@ func nestingBound(src []byte) int {
 		case c == '{':
 			depth++
 			max = maxInt(max, depth)
-			if !(inWord && i > 0 && src[i-1] == '$') {
+			if !inWord || i == 0 || src[i-1] != '$' {
 				inWord = false
 			}
 		case c == '}' && !inWord:

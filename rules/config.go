@@ -225,7 +225,7 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 		default:
 			s, ok := settings[k.Value]
 			if !ok {
-				bad(k, "unknown key %q (known keys: %s)", k.Value, strings.Join(configKeys(), ", "))
+				_ = bad(k, "unknown key %q (known keys: %s)", k.Value, strings.Join(configKeys(), ", "))
 				break
 			}
 			var values []string
@@ -330,18 +330,18 @@ func severityMap(v *yaml.Node, bad badFunc) (map[string]Severity, error) {
 		r, ok := Lookup(k.Value)
 		if ok {
 			if prev := where[r.Meta().ID]; prev != nil {
-				bad(k, "rule %s is set twice (also on line %d)", r.Meta().ID, prev.Line)
+				_ = bad(k, "rule %s is set twice (also on line %d)", r.Meta().ID, prev.Line)
 				continue
 			}
 			where[r.Meta().ID] = k
 		}
 		if !ok {
-			bad(k, "unknown rule %q (ngxlint rules lists them)", k.Value)
+			_ = bad(k, "unknown rule %q (ngxlint rules lists them)", k.Value)
 			continue
 		}
 		s, err := ParseSeverity(val.Value)
 		if err != nil || val.Kind != yaml.ScalarNode {
-			bad(val, "rule %s: severity must be off, info, warning or error, not %q", k.Value, val.Value)
+			_ = bad(val, "rule %s: severity must be off, info, warning or error, not %q", k.Value, val.Value)
 			continue
 		}
 		out[r.Meta().ID] = s
@@ -356,7 +356,7 @@ func overrides(v *yaml.Node, bad badFunc) ([]Override, error) {
 	var out []Override
 	for _, it := range v.Content {
 		if it.Kind != yaml.MappingNode {
-			bad(it, "each override must be a mapping with files and rules")
+			_ = bad(it, "each override must be a mapping with files and rules")
 			continue
 		}
 		var o Override
@@ -376,7 +376,7 @@ func overrides(v *yaml.Node, bad badFunc) ([]Override, error) {
 			failed = failed || err != nil
 		}
 		if len(o.Files) == 0 && !failed {
-			bad(it, "an override needs files")
+			_ = bad(it, "an override needs files")
 			continue
 		}
 		out = append(out, o)
@@ -408,7 +408,7 @@ func noDuplicateKeys(m *yaml.Node, bad badFunc) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k := m.Content[i]
 		if prev, dup := seen[k.Value]; dup {
-			bad(k, "key %q is set twice (also on line %d)", k.Value, prev.Line)
+			_ = bad(k, "key %q is set twice (also on line %d)", k.Value, prev.Line)
 			continue
 		}
 		seen[k.Value] = k
