@@ -345,6 +345,10 @@ func (l *loader) units(requested []string) ([]*Unit, error) {
 	var entries []entry
 	for _, p := range requested {
 		pf, err := l.read(p)
+		var ue *UsageError
+		if errors.As(err, &ue) {
+			return nil, ue
+		}
 		if err != nil {
 			msg := fmt.Sprintf("cannot read %s: %v", p, unwrapPathErr(err))
 			var re *ReadError
