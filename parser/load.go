@@ -71,6 +71,16 @@ type Options struct {
 	Stdin    io.Reader // read for the path "-"
 	// Cwd is the directory paths are shown relative to (default: the working directory).
 	Cwd string
+	// Limits bound what is read (zero values: DefaultLimits).
+	Limits Limits
+	// IncludeRoots are directories files may be read from besides the
+	// roots the paths imply (the prefix, the path map targets, the named
+	// files' directories).
+	IncludeRoots []string
+	// AllowOutsideRoots reads included files and link targets anywhere
+	// (never a device, FIFO, socket or system file): for trusted
+	// configurations only.
+	AllowOutsideRoots bool
 }
 
 // Unit is one configuration as nginx would read it: a root file (a main
@@ -90,7 +100,19 @@ type Unit struct {
 	// Report holds the files whose findings are shown: those the user asked
 	// for and those they include.
 	Report map[*File]bool
-	files  map[string]*File
+	// Roots are the directories the configuration was allowed to be read
+	// from; fix --write writes only inside them.
+	Roots *Roots
+	files map[string]*File
+	// load counts, per file of the unit, the files and bytes nginx reads
+	// for it, each included file counted each time it is included.
+	load map[*File]weight
+}
+
+// weight is what reading one file costs once its includes are expanded.
+type weight struct {
+	files int
+	bytes int64
 }
 
 // Files returns every file read for the unit, root first.
@@ -132,11 +154,20 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 	if opt.Cwd == "" {
 		opt.Cwd, _ = os.Getwd()
 	}
-	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}, envs: map[string][]*File{}}
+	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}, envs: map[string][]*File{},
+		budget: NewBudget(opt.Limits), roots: &Roots{Any: opt.AllowOutsideRoots}}
+	l.roots.Add(opt.Prefix)
+	for _, m := range opt.PathMaps {
+		l.roots.Add(m.To)
+	}
+	for _, r := range opt.IncludeRoots {
+		l.roots.Add(r)
+	}
 	var requested []string // display paths, in order
 	for _, p := range paths {
 		if p == "-" {
 			requested = append(requested, "-")
+			l.roots.Add(l.prefixFor("-", CtxHTTP))
 			continue
 		}
 		st, err := os.Stat(p)
@@ -145,18 +176,33 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 		}
 		if !st.IsDir() {
 			requested = append(requested, p)
+			l.addRootsOf(p)
 			continue
 		}
-		found, err := walkConfigDir(p)
+		if underSystemDir(canonical(p)) {
+			return nil, &UsageError{Msg: fmt.Sprintf("cannot read %s: a system directory (under /proc, /dev or /sys) holds no configuration", p)}
+		}
+		found, err := walkConfigDir(p, l.budget.Limits().MaxFiles)
 		if err != nil {
 			return nil, &UsageError{Msg: err.Error(), Err: err}
 		}
 		if len(found) == 0 {
 			return nil, &UsageError{Msg: fmt.Sprintf("no nginx configuration files in %s (looked for *.conf, nginx.conf, and the files in sites-enabled/ and sites-available/)", p)}
 		}
+		l.roots.Add(p)
+		for _, f := range found {
+			l.addRootsOf(f)
+		}
 		requested = append(requested, found...)
 	}
 	return l.units(requested)
+}
+
+// addRootsOf makes the directory of a named file a root, and the prefix its
+// relative includes resolve against.
+func (l *loader) addRootsOf(p string) {
+	l.roots.Add(filepath.Dir(p))
+	l.roots.Add(l.prefixFor(p, CtxHTTP))
 }
 
 func unwrapPathErr(err error) error {
@@ -167,8 +213,9 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-// walkConfigDir lists the configuration files under dir, sorted.
-func walkConfigDir(dir string) ([]string, error) {
+// walkConfigDir lists the configuration files under dir, sorted: at most
+// max of them.
+func walkConfigDir(dir string, max int) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -205,6 +252,9 @@ func walkConfigDir(dir string) ([]string, error) {
 			return nil
 		}
 		seen[real] = true
+		if len(out) == max {
+			return fmt.Errorf("more than %d configuration files under %s (--max-files)", max, dir)
+		}
 		out = append(out, p)
 		return nil
 	})
@@ -222,7 +272,9 @@ type loader struct {
 	stdin  *parsedFile
 	mains  map[*File]*Unit // units built for main configs, by root
 	// envs caches the files read beside fragments, by prefix directory.
-	envs map[string][]*File
+	envs   map[string][]*File
+	budget *Budget
+	roots  *Roots
 }
 
 func (l *loader) display(p string) string {
@@ -255,7 +307,7 @@ func (l *loader) read(path string) (*parsedFile, error) {
 			if l.opt.Stdin == nil {
 				return nil, &UsageError{Msg: "cannot read standard input: none given"}
 			}
-			src, err := io.ReadAll(l.opt.Stdin)
+			src, err := ReadConfigStream(l.opt.Stdin, l.budget)
 			if err != nil {
 				return nil, &UsageError{Msg: fmt.Sprintf("cannot read standard input: %v", err), Err: err}
 			}
@@ -268,12 +320,25 @@ func (l *loader) read(path string) (*parsedFile, error) {
 	if pf, ok := l.parsed[key]; ok {
 		return pf, nil
 	}
-	src, err := os.ReadFile(path)
+	if key == mustAbs(path) && !l.roots.Any {
+		// not resolved: a link that leads nowhere, or through a name
+		// the kernel makes up (/proc/self/fd/0 -> pipe:[123])
+		if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			if _, err := filepath.EvalSymlinks(path); err != nil {
+				return nil, &ReadError{Kind: ReadOutsideRoots, Msg: "it is a symbolic link that does not resolve to a file; not read"}
+			}
+		}
+	}
+	if !l.roots.Allows(key) {
+		return nil, &ReadError{Kind: ReadOutsideRoots, Msg: fmt.Sprintf("it resolves to %s, outside the configuration's roots (%s); not read", key, l.roots.shown(l.opt.Cwd))}
+	}
+	src, stamp, err := ReadConfigFile(path, l.budget)
 	if err != nil {
 		return nil, err
 	}
 	f, serr := Parse(l.display(path), src)
 	f.Abs, _ = filepath.Abs(path)
+	f.Stamp = stamp
 	pf := &parsedFile{file: f, err: serr}
 	l.parsed[key] = pf
 	return pf, nil
@@ -287,8 +352,17 @@ func (l *loader) units(requested []string) ([]*Unit, error) {
 	var entries []entry
 	for _, p := range requested {
 		pf, err := l.read(p)
+		var ue *UsageError
+		if errors.As(err, &ue) {
+			return nil, ue
+		}
 		if err != nil {
-			return nil, &UsageError{Msg: fmt.Sprintf("cannot read %s: %v", p, unwrapPathErr(err)), Err: err}
+			msg := fmt.Sprintf("cannot read %s: %v", p, unwrapPathErr(err))
+			var re *ReadError
+			if errors.As(err, &re) && re.Kind == ReadOutsideRoots {
+				msg += " (--allow-outside-roots or --include-root DIR reads it)"
+			}
+			return nil, &UsageError{Msg: msg, Err: err}
 		}
 		entries = append(entries, entry{p, pf})
 	}
@@ -569,12 +643,14 @@ func (l *loader) mainUnit(path string, pf *parsedFile) *Unit {
 }
 
 func (l *loader) build(path string, pf *parsedFile, ctx Context, prefix string) *Unit {
-	u := &Unit{Root: pf.file, Context: ctx, Prefix: prefix, Report: map[*File]bool{}, files: map[string]*File{}}
+	u := &Unit{Root: pf.file, Context: ctx, Prefix: prefix, Report: map[*File]bool{}, files: map[string]*File{},
+		Roots: l.roots, load: map[*File]weight{}}
 	if pf.err != nil {
 		u.Problems = append(u.Problems, syntaxProblem(pf.err))
 		return u
 	}
 	l.expand(u, pf.file, []string{realPath(path)})
+	u.load = nil
 	return u
 }
 
@@ -587,12 +663,17 @@ func syntaxProblem(e *SyntaxError) Problem {
 }
 
 // expand resolves the include directives of f, recursively. stack holds the
-// real paths of the files being expanded, to detect cycles.
-func (l *loader) expand(u *Unit, f *File, stack []string) {
+// real paths of the files being expanded, to detect cycles. It returns what
+// reading f costs with its includes expanded, and refuses an include that
+// would take the unit past the limits (an include bomb: a file including
+// another ten times, that one including a third ten times, ...).
+func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 	if f.BOM {
 		u.addProblem(Problem{Kind: ProblemBOM, File: f, Start: 0, End: 3,
 			Msg: "the file starts with a UTF-8 byte-order mark; nginx does not skip it and reads the first directive name with it (nginx -t: unknown directive); save the file without BOM"})
 	}
+	lim := l.budget.Limits()
+	w := weight{files: 1, bytes: int64(len(f.Src))}
 	f.Walk(func(d *Directive) {
 		if d.Name != "include" || d.Block != nil || len(d.Args) != 1 {
 			return
@@ -604,17 +685,31 @@ func (l *loader) expand(u *Unit, f *File, stack []string) {
 			target = filepath.Join(u.Prefix, target)
 		}
 		target = l.mapPath(target)
+		unreadable := func(format string, a ...any) {
+			u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End,
+				Msg: fmt.Sprintf("include %q: ", arg.Value) + fmt.Sprintf(format, a...)})
+		}
+		glob := strings.ContainsAny(arg.Value, "*?[")
+		// Outside the roots nothing is looked at, not even whether it exists.
+		if where := target; !l.roots.Allows(globBase(where)) {
+			if bf := l.builtin(arg.Value); bf != nil {
+				d.Included = append(d.Included, bf)
+				return
+			}
+			unreadable("%s is outside the configuration's roots (%s), so ngxlint does not read it and what it holds is not checked; %s",
+				l.display(target), l.roots.shown(l.opt.Cwd), l.outsideHint(arg.Value))
+			return
+		}
 		var matches []string
-		if strings.ContainsAny(arg.Value, "*?[") {
+		if glob {
 			ms, err := globLikeNginx(target)
 			if err != nil {
-				u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End,
-					Msg: fmt.Sprintf("include pattern %q is not a valid glob: %v", arg.Value, err)})
+				unreadable("not a valid glob: %v", err)
 				return
 			}
 			sort.Strings(ms)
 			for _, m := range ms {
-				if st, err := os.Stat(m); err == nil && !st.IsDir() {
+				if st, err := os.Stat(m); err != nil || !st.IsDir() {
 					matches = append(matches, m)
 				}
 			}
@@ -630,12 +725,10 @@ func (l *loader) expand(u *Unit, f *File, stack []string) {
 					Msg: fmt.Sprintf("include %q: %s does not exist, so nginx -t fails here; %s", arg.Value, l.display(target), l.resolveHint(arg.Value, u.Prefix))})
 				return
 			case err != nil:
-				u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End,
-					Msg: fmt.Sprintf("include %q: cannot read %s: %v", arg.Value, l.display(target), unwrapPathErr(err))})
+				unreadable("cannot read %s: %v", l.display(target), unwrapPathErr(err))
 				return
 			case st.IsDir():
-				u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End,
-					Msg: fmt.Sprintf("include %q: %s is a directory; nginx -t fails reading it (include a glob such as %s/*.conf)", arg.Value, l.display(target), arg.Value)})
+				unreadable("%s is a directory; nginx -t fails reading it (include a glob such as %s/*.conf)", l.display(target), arg.Value)
 				return
 			}
 			matches = []string{target}
@@ -648,9 +741,14 @@ func (l *loader) expand(u *Unit, f *File, stack []string) {
 				continue
 			}
 			pf, err := l.read(m)
-			if err != nil {
-				u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End,
-					Msg: fmt.Sprintf("include %q: cannot read %s: %v", arg.Value, l.display(m), unwrapPathErr(err))})
+			var re *ReadError
+			switch {
+			case errors.As(err, &re) && re.Kind == ReadOutsideRoots:
+				unreadable("%s links to %s, outside the configuration's roots (%s), so ngxlint does not read it and what it holds is not checked; %s",
+					l.display(m), rp, l.roots.shown(l.opt.Cwd), l.outsideHint(arg.Value))
+				continue
+			case err != nil:
+				unreadable("cannot read %s: %v", l.display(m), unwrapPathErr(err))
 				continue
 			}
 			if pf.err != nil {
@@ -659,13 +757,37 @@ func (l *loader) expand(u *Unit, f *File, stack []string) {
 				u.addProblem(pb)
 				continue
 			}
-			d.Included = append(d.Included, pf.file)
-			if _, done := u.files[rp]; !done {
+			cw, done := u.load[pf.file]
+			if _, seen := u.files[rp]; !seen {
 				u.files[rp] = pf.file
-				l.expand(u, pf.file, append(stack, rp))
+				cw = l.expand(u, pf.file, append(stack, rp))
+				u.load[pf.file] = cw
+				done = true
 			}
+			if !done {
+				// read above in this unit, still being expanded: a cycle
+				// through another path, reported there
+				continue
+			}
+			if w.files+cw.files > lim.MaxFiles || w.bytes+cw.bytes > lim.MaxTotalSize {
+				unreadable("reading %s here would make this configuration read more than %d files or %s (counting a file each time it is included, as nginx does), so ngxlint stops; an include bomb? (--max-files, --max-total-size)",
+					l.display(m), lim.MaxFiles, FormatSize(lim.MaxTotalSize))
+				break
+			}
+			w.files += cw.files
+			w.bytes += cw.bytes
+			d.Included = append(d.Included, pf.file)
 		}
 	})
+	return w
+}
+
+// outsideHint says how to read an include outside the roots.
+func (l *loader) outsideHint(arg string) string {
+	if filepath.IsAbs(arg) {
+		return "map the absolute directory to your checkout with --path-map FROM=TO (e.g. --path-map /etc/nginx=./nginx), or widen the roots with --include-root DIR"
+	}
+	return "widen the roots with --include-root DIR, or --allow-outside-roots for a configuration you trust"
 }
 
 // globLikeNginx expands an include pattern as glob(3) does for nginx: like
@@ -743,7 +865,7 @@ func (l *loader) mapPath(p string) string {
 
 func (u *Unit) addProblem(p Problem) {
 	for _, q := range u.Problems {
-		if q.File == p.File && q.Start == p.Start && q.Kind == p.Kind {
+		if q.File == p.File && q.Start == p.Start && q.Kind == p.Kind && q.Msg == p.Msg {
 			return
 		}
 	}

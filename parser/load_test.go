@@ -139,14 +139,19 @@ func TestPrefixAndPathMap(t *testing.T) {
 		"deploy/nginx/snippets/common.conf": "proxy_http_version 1.1;\n",
 	})
 	main := filepath.Join(dir, "deploy/nginx/nginx.conf")
-	// Without a path map, the absolute glob matches nothing (nginx accepts
-	// that) and the relative include resolves against nginx.conf's directory.
+	// Without a path map, the absolute glob lies outside the configuration's
+	// roots: it is not read (not even listed) and is reported, so the gate
+	// does not pass a configuration whose servers it never saw; the
+	// relative include resolves against nginx.conf's directory.
 	units, err := Load([]string{main}, Options{Cwd: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := len(units[0].Files()); got != 2 {
 		t.Errorf("without --path-map: %d files, want 2 (nginx.conf and the snippet)", got)
+	}
+	if got := problems(units[0]); len(got) != 1 || got[0] != "deploy/nginx/nginx.conf:3:13" {
+		t.Errorf("without --path-map: problems %v, want the glob outside the roots", got)
 	}
 	units, err = Load([]string{main}, Options{Cwd: dir, PathMaps: []PathMap{{From: "/etc/nginx", To: filepath.Join(dir, "deploy/nginx")}}})
 	if err != nil {
@@ -160,7 +165,7 @@ func TestPrefixAndPathMap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := problems(units[0]); len(got) != 1 || got[0] != "deploy/nginx/nginx.conf:4:13" {
+	if got := problems(units[0]); len(got) != 2 || got[1] != "deploy/nginx/nginx.conf:4:13" {
 		t.Errorf("with --prefix: problems %v", got)
 	}
 }
@@ -178,7 +183,7 @@ func TestSitesEnabledSymlinksAreReadOnce(t *testing.T) {
 	if err := os.Symlink("../sites-available/app", filepath.Join(dir, "sites-enabled/app")); err != nil {
 		t.Fatal(err)
 	}
-	found, err := walkConfigDir(dir)
+	found, err := walkConfigDir(dir, 100)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,10 +39,18 @@ func Parse(path string, src []byte) (*File, *SyntaxError) {
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		return f, &SyntaxError{File: f, Off: i, Msg: "this is not a text file (NUL byte); nginx configuration is text"}
 	}
-	// gonginx reads only the bytes: let it parse while the scanner works.
+	// gonginx reads only the bytes: let it parse while the scanner works,
+	// unless the file may nest blocks deeper than MaxNesting (then the
+	// scanner's tokens are checked first: both parsers recurse per level).
 	gon := make(chan gonginxResult, 1)
-	go func() { gon <- gonginxParse(src[from:]) }()
-	toks, serr := scan(src, from)
+	checkFirst := mayNestTooDeep(src[from:])
+	if !checkFirst {
+		go func() { gon <- gonginxParse(src[from:]) }()
+	}
+	toks, serr := scan(src, from) // stops past MaxNesting
+	if checkFirst && serr == nil {
+		go func() { gon <- gonginxParse(src[from:]) }()
+	}
 	for _, t := range toks {
 		if t.kind == tokComment {
 			f.Comments = append(f.Comments, Comment{Text: string(src[t.start+1 : t.end]), Start: t.start, End: t.end})

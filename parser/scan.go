@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -47,6 +48,8 @@ type scanner struct {
 	pos  int
 	toks []token
 	err  *scanError
+	// depth is the nesting of blocks at pos, at most MaxNesting
+	depth int
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
@@ -87,6 +90,10 @@ func (s *scanner) run() {
 			s.pos++
 			stmt = stmt[:0]
 		case c == '{':
+			if s.depth++; s.depth > MaxNesting {
+				s.fail(s.pos, fmt.Sprintf("blocks nested more than %d deep; ngxlint stops reading here (real configurations nest a few levels)", MaxNesting))
+				return
+			}
 			s.toks = append(s.toks, token{kind: tokBlockStart, start: s.pos, end: s.pos + 1})
 			s.pos++
 			if len(stmt) > 0 && strings.HasSuffix(s.toks[stmt[0]].value, "_by_lua_block") {
@@ -94,6 +101,7 @@ func (s *scanner) run() {
 			}
 			stmt = stmt[:0]
 		case c == '}':
+			s.depth--
 			s.toks = append(s.toks, token{kind: tokBlockEnd, start: s.pos, end: s.pos + 1})
 			s.pos++
 			stmt = stmt[:0]
@@ -254,7 +262,10 @@ func (s *scanner) luaBody() {
 			}
 			s.pos++
 		case c == '{':
-			depth++
+			if depth++; s.depth+depth > MaxNesting {
+				s.fail(s.pos, fmt.Sprintf("blocks nested more than %d deep; ngxlint stops reading here (real configurations nest a few levels)", MaxNesting))
+				return
+			}
 			s.pos++
 		case c == '}':
 			if depth == 0 {

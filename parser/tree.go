@@ -14,6 +14,9 @@ type File struct {
 	Path string // the path shown to the user
 	Abs  string // the absolute path on disk; "" for standard input and stand-ins
 	Src  []byte // the original bytes, never modified
+	// Stamp is the file's size, modification time and links when it was
+	// read; fix --write checks it again before replacing the file.
+	Stamp FileStamp
 	// BOM is true when Src starts with a UTF-8 byte-order mark. nginx does not
 	// skip it (the first directive name becomes "\ufeffname"); the loader
 	// reports it, and the rest of the file is parsed after it.

@@ -1,14 +1,17 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 )
 
@@ -31,6 +34,13 @@ type Config struct {
 	// NoInlineIgnores is no-inline-ignores: true, which turns inline
 	// "# ngxlint ignore=" comments off (for audits).
 	NoInlineIgnores bool
+	// IncludeRoots is include-roots: directories (resolved against the
+	// file's directory) files may be read from besides the roots the paths
+	// imply. Only a configuration the user trusts may widen the roots: CI
+	// passes --config, and then no .ngxlint.yml of the tree is read.
+	IncludeRoots []string
+	// Limits are max-file-size, max-total-size and max-files (zero: unset).
+	Limits parser.Limits
 	// Dir is the absolute directory of the file: relative paths and globs
 	// in it are relative to Dir.
 	Dir string
@@ -56,6 +66,27 @@ func (e *ConfigError) Error() string {
 	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
 }
 
+// ConfigErrors are every mistake found in a configuration file, in file
+// order: one line each.
+type ConfigErrors []*ConfigError
+
+func (e ConfigErrors) Error() string {
+	lines := make([]string, len(e))
+	for i, c := range e {
+		lines[i] = c.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap lets errors.As find the first *ConfigError.
+func (e ConfigErrors) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, c := range e {
+		out[i] = c
+	}
+	return out
+}
+
 // configKeys lists the keys a configuration file may set: the framework's,
 // with the families' settings after path-map.
 func configKeys() []string {
@@ -63,7 +94,7 @@ func configKeys() []string {
 	for _, s := range Settings() {
 		keys = append(keys, s.Key)
 	}
-	return append(keys, "rules", "ignore", "overrides", "no-inline-ignores")
+	return append(keys, "rules", "ignore", "overrides", "no-inline-ignores", "include-roots", "max-file-size", "max-total-size", "max-files")
 }
 
 // FindConfig looks for .ngxlint.yml in dir and its parents.
@@ -85,8 +116,13 @@ func FindConfig(dir string) (string, bool) {
 
 // LoadConfig reads and validates a configuration file.
 func LoadConfig(path string) (*Config, error) {
-	src, err := os.ReadFile(path)
+	// a regular file of at most 1 MiB: .ngxlint.yml may come with the tree
+	src, _, err := parser.ReadConfigFile(path, parser.NewBudget(parser.Limits{MaxFileSize: 1 << 20}))
 	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		return nil, &ConfigError{Path: path, Msg: fmt.Sprintf("cannot read the configuration file: %v", err)}
 	}
 	return ParseConfig(path, src)
@@ -94,7 +130,9 @@ func LoadConfig(path string) (*Config, error) {
 
 // ParseConfig validates configuration file content. Unknown keys, repeated
 // keys, wrong types and invalid values are errors with their line and
-// column. Relative paths in it are relative to the file's directory.
+// column; every one is reported (a ConfigErrors when there are several),
+// not only the first. Relative paths in it are relative to the file's
+// directory.
 func ParseConfig(path string, src []byte) (*Config, error) {
 	dir, err := filepath.Abs(filepath.Dir(path))
 	if err != nil {
@@ -109,16 +147,17 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 		return c, nil
 	}
 	root := doc.Content[0]
+	var errs ConfigErrors
 	bad := func(n *yaml.Node, format string, args ...any) error {
-		return &ConfigError{Path: path, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)}
+		e := &ConfigError{Path: path, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)}
+		errs = append(errs, e)
+		return e
 	}
 	if root.Kind != yaml.MappingNode {
 		return nil, bad(root, "the configuration must be a mapping of keys (%s)", strings.Join(configKeys(), ", "))
 	}
 	base := dir
-	if err := noDuplicateKeys(root, bad); err != nil {
-		return nil, err
-	}
+	noDuplicateKeys(root, bad)
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		var err error
@@ -144,7 +183,7 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 			}
 		case "path-map":
 			c.PathMap, err = stringMap(v, bad, "FROM: TO pairs such as /etc/nginx: ./deploy/nginx")
-			for j := 0; err == nil && j+1 < len(v.Content); j += 2 {
+			for j := 0; v.Kind == yaml.MappingNode && j+1 < len(v.Content); j += 2 {
 				if !filepath.IsAbs(v.Content[j].Value) {
 					err = bad(v.Content[j], "path-map: %q must be an absolute path such as /etc/nginx (the prefix written in include directives)", v.Content[j].Value)
 				}
@@ -162,10 +201,32 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 			c.Overrides, err = overrides(v, bad)
 		case "no-inline-ignores":
 			c.NoInlineIgnores, err = boolean(v, bad)
+		case "include-roots":
+			c.IncludeRoots, err = stringList(v, bad, "directories")
+			for j := range c.IncludeRoots {
+				if !filepath.IsAbs(c.IncludeRoots[j]) {
+					c.IncludeRoots[j] = filepath.Join(base, c.IncludeRoots[j])
+				}
+			}
+		case "max-file-size", "max-total-size":
+			var n int64
+			if n, err = size(v, bad); err == nil {
+				if k.Value == "max-file-size" {
+					c.Limits.MaxFileSize = n
+				} else {
+					c.Limits.MaxTotalSize = n
+				}
+			}
+		case "max-files":
+			var n int64
+			if n, err = size(v, bad); err == nil && (v.Value != fmt.Sprint(n) || n > 1<<31) {
+				err = bad(v, "max-files must be a whole number of files, not %q", v.Value)
+			}
+			c.Limits.MaxFiles = int(n)
 		default:
 			s, ok := settings[k.Value]
 			if !ok {
-				err = bad(k, "unknown key %q (known keys: %s)", k.Value, strings.Join(configKeys(), ", "))
+				_ = bad(k, "unknown key %q (known keys: %s)", k.Value, strings.Join(configKeys(), ", "))
 				break
 			}
 			var values []string
@@ -173,7 +234,7 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 			for j, val := range values {
 				if s.Valid != nil && !s.Valid(val) {
 					n := v
-					if v.Kind == yaml.SequenceNode {
+					if v.Kind == yaml.SequenceNode && j < len(v.Content) {
 						n = v.Content[j]
 					}
 					err = bad(n, "%s %s, not %q", s.Key, s.FileRule, val)
@@ -184,11 +245,30 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 			}
 			c.Settings[s.Key] = values
 		}
-		if err != nil {
-			return nil, err
-		}
+		_ = err // recorded by bad; the next key is checked too
 	}
-	return c, nil
+	switch len(errs) {
+	case 0:
+		return c, nil
+	case 1:
+		return nil, errs[0]
+	}
+	sort.SliceStable(errs, func(i, j int) bool {
+		return errs[i].Line < errs[j].Line || errs[i].Line == errs[j].Line && errs[i].Col < errs[j].Col
+	})
+	return nil, errs
+}
+
+// size reads a byte count such as 16MiB.
+func size(v *yaml.Node, bad badFunc) (int64, error) {
+	if v.Kind != yaml.ScalarNode {
+		return 0, bad(v, "expected a size such as 16MiB")
+	}
+	n, err := parser.ParseSize(v.Value)
+	if err != nil {
+		return 0, bad(v, "%v", err)
+	}
+	return n, nil
 }
 
 type badFunc func(n *yaml.Node, format string, args ...any) error
@@ -208,13 +288,17 @@ func stringList(v *yaml.Node, bad badFunc, what string) ([]string, error) {
 		return nil, bad(v, "expected a list of %s", what)
 	}
 	var out []string
+	var firstErr error
 	for _, it := range v.Content {
 		if it.Kind != yaml.ScalarNode {
-			return nil, bad(it, "expected a list of %s", what)
+			if e := bad(it, "expected a list of %s", what); firstErr == nil {
+				firstErr = e
+			}
+			continue
 		}
 		out = append(out, it.Value)
 	}
-	return out, nil
+	return out, firstErr
 }
 
 func stringMap(v *yaml.Node, bad badFunc, what string) (map[string]string, error) {
@@ -222,14 +306,18 @@ func stringMap(v *yaml.Node, bad badFunc, what string) (map[string]string, error
 		return nil, bad(v, "expected %s", what)
 	}
 	out := map[string]string{}
+	var firstErr error
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		k, val := v.Content[i], v.Content[i+1]
 		if val.Kind != yaml.ScalarNode {
-			return nil, bad(val, "expected %s", what)
+			if e := bad(val, "expected %s", what); firstErr == nil {
+				firstErr = e
+			}
+			continue
 		}
 		out[k.Value] = val.Value
 	}
-	return out, nil
+	return out, firstErr
 }
 
 func severityMap(v *yaml.Node, bad badFunc) (map[string]Severity, error) {
@@ -243,16 +331,19 @@ func severityMap(v *yaml.Node, bad badFunc) (map[string]Severity, error) {
 		r, ok := Lookup(k.Value)
 		if ok {
 			if prev := where[r.Meta().ID]; prev != nil {
-				return nil, bad(k, "rule %s is set twice (also on line %d)", r.Meta().ID, prev.Line)
+				_ = bad(k, "rule %s is set twice (also on line %d)", r.Meta().ID, prev.Line)
+				continue
 			}
 			where[r.Meta().ID] = k
 		}
 		if !ok {
-			return nil, bad(k, "unknown rule %q (ngxlint rules lists them)", k.Value)
+			_ = bad(k, "unknown rule %q (ngxlint rules lists them)", k.Value)
+			continue
 		}
 		s, err := ParseSeverity(val.Value)
 		if err != nil || val.Kind != yaml.ScalarNode {
-			return nil, bad(val, "rule %s: severity must be off, info, warning or error, not %q", k.Value, val.Value)
+			_ = bad(val, "rule %s: severity must be off, info, warning or error, not %q", k.Value, val.Value)
+			continue
 		}
 		out[r.Meta().ID] = s
 	}
@@ -266,12 +357,12 @@ func overrides(v *yaml.Node, bad badFunc) ([]Override, error) {
 	var out []Override
 	for _, it := range v.Content {
 		if it.Kind != yaml.MappingNode {
-			return nil, bad(it, "each override must be a mapping with files and rules")
+			_ = bad(it, "each override must be a mapping with files and rules")
+			continue
 		}
 		var o Override
-		if err := noDuplicateKeys(it, bad); err != nil {
-			return nil, err
-		}
+		noDuplicateKeys(it, bad)
+		failed := false
 		for i := 0; i+1 < len(it.Content); i += 2 {
 			k, val := it.Content[i], it.Content[i+1]
 			var err error
@@ -283,12 +374,11 @@ func overrides(v *yaml.Node, bad badFunc) ([]Override, error) {
 			default:
 				err = bad(k, "unknown key %q in an override (known keys: files, rules)", k.Value)
 			}
-			if err != nil {
-				return nil, err
-			}
+			failed = failed || err != nil
 		}
-		if len(o.Files) == 0 {
-			return nil, bad(it, "an override needs files")
+		if len(o.Files) == 0 && !failed {
+			_ = bad(it, "an override needs files")
+			continue
 		}
 		out = append(out, o)
 	}
@@ -314,16 +404,16 @@ func yamlError(path string, err error) error {
 
 // noDuplicateKeys rejects a mapping that sets a key twice (YAML forbids
 // it, and the second would silently win).
-func noDuplicateKeys(m *yaml.Node, bad badFunc) error {
+func noDuplicateKeys(m *yaml.Node, bad badFunc) {
 	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k := m.Content[i]
 		if prev, dup := seen[k.Value]; dup {
-			return bad(k, "key %q is set twice (also on line %d)", k.Value, prev.Line)
+			_ = bad(k, "key %q is set twice (also on line %d)", k.Value, prev.Line)
+			continue
 		}
 		seen[k.Value] = k
 	}
-	return nil
 }
 
 func boolean(v *yaml.Node, bad badFunc) (bool, error) {
@@ -344,16 +434,19 @@ func globList(v *yaml.Node, bad badFunc) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	var firstErr error
 	for j, g := range globs {
 		if err := checkGlob(g); err != nil {
 			n := v
 			if v.Kind == yaml.SequenceNode {
 				n = v.Content[j]
 			}
-			return nil, bad(n, "%v", err)
+			if e := bad(n, "%v", err); firstErr == nil {
+				firstErr = e
+			}
 		}
 	}
-	return globs, nil
+	return globs, firstErr
 }
 
 // checkGlob reports a malformed glob (an unclosed "[", a trailing "\\").

@@ -211,7 +211,8 @@ func TestSuppressionAcrossUnits(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	units, err := parser.Load([]string{filepath.Join(tmp, "a/nginx.conf"), filepath.Join(tmp, "b/nginx.conf")}, parser.Options{Cwd: tmp})
+	// s/ is outside both configurations' directories: a root of its own
+	units, err := parser.Load([]string{filepath.Join(tmp, "a/nginx.conf"), filepath.Join(tmp, "b/nginx.conf")}, parser.Options{Cwd: tmp, IncludeRoots: []string{tmp}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,10 @@ const (
 	exitOK       = 0 // nothing at or above the fail level
 	exitFindings = 1 // findings at or above the fail level
 	exitError    = 2 // usage, configuration or I/O error
+	// exitInternal is a bug in ngxlint (a panic), never a verdict on the
+	// configuration: a CI gate that treats 1 as "findings" and 2 as "fix
+	// the command line" must not mistake a crash for either.
+	exitInternal = 3
 )
 
 // usageError is a mistake on the command line: exit 2.
@@ -53,7 +57,19 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return e.run(args)
 }
 
-func (e *env) run(args []string) int {
+// run runs one command line. A panic anywhere on its goroutine is a bug in
+// ngxlint: it is reported with its stack and exits 3 (exitInternal), never 2.
+func (e *env) run(args []string) (code int) {
+	defer func() {
+		if x := recover(); x != nil {
+			fmt.Fprintf(e.stderr, "ngxlint: internal error (a bug in ngxlint; please report it with this message): %v\n%s", x, debug.Stack())
+			code = exitInternal
+		}
+	}()
+	return e.runCommand(args)
+}
+
+func (e *env) runCommand(args []string) int {
 	app := &cli.App{
 		Name:            "ngxlint",
 		Usage:           "find and fix what breaks WebSocket proxying in nginx configurations",
@@ -89,9 +105,17 @@ func (e *env) run(args []string) int {
 	var ie *rules.InternalError
 	if errors.As(err, &ie) {
 		fmt.Fprintf(e.stderr, "ngxlint: %v\n%s", ie, ie.Stack)
+		return exitInternal
+	}
+	var ces rules.ConfigErrors
+	if errors.As(err, &ces) {
+		// one line per mistake, each escaped
+		for _, ce := range ces {
+			fmt.Fprintf(e.stderr, "ngxlint: %s\n", shownText(ce.Error()))
+		}
 		return exitError
 	}
-	msg := err.Error()
+	msg := shownText(err.Error())
 	var ue *usageError
 	if errors.As(err, &ue) && !strings.Contains(msg, "--help") {
 		help := "ngxlint help"

@@ -171,6 +171,9 @@ func (e *env) blockFrom(c *cli.Context, s *settings, from, path string) error {
 	if err != nil {
 		return pathError(err)
 	}
+	if err := e.blockSyntaxErrors(s, units, from); err != nil {
+		return err
+	}
 	type hit struct {
 		unit     int
 		srv, loc *model.Block
@@ -351,4 +354,39 @@ func changedOutside(res *rules.FixResult, loc, mapDir *parser.Directive) bool {
 		}
 	}
 	return false
+}
+
+// blockSyntaxErrors reports, like lint, the syntax errors of the files
+// --from reads: a file that does not parse has no location to correct, and
+// nginx -t fails on it. Exit 1, as for lint.
+func (e *env) blockSyntaxErrors(s *settings, units []*parser.Unit, from string) error {
+	has := false
+	for _, u := range units {
+		for _, pb := range u.Problems {
+			has = has || pb.Kind == parser.ProblemSyntax
+		}
+	}
+	if !has {
+		return nil
+	}
+	all, err := rules.Lint(units, &s.opts, s.run)
+	if err != nil {
+		return err
+	}
+	var fs []*rules.Finding
+	for _, f := range all {
+		if r, ok := rules.Lookup(f.Rule.ID); ok {
+			if pr, ok := r.(rules.ProblemRule); ok && pr.Problem() == parser.ProblemSyntax {
+				fs = append(fs, f)
+			}
+		}
+	}
+	if len(fs) == 0 {
+		return nil
+	}
+	if err := (textFormat{}).write(e.stderr, fs, e); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "ngxlint: %s does not parse (nginx -t fails on it too); fix the syntax error first\n", shownPath(from))
+	return exitCode(exitFindings)
 }

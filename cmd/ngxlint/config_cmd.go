@@ -98,10 +98,17 @@ func (e *env) configCheck(name string) error {
 		}
 	}
 	_, err := e.loadConfig(name)
+	var ces rules.ConfigErrors
 	var ce *rules.ConfigError
-	if errors.As(err, &ce) {
-		// file:line:col: message, the form editors and CI logs link
-		fmt.Fprintln(e.stderr, ce.Error())
+	if errors.As(err, &ces) || errors.As(err, &ce) {
+		// file:line:col: message, one line per mistake, the form editors
+		// and CI logs link
+		if ces == nil {
+			ces = rules.ConfigErrors{ce}
+		}
+		for _, ce := range ces {
+			fmt.Fprintln(e.stderr, shownText(ce.Error()))
+		}
 		return exitCode(exitError)
 	}
 	if err != nil {
@@ -152,6 +159,19 @@ fail-level: warning
 # true turns inline "# ngxlint ignore=ID -- reason" comments off, for audits.
 # (--no-inline-ignores)
 #no-inline-ignores: false
+
+# Directories included files and symbolic link targets may be read from,
+# besides the prefix, the path-map targets and the directories of the files
+# linted. Anything else is not read and is a finding. In CI pass --config:
+# then no .ngxlint.yml of the tree under review is read. (--include-root)
+#include-roots: [../shared-snippets]
+
+# Limits on what one run reads: the largest file, the bytes over every file,
+# and the files one configuration reads, counting a file each time it is
+# included. (--max-file-size, --max-total-size, --max-files)
+#max-file-size: 16MiB
+#max-total-size: 128MiB
+#max-files: 100000
 
 # Rule severities: off, info, warning or error. The defaults are:
 #rules:

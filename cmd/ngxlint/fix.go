@@ -1,11 +1,13 @@
 package main
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/urfave/cli/v2"
@@ -32,7 +34,7 @@ func (e *env) fixCommand() *cli.Command {
 			"Fixed findings and findings without an automatic fix (with the reason) are listed on standard error.\n\n" +
 			"Exit codes: 0 nothing at or above the fail level is left (for --diff: and the diff is empty), " +
 			"1 findings are left that need a manual fix (for --diff: or the diff is not empty), 2 usage, configuration " +
-			"or I/O error, or a fix that would not be safe to write.",
+			"or I/O error, or a fix that would not be safe to write (a file outside the roots, or changed while ngxlint ran), 3 internal error.",
 		Action: e.fixAction,
 	}
 }
@@ -95,7 +97,7 @@ func (e *env) fixAction(c *cli.Context) error {
 		}
 	case write:
 		// report after writing: a failed write fixed nothing
-		if err := e.writeFixes(res); err != nil {
+		if err := e.writeFixes(res, unitRoots(units)); err != nil {
 			return err
 		}
 	default:
@@ -142,7 +144,7 @@ func (e *env) reportFixes(res *rules.FixResult, written bool) {
 		if f.Fix != nil {
 			how = f.Fix.Message
 		}
-		fmt.Fprintf(e.stderr, "%s:%d:%d: fixed: %s [%s %s]\n", f.Span.File.Path, p.Line, p.Column, how, f.Rule.ID, f.Rule.Name)
+		fmt.Fprintf(e.stderr, "%s:%d:%d: fixed: %s [%s %s]\n", shownPath(f.Span.File.Path), p.Line, p.Column, shownText(how), f.Rule.ID, f.Rule.Name)
 	}
 	for _, u := range res.Unfixed {
 		f := u.Finding
@@ -150,7 +152,7 @@ func (e *env) reportFixes(res *rules.FixResult, written bool) {
 		if written {
 			file, p = f.Span.File, f.Pos()
 		}
-		fmt.Fprintf(e.stderr, "%s:%d:%d: %s: %s [%s %s]\n    not fixed: %s\n", file.Path, p.Line, p.Column, f.Severity, f.Message, f.Rule.ID, f.Rule.Name, u.Reason)
+		fmt.Fprintf(e.stderr, "%s:%d:%d: %s: %s [%s %s]\n    not fixed: %s\n", shownPath(file.Path), p.Line, p.Column, f.Severity, shownText(f.Message), f.Rule.ID, f.Rule.Name, shownText(u.Reason))
 	}
 }
 
@@ -173,7 +175,7 @@ func (e *env) unifiedDiff(res *rules.FixResult) (string, error) {
 	for _, ff := range res.Files {
 		p := e.diffPath(ff.File)
 		if strings.HasPrefix(p, "/") || strings.HasPrefix(p, "../") {
-			fmt.Fprintf(e.stderr, "ngxlint: %s is outside the working directory; run ngxlint from a directory that holds it to get a diff git apply takes\n", p)
+			fmt.Fprintf(e.stderr, "ngxlint: %s is outside the working directory; run ngxlint from a directory that holds it to get a diff git apply takes\n", shownText(p))
 		}
 		d, err := udiff.ToUnified("a/"+p, "b/"+p, string(ff.File.Src), udiff.Lines(string(ff.File.Src), string(ff.New)), udiff.DefaultContextLines)
 		if err != nil {
@@ -229,47 +231,144 @@ func realAbs(p string) string {
 	return abs
 }
 
+// fixBeforeRename, when set (by tests), runs just before the checks that
+// precede each rename: a test changes the file there, or waits for a signal.
+var fixBeforeRename func(dst string)
+
 // writeFixes writes every changed file in place. All new contents are
 // first written to temporary files beside their targets; only when all of
 // them are ready are they renamed over the originals, so that a file or a
 // directory that cannot be written leaves every file untouched.
-func (e *env) writeFixes(res *rules.FixResult) error {
+//
+// A file is written only inside the configuration's roots (a symbolic link
+// that leads out of them is refused, even with --allow-outside-roots), and
+// only if it is still what was read: its size, modification time and
+// content are compared right before the rename, and a file changed since
+// is not overwritten (exit 2, nothing written). A file with other hard
+// links is replaced with a warning: the other names keep the old text.
+// The temporary files are removed on every path, SIGINT and SIGTERM
+// included.
+func (e *env) writeFixes(res *rules.FixResult, roots *parser.Roots) error {
 	type pending struct {
 		tmp, dst, shown string
+		file            *parser.File
 	}
-	var ready []pending
+	var (
+		mu    sync.Mutex // held while a temporary file is created or renamed
+		temps = map[string]bool{}
+		ready []pending
+	)
+	stop := onSignal(func() {
+		mu.Lock() // never unlocked: no rename after a signal
+		for t := range temps {
+			_ = os.Remove(t)
+		}
+	})
+	defer stop()
 	cleanup := func() {
-		for _, p := range ready {
-			_ = os.Remove(p.tmp)
+		mu.Lock()
+		defer mu.Unlock()
+		for t := range temps {
+			_ = os.Remove(t)
+			delete(temps, t)
 		}
 	}
 	for _, ff := range res.Files {
+		shown := shownPath(ff.File.Path)
 		if ff.File.Abs == "" {
 			cleanup()
-			return fmt.Errorf("cannot write %s: it is not a file on disk", ff.File.Path)
+			return fmt.Errorf("cannot write %s: it is not a file on disk", shown)
 		}
-		tmp, dst, err := prepareAtomic(ff.File.Abs, ff.New)
+		dst, err := filepath.EvalSymlinks(ff.File.Abs)
 		if err != nil {
 			cleanup()
-			return fmt.Errorf("cannot write %s: %w; nothing was written", ff.File.Path, err)
+			return fmt.Errorf("cannot write %s: %w; nothing was written", shown, fixUnwrapPath(err))
 		}
-		ready = append(ready, pending{tmp, dst, ff.File.Path})
+		if roots == nil || !roots.Inside(dst) {
+			cleanup()
+			return &ioError{msg: shownText(fmt.Sprintf("not writing %s: it resolves to %s, outside the configuration's roots; fix --write writes only inside them (--include-root DIR widens them); nothing was written", ff.File.Path, dst))}
+		}
+		if err := unchangedSinceRead(dst, ff.File); err != nil {
+			cleanup()
+			return &ioError{msg: shownText(fmt.Sprintf("not writing %s: %v; nothing was written (run ngxlint fix again)", ff.File.Path, err))}
+		}
+		if n := ff.File.Stamp.Nlink; n > 1 {
+			fmt.Fprintf(e.stderr, "ngxlint: warning: %s has %d hard links; the fixed file replaces this name only, the other %d keep the old text\n", shown, n, n-1)
+		}
+		tmp, err := prepareAtomic(dst, ff.New, func(create func() (*os.File, error)) (*os.File, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			f, err := create()
+			if err == nil {
+				temps[f.Name()] = true
+			}
+			return f, err
+		})
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("cannot write %s: %w; nothing was written", shown, err)
+		}
+		ready = append(ready, pending{tmp, dst, shown, ff.File})
 	}
 	for i, p := range ready {
-		if err := os.Rename(p.tmp, p.dst); err != nil {
-			for _, q := range ready[i:] {
-				_ = os.Remove(q.tmp)
-			}
+		if fixBeforeRename != nil {
+			fixBeforeRename(p.dst)
+		}
+		mu.Lock()
+		err := unchangedSinceRead(p.dst, p.file)
+		if err == nil {
+			err = os.Rename(p.tmp, p.dst)
+		}
+		if err == nil {
+			delete(temps, p.tmp)
+		}
+		mu.Unlock()
+		if err != nil {
+			cleanup()
 			var done []string
 			for _, q := range ready[:i] {
 				done = append(done, q.shown)
 			}
-			return fmt.Errorf("cannot write %s: %w (already written: %s)", p.shown, err, orNone(done))
+			return &ioError{msg: shownText(fmt.Sprintf("not writing %s: %v (already written: %s)", p.file.Path, err, orNone(done)))}
 		}
 		syncDir(filepath.Dir(p.dst))
 	}
 	for _, p := range ready {
 		fmt.Fprintf(e.stderr, "wrote %s\n", p.shown)
+	}
+	return nil
+}
+
+// unchangedSinceRead checks that the file at dst is still the one read as f: the
+// same size and modification time, and the same bytes.
+func unchangedSinceRead(dst string, f *parser.File) error {
+	changed := fmt.Errorf("%s changed since ngxlint read it", dst)
+	st, err := os.Stat(dst)
+	if err != nil {
+		return fixUnwrapPath(err)
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s is no longer a regular file", dst)
+	}
+	if st.Size() != f.Stamp.Size || !st.ModTime().Equal(f.Stamp.ModTime) || st.Size() != int64(len(f.Src)) {
+		return changed
+	}
+	now, _, err := parser.ReadConfigFile(dst, parser.NewBudget(parser.Limits{MaxFileSize: st.Size() + 1, MaxTotalSize: st.Size() + 1}))
+	if err != nil {
+		return err
+	}
+	if sha256.Sum256(now) != sha256.Sum256(f.Src) {
+		return changed
+	}
+	return nil
+}
+
+// unitRoots are the roots the units were read from.
+func unitRoots(units []*parser.Unit) *parser.Roots {
+	for _, u := range units {
+		if u.Roots != nil {
+			return u.Roots
+		}
 	}
 	return nil
 }
@@ -282,39 +381,36 @@ func orNone(ss []string) string {
 }
 
 // prepareAtomic writes data to a new temporary file in the directory of
-// path's real file (a symbolic link such as sites-enabled/x stays a link),
-// with the original's mode and, where allowed, its owner. It returns the
-// temporary file and the file to rename it over. A file or directory
-// without write permission is refused even for root: its mode says it is
-// not meant to be changed.
-func prepareAtomic(path string, data []byte) (tmp, dst string, err error) {
-	dst, err = filepath.EvalSymlinks(path)
-	if err != nil {
-		return "", "", err
-	}
+// dst, the real file (a symbolic link such as sites-enabled/x stays a
+// link), with the original's mode and, where allowed, its owner. It
+// returns the temporary file to rename over dst. create wraps the creation
+// of the temporary file, so the caller learns its name before anything can
+// interrupt it. A file or directory without write permission is refused
+// even for root: its mode says it is not meant to be changed.
+func prepareAtomic(dst string, data []byte, create func(func() (*os.File, error)) (*os.File, error)) (tmp string, err error) {
 	st, err := os.Stat(dst)
 	if err != nil {
-		return "", "", err
+		return "", fixUnwrapPath(err)
 	}
 	if !st.Mode().IsRegular() {
-		return "", "", fmt.Errorf("%s is not a regular file", dst)
+		return "", fmt.Errorf("%s is not a regular file", dst)
 	}
 	if st.Mode().Perm()&0o222 == 0 {
-		return "", "", fmt.Errorf("the file is read-only (mode %04o)", st.Mode().Perm())
+		return "", fmt.Errorf("the file is read-only (mode %04o)", st.Mode().Perm())
 	}
 	dir := filepath.Dir(dst)
 	if dst, err := os.Stat(dir); err == nil && dst.Mode().Perm()&0o222 == 0 {
-		return "", "", fmt.Errorf("its directory %s is read-only (mode %04o)", dir, dst.Mode().Perm())
+		return "", fmt.Errorf("its directory %s is read-only (mode %04o)", dir, dst.Mode().Perm())
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(dst)+".ngxlint-*")
+	f, err := create(func() (*os.File, error) { return os.CreateTemp(dir, "."+filepath.Base(dst)+".ngxlint-*") })
 	if err != nil {
-		return "", "", fixUnwrapPath(err)
+		return "", fixUnwrapPath(err)
 	}
 	tmp = f.Name()
-	fail := func(err error) (string, string, error) {
+	fail := func(err error) (string, error) {
 		_ = f.Close()
 		_ = os.Remove(tmp)
-		return "", "", fixUnwrapPath(err)
+		return "", fixUnwrapPath(err)
 	}
 	if _, err := f.Write(data); err != nil {
 		return fail(err)
@@ -328,9 +424,9 @@ func prepareAtomic(path string, data []byte) (tmp, dst string, err error) {
 	}
 	if err := f.Close(); err != nil {
 		_ = os.Remove(tmp)
-		return "", "", fixUnwrapPath(err)
+		return "", fixUnwrapPath(err)
 	}
-	return tmp, dst, nil
+	return tmp, nil
 }
 
 func fixUnwrapPath(err error) error {

@@ -44,7 +44,7 @@ func (checkstyleFormat) write(w io.Writer, fs []*rules.Finding, _ *env) error {
 		cur := &r.Files[len(r.Files)-1]
 		cur.Errors = append(cur.Errors, csError{
 			Line: p.Line, Column: p.Column, Severity: f.Severity.String(),
-			Message: f.Message + " [" + f.Rule.ID + " " + f.Rule.Name + "]", Source: "ngxlint." + f.Rule.ID,
+			Message: shownText(f.Message) + " [" + f.Rule.ID + " " + f.Rule.Name + "]", Source: "ngxlint." + f.Rule.ID,
 		})
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {

@@ -24,14 +24,16 @@ func (githubFormat) write(w io.Writer, fs []*rules.Finding, _ *env) error {
 		p, end := f.Pos(), f.EndPos()
 		cmd := map[rules.Severity]string{rules.Error: "error", rules.Warning: "warning", rules.Info: "notice"}[f.Severity]
 		fmt.Fprintf(&sb, "::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s\n",
-			cmd, ghProperty(f.Span.File.Path), p.Line, p.Column, end.Line, end.Column,
-			ghProperty(f.Rule.ID+" "+f.Rule.Name), ghData(f.Message))
+			cmd, ghProperty(shownText(f.Span.File.Path)), p.Line, p.Column, end.Line, end.Column,
+			ghProperty(f.Rule.ID+" "+f.Rule.Name), ghData(shownTextLines(f.Message)))
 	}
 	_, err := io.WriteString(w, sb.String())
 	return err
 }
 
-// ghData escapes a workflow command's message: '%', CR and LF.
+// ghData escapes a workflow command's message: '%', CR and LF (the message
+// has its control characters escaped by shownText already; this is the
+// format's own escaping, kept for text that does not come from it).
 func ghData(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
 }

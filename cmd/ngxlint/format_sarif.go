@@ -165,7 +165,7 @@ func (sarifFormat) write(w io.Writer, fs []*rules.Finding, e *env) error {
 		p, end := f.Pos(), f.EndPos()
 		res := sarifResult{
 			RuleID: f.Rule.ID, RuleIndex: index[f.Rule.ID], Level: sarifLevel(f.Severity),
-			Message: sarifText{Text: f.Message},
+			Message: sarifText{Text: shownText(f.Message)},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
 				ArtifactLocation: loc(f.Span.File),
 				Region:           sarifRegion{StartLine: p.Line, StartColumn: p.Column, EndLine: end.Line, EndColumn: end.Column},

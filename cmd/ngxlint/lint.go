@@ -34,6 +34,11 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "fail-level", Usage: "lowest severity that makes the exit code 1: error, warning or info (default: warning)"},
 		&cli.BoolFlag{Name: "no-inline-ignores", Usage: "ignore the '# ngxlint ignore=' comments in the configuration, for audits (also no-inline-ignores: true in .ngxlint.yml)"},
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "lint at most `N` configurations at once", DefaultText: "the number of CPUs"},
+		&cli.StringSliceFlag{Name: "include-root", Usage: "also read included files and link targets under `DIR` (repeatable; also include-roots in .ngxlint.yml); by default only the prefix, the --path-map targets and the directories of the named files are read"},
+		&cli.BoolFlag{Name: "allow-outside-roots", Usage: "read included files and link targets anywhere (never a device, FIFO or /proc file): only for configurations you trust; fix --write still writes only inside the roots"},
+		&cli.StringFlag{Name: "max-file-size", Usage: "largest file read, `SIZE` such as 16MiB (also max-file-size in .ngxlint.yml)", DefaultText: parser.FormatSize(parser.DefaultLimits.MaxFileSize)},
+		&cli.StringFlag{Name: "max-total-size", Usage: "most bytes read in one run, over every file, `SIZE` (also max-total-size in .ngxlint.yml)", DefaultText: parser.FormatSize(parser.DefaultLimits.MaxTotalSize)},
+		&cli.IntFlag{Name: "max-files", Usage: "most files one configuration reads, counting a file each time it is included, `N` (also max-files in .ngxlint.yml)", DefaultText: fmt.Sprint(parser.DefaultLimits.MaxFiles)},
 	)
 }
 
@@ -46,7 +51,7 @@ func (e *env) lintCommand() *cli.Command {
 		ArgsUsage: "PATH... (files, directories, or - for standard input)",
 		Flags:     commonFlags(),
 		Description: "Exit codes, the same for every --format: 0 nothing at or above the fail level, 1 findings at or above it " +
-			"(a file that does not parse is a finding), 2 usage, configuration or I/O error.",
+			"(a file that does not parse is a finding), 2 usage, configuration or I/O error, 3 internal error (a bug in ngxlint).",
 		Action: func(c *cli.Context) error {
 			s, err := e.settings(c)
 			if err != nil {
@@ -104,6 +109,8 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 		for _, st := range rules.Settings() {
 			s.opts.SetSetting(st.Key, cfg.Settings[st.Key], st.Key+" in "+cfg.Path)
 		}
+		s.load.IncludeRoots = cfg.IncludeRoots
+		s.load.Limits = cfg.Limits
 	}
 	if c.IsSet("nginx-version") {
 		version = c.String("nginx-version")
@@ -128,6 +135,30 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 	if c.IsSet("jobs") {
 		if s.run.Jobs = c.Int("jobs"); s.run.Jobs < 1 {
 			return nil, &usageError{msg: fmt.Sprintf("--jobs must be at least 1, not %d", s.run.Jobs)}
+		}
+	}
+	for _, r := range c.StringSlice("include-root") {
+		if !filepath.IsAbs(r) {
+			r = filepath.Join(e.cwd, r)
+		}
+		s.load.IncludeRoots = append(s.load.IncludeRoots, r)
+	}
+	s.load.AllowOutsideRoots = c.Bool("allow-outside-roots")
+	for _, f := range []struct {
+		name string
+		to   *int64
+	}{{"max-file-size", &s.load.Limits.MaxFileSize}, {"max-total-size", &s.load.Limits.MaxTotalSize}} {
+		if c.IsSet(f.name) {
+			n, err := parser.ParseSize(c.String(f.name))
+			if err != nil {
+				return nil, &usageError{msg: fmt.Sprintf("--%s: %v", f.name, err)}
+			}
+			*f.to = n
+		}
+	}
+	if c.IsSet("max-files") {
+		if s.load.Limits.MaxFiles = c.Int("max-files"); s.load.Limits.MaxFiles < 1 {
+			return nil, &usageError{msg: fmt.Sprintf("--max-files must be at least 1, not %d", s.load.Limits.MaxFiles)}
 		}
 	}
 	v, err := model.ParseVersion(version)
@@ -212,8 +243,14 @@ func (e *env) loadConfig(name string) (*rules.Config, error) {
 		}
 	}
 	cfg, err := rules.LoadConfig(p)
+	var ces rules.ConfigErrors
 	var ce *rules.ConfigError
-	if errors.As(err, &ce) {
+	switch {
+	case errors.As(err, &ces):
+		for _, ce := range ces {
+			ce.Path = shown
+		}
+	case errors.As(err, &ce):
 		ce.Path = shown
 	}
 	return cfg, err

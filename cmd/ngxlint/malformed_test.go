@@ -71,10 +71,18 @@ func TestMalformedInput(t *testing.T) {
 		},
 		{
 			name:   "missing include",
+			files:  map[string]string{"nginx.conf": "events {}\nhttp {\n    include /etc/nginx/sites-enabled/app;\n}\n", "etc/.keep": ""},
+			args:   []string{"--path-map", "/etc/nginx=DIR/etc", "nginx.conf"},
+			code:   1,
+			stdout: "nginx.conf:3:13: error: include \"/etc/nginx/sites-enabled/app\": etc/sites-enabled/app does not exist, so nginx -t fails here; map the absolute directory to your checkout with --path-map FROM=TO (e.g. --path-map /etc/nginx=./nginx) [NGX002 include-not-found]\n 3 |     include /etc/nginx/sites-enabled/app;\n   |             ^~~~~~~~~~~~~~~~~~~~~~~~~~~~\n",
+		},
+		{
+			// outside the roots nothing is looked at, not even whether it exists
+			name:   "absolute include outside the roots",
 			files:  map[string]string{"nginx.conf": "events {}\nhttp {\n    include /etc/nginx/sites-enabled/app;\n}\n"},
 			args:   []string{"nginx.conf"},
 			code:   1,
-			stdout: "nginx.conf:3:13: error: include \"/etc/nginx/sites-enabled/app\": /etc/nginx/sites-enabled/app does not exist, so nginx -t fails here; map the absolute directory to your checkout with --path-map FROM=TO (e.g. --path-map /etc/nginx=./nginx) [NGX002 include-not-found]\n 3 |     include /etc/nginx/sites-enabled/app;\n   |             ^~~~~~~~~~~~~~~~~~~~~~~~~~~~\n",
+			stdout: "nginx.conf:3:13: error: include \"/etc/nginx/sites-enabled/app\": /etc/nginx/sites-enabled/app is outside the configuration's roots (.), so ngxlint does not read it and what it holds is not checked; map the absolute directory to your checkout with --path-map FROM=TO (e.g. --path-map /etc/nginx=./nginx), or widen the roots with --include-root DIR [NGX004 include-unreadable]\n 3 |     include /etc/nginx/sites-enabled/app;\n   |             ^~~~~~~~~~~~~~~~~~~~~~~~~~~~\n",
 		},
 		{
 			name:   "directory with no configs",
@@ -153,7 +161,7 @@ func TestMalformedInput(t *testing.T) {
 				if _, err := os.Stat(filepath.Join(dir, a)); err == nil {
 					a = filepath.Join(dir, a)
 				}
-				args = append(args, a)
+				args = append(args, strings.ReplaceAll(a, "DIR", dir))
 			}
 			code, out, errOut := runIn(dir, c.stdin, append([]string{"lint"}, args...)...)
 			if code != c.code {

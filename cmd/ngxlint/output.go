@@ -69,8 +69,8 @@ func (textFormat) write(w io.Writer, fs []*rules.Finding, e *env) error {
 		p := f.Pos()
 		sevColor := map[rules.Severity]string{rules.Error: colorRed, rules.Warning: colorYel, rules.Info: colorCyan}[f.Severity]
 		fmt.Fprintf(&sb, "%s: %s: %s %s\n",
-			paint(colorBold, fmt.Sprintf("%s:%d:%d", f.Span.File.Path, p.Line, p.Column)),
-			paint(sevColor, f.Severity.String()), f.Message,
+			paint(colorBold, fmt.Sprintf("%s:%d:%d", shownPath(f.Span.File.Path), p.Line, p.Column)),
+			paint(sevColor, f.Severity.String()), shownText(f.Message),
 			paint(colorDim, fmt.Sprintf("[%s %s]", f.Rule.ID, f.Rule.Name)))
 		src, caret := snippet(f)
 		if src != "" || p.Line > 0 {
@@ -85,24 +85,12 @@ func (textFormat) write(w io.Writer, fs []*rules.Finding, e *env) error {
 }
 
 // snippet returns the finding's first source line and a caret line that
-// underlines the span on it, copying tabs so the caret lines up.
+// underlines the span on it, copying tabs so the caret lines up; the line
+// is shown as shownLine shows it: escaped, and cut around the span.
 func snippet(f *rules.Finding) (string, string) {
 	file := f.Span.File
 	p := f.Pos()
 	line := file.Line(p.Line)
-	var caret strings.Builder
-	col := 1
-	for _, r := range line {
-		if col >= p.Column {
-			break
-		}
-		if r == '\t' {
-			caret.WriteRune('\t')
-		} else {
-			caret.WriteRune(' ')
-		}
-		col++
-	}
 	end := f.EndPos()
 	width := 1
 	if end.Line == p.Line && end.Column > p.Column {
@@ -110,11 +98,7 @@ func snippet(f *rules.Finding) (string, string) {
 	} else if end.Line > p.Line {
 		width = utf8.RuneCountInString(line) - p.Column + 1
 	}
-	if width < 1 {
-		width = 1
-	}
-	caret.WriteString("^" + strings.Repeat("~", width-1))
-	return line, caret.String()
+	return shownLine(line, p.Column, width)
 }
 
 // jsonFormat prints {"findings": [...]}.
@@ -141,7 +125,7 @@ func (jsonFormat) write(w io.Writer, fs []*rules.Finding, _ *env) error {
 		p, end := f.Pos(), f.EndPos()
 		out.Findings = append(out.Findings, jsonFinding{
 			File: f.Span.File.Path, Line: p.Line, Column: p.Column, EndLine: end.Line, EndColumn: end.Column,
-			Rule: f.Rule.ID, Name: f.Rule.Name, Severity: f.Severity.String(), Message: f.Message, Fixable: f.Fix != nil,
+			Rule: f.Rule.ID, Name: f.Rule.Name, Severity: f.Severity.String(), Message: shownText(f.Message), Fixable: f.Fix != nil,
 		})
 	}
 	enc := json.NewEncoder(w)
