@@ -71,6 +71,12 @@ type Options struct {
 	Stdin    io.Reader // read for the path "-"
 	// Cwd is the directory paths are shown relative to (default: the working directory).
 	Cwd string
+	// Dump reads the one path given as an nginx -T dump (--dump); without
+	// it, a file or standard input that starts like one is read as one.
+	Dump bool
+	// Template reads every file as an envsubst template (--template);
+	// files named *.template are templates anyway.
+	Template bool
 }
 
 // Unit is one configuration as nginx would read it: a root file (a main
@@ -90,7 +96,11 @@ type Unit struct {
 	// Report holds the files whose findings are shown: those the user asked
 	// for and those they include.
 	Report map[*File]bool
-	files  map[string]*File
+	// Dump is the nginx -T dump the unit was read from ("<stdin>" or its
+	// path), "" otherwise. Its files are not on disk: Path is the name nginx
+	// printed, Abs is "".
+	Dump  string
+	files map[string]*File
 }
 
 // Files returns every file read for the unit, root first.
@@ -126,6 +136,9 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 		opt.Cwd, _ = os.Getwd()
 	}
 	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}, envs: map[string][]*File{}}
+	if units, isDump, err := l.loadDump(paths); isDump {
+		return units, err // dump.go
+	}
 	var requested []string // display paths, in order
 	for _, p := range paths {
 		if p == "-" {

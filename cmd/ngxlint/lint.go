@@ -26,6 +26,8 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "configuration `FILE` (default: .ngxlint.yml found upward from the working directory)"},
 		&cli.StringFlag{Name: "fail-level", Usage: "lowest severity that makes the exit code 1: error, warning or info (default: warning)"},
 		&cli.BoolFlag{Name: "no-inline-ignores", Usage: "ignore the '# ngxlint ignore=' comments in the configuration, for audits (also no-inline-ignores: true in .ngxlint.yml)"},
+		&cli.BoolFlag{Name: "dump", Usage: "read the one path (or - for standard input) as the output of nginx -T; findings name each file by its original path (default: detected from the first line)"},
+		&cli.BoolFlag{Name: "template", Usage: "read every file as an envsubst template, so ${NAME} is a placeholder (default: only files named *.template)"},
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "lint at most `N` configurations at once", DefaultText: "the number of CPUs"},
 	}
 }
@@ -149,6 +151,8 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 		s.load.PathMaps = append(s.load.PathMaps, m)
 	}
 	s.load.Prefix = prefix
+	s.load.Dump = c.Bool("dump")
+	s.load.Template = c.Bool("template")
 	s.load.Stdin = e.stdin
 	s.load.Cwd = e.cwd
 	s.format, err = formatByName(c.String("format"))
