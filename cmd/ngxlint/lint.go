@@ -39,7 +39,7 @@ func (e *env) lintCommand() *cli.Command {
 		Name:      "lint",
 		Usage:     "report what breaks WebSocket proxying",
 		ArgsUsage: "PATH... (files, directories, or - for standard input)",
-		Flags:     commonFlags(),
+		Flags:     append(commonFlags(), baselineFlags()...),
 		Description: "Exit codes, the same for every --format: 0 nothing at or above the fail level, 1 findings at or above it " +
 			"(a file that does not parse is a finding), 2 usage, configuration or I/O error.",
 		Action: func(c *cli.Context) error {
@@ -49,6 +49,9 @@ func (e *env) lintCommand() *cli.Command {
 			}
 			findings, err := e.lint(s, c.Args().Slice())
 			if err != nil {
+				return err
+			}
+			if findings, err = e.applyBaseline(c, s, findings); err != nil {
 				return err
 			}
 			if err := s.format.write(e.stdout, findings, e); err != nil {
