@@ -158,7 +158,7 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 			return nil, &UsageError{Msg: err.Error()}
 		}
 		if len(found) == 0 {
-			return nil, &UsageError{Msg: fmt.Sprintf("no nginx configuration files in %s (looked for *.conf, nginx.conf, and the files in sites-enabled/ and sites-available/)", p)}
+			return nil, &UsageError{Msg: fmt.Sprintf("no nginx configuration files in %s (looked for *.conf, *.conf.template, nginx.conf, and the files in sites-enabled/ and sites-available/)", p)}
 		}
 		requested = append(requested, found...)
 	}
@@ -193,7 +193,7 @@ func walkConfigDir(dir string) ([]string, error) {
 		}
 		parent := filepath.Base(filepath.Dir(p))
 		isSite := parent == "sites-enabled" || parent == "sites-available"
-		if !strings.HasSuffix(name, ".conf") && !isSite {
+		if !strings.HasSuffix(name, ".conf") && !strings.HasSuffix(name, ".conf.template") && !isSite {
 			return nil
 		}
 		if strings.HasSuffix(name, "~") || strings.Contains(name, ".dpkg-") {
@@ -266,6 +266,7 @@ func (l *loader) read(path string) (*parsedFile, error) {
 				return nil, &UsageError{Msg: fmt.Sprintf("cannot read standard input: %v", err)}
 			}
 			f, serr := Parse("<stdin>", src)
+			f.Template = l.opt.Template
 			l.stdin = &parsedFile{file: f, err: serr}
 		}
 		return l.stdin, nil
@@ -280,6 +281,7 @@ func (l *loader) read(path string) (*parsedFile, error) {
 	}
 	f, serr := Parse(l.display(path), src)
 	f.Abs, _ = filepath.Abs(path)
+	f.Template = l.opt.Template || IsTemplateName(path)
 	pf := &parsedFile{file: f, err: serr}
 	l.parsed[key] = pf
 	return pf, nil
