@@ -133,10 +133,11 @@ type dumpSet struct {
 	clean  map[string]*File // by path.Clean(name), for includes written with "./" or ".."
 	prefix string           // the directory of the main configuration
 	order  []string         // every name, sorted, for globs
+	byDir  map[string][]string // names by directory, sorted: a glob's candidates
 }
 
 func newDumpSet(name string, src []byte, secs []dumpSection) *dumpSet {
-	ds := &dumpSet{name: name, errs: map[*File]*SyntaxError{}, byName: map[string]*File{}, clean: map[string]*File{}}
+	ds := &dumpSet{name: name, errs: map[*File]*SyntaxError{}, byName: map[string]*File{}, clean: map[string]*File{}, byDir: map[string][]string{}}
 	for _, s := range secs {
 		if _, dup := ds.byName[s.name]; dup {
 			continue // nginx prints each file once; keep the first
@@ -153,6 +154,10 @@ func newDumpSet(name string, src []byte, secs []dumpSection) *dumpSet {
 		ds.order = append(ds.order, s.name)
 	}
 	sort.Strings(ds.order)
+	for _, n := range ds.order {
+		dir := n[:strings.LastIndexByte(n, '/')+1]
+		ds.byDir[dir] = append(ds.byDir[dir], n)
+	}
 	ds.prefix = path.Dir(secs[0].name)
 	return ds
 }
@@ -320,7 +325,11 @@ func (ds *dumpSet) expand(u *Unit, f *File, stack []string) {
 		}
 		var matches []*File
 		if strings.ContainsAny(arg.Value, "*?[") {
-			for _, name := range ds.order {
+			cands := ds.order
+			if dir := target[:strings.LastIndexByte(target, '/')+1]; !strings.ContainsAny(dir, "*?[") {
+				cands = ds.byDir[dir] // the usual conf.d/*.conf: only that directory's names
+			}
+			for _, name := range cands {
 				if dumpGlobMatch(target, name) {
 					matches = append(matches, ds.byName[name])
 				}

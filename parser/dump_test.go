@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -146,5 +147,27 @@ func TestDumpFileAndFlag(t *testing.T) {
 	units, err = Load([]string{"-"}, Options{Stdin: strings.NewReader("server { listen 80; }\n")})
 	if err != nil || len(units) != 1 || units[0].Dump != "" || units[0].Root.Top == nil {
 		t.Fatalf("plain standard input: %v %+v", err, units)
+	}
+}
+
+// BenchmarkDump reads a dump of an nginx.conf that includes 2000 server
+// files through one glob and 2000 snippets by name.
+func BenchmarkDump(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    include conf.d/*.conf;\n}\n\n")
+	for i := 0; i < 2000; i++ {
+		fmt.Fprintf(&sb, "# configuration file /etc/nginx/conf.d/site%04d.conf:\nserver {\n    listen 80;\n    server_name s%d.example;\n    location /ws/ {\n        include snippets/s%04d.conf;\n        proxy_pass http://127.0.0.1:9001;\n    }\n}\n\n", i, i, i)
+	}
+	for i := 0; i < 2000; i++ {
+		fmt.Fprintf(&sb, "# configuration file /etc/nginx/snippets/s%04d.conf:\nproxy_set_header Upgrade $http_upgrade;\n\n", i)
+	}
+	text := sb.String()
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		units, err := Load([]string{"-"}, Options{Stdin: strings.NewReader(text)})
+		if err != nil || len(units[0].Files()) != 4001 || len(units[0].Problems) != 0 {
+			b.Fatalf("%v %d %v", err, len(units[0].Files()), units[0].Problems)
+		}
 	}
 }
