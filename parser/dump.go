@@ -130,9 +130,9 @@ type dumpSet struct {
 	files  []*File
 	errs   map[*File]*SyntaxError
 	byName map[string]*File
-	clean  map[string]*File // by path.Clean(name), for includes written with "./" or ".."
-	prefix string           // the directory of the main configuration
-	order  []string         // every name, sorted, for globs
+	clean  map[string]*File    // by path.Clean(name), for includes written with "./" or ".."
+	prefix string              // the directory of the main configuration
+	order  []string            // every name, sorted, for globs
 	byDir  map[string][]string // names by directory, sorted: a glob's candidates
 }
 
