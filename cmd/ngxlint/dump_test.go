@@ -5,10 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
 )
 
@@ -205,5 +207,87 @@ func TestDumpUsage(t *testing.T) {
 		if code != c.code || !strings.Contains(stderr, c.err) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, stderr, c.code, c.err)
 		}
+	}
+}
+
+// dumpMain is the nginx.conf TestDumpOfFixtures puts each fixture under.
+const dumpMain = `worker_processes 1;
+pid nginx.pid;
+error_log error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path client_body_temp;
+    proxy_temp_path proxy_temp;
+    fastcgi_temp_path fastcgi_temp;
+    uwsgi_temp_path uwsgi_temp;
+    scgi_temp_path scgi_temp;
+    include conf.d/*.conf;
+}
+`
+
+var listenArg = regexp.MustCompile(`(?m)^([ \t]*listen[ \t]+)[^;\s]+`)
+
+// TestDumpOfFixtures puts the official configurations and a bad fixture of
+// every WebSocket rule, each in turn, under an nginx.conf (with free
+// loopback ports: nginx -t binds them), has the real nginx print the dump,
+// and checks that the dump's findings are the tree's, at the same lines
+// and columns. Fixtures that nginx -t refuses (most bad fixtures: that is
+// what they show) cannot be dumped and are skipped; enough must be left.
+func TestDumpOfFixtures(t *testing.T) {
+	nginxtest.Require(t)
+	root, _ := filepath.Abs("../../fixtures")
+	confs, _ := filepath.Glob(filepath.Join(root, "official", "*.conf"))
+	ids, _ := filepath.Glob(filepath.Join(root, "rules", "WS*"))
+	for _, id := range ids {
+		for _, pat := range []string{"bad*.conf", "good*.conf"} {
+			ms, _ := filepath.Glob(filepath.Join(id, pat))
+			if ms = withoutFixed(ms); len(ms) > 0 {
+				confs = append(confs, ms[0])
+			}
+		}
+	}
+	compared := 0
+	for _, conf := range confs {
+		src, err := os.ReadFile(conf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f, serr := parser.Parse(conf, src); serr != nil || parser.DetectContext(f) != parser.CtxHTTP {
+			continue // a whole nginx.conf or a location-level snippet
+		}
+		site := listenArg.ReplaceAllStringFunc(string(src), func(m string) string {
+			return listenArg.ReplaceAllString(m, "${1}127.0.0.1:"+strconv.Itoa(nginxtest.FreePort(t)))
+		})
+		dir := t.TempDir()
+		blWriteTree(t, dir, map[string]string{"nginx.conf": dumpMain, "conf.d/site.conf": site})
+		if ok, _ := nginxTestDir(t, dir); !ok {
+			continue
+		}
+		dump := nginxtest.Dump(t, dir)
+		args := append(caseArgs(conf), "--format", "json", "--fail-level", "info")
+		_, diskOut, _ := runIn(dir, "", append(append([]string{"lint"}, args...), "nginx.conf")...)
+		code, dumpOut, stderr := runIn(t.TempDir(), dump, append(append([]string{"lint"}, args...), "-")...)
+		if code == 2 {
+			t.Fatalf("%s: lint of the dump: %s", conf, stderr)
+		}
+		want, got := dumpFindings(t, diskOut), dumpFindings(t, dumpOut)
+		if len(got) != len(want) {
+			t.Errorf("%s: %d findings from the dump, %d from the tree", conf, len(got), len(want))
+			continue
+		}
+		for i := range got {
+			g := got[i]
+			g.File = strings.TrimPrefix(g.File, dir+"/")
+			g.Message = strings.ReplaceAll(g.Message, dir+"/", "")
+			if g != want[i] {
+				t.Errorf("%s: finding %d:\n dump %+v\n tree %+v", conf, i, got[i], want[i])
+			}
+		}
+		compared++
+	}
+	t.Logf("%d of %d fixtures dumped by nginx -T and compared", compared, len(confs))
+	if compared < 15 {
+		t.Errorf("only %d fixtures could be dumped; the comparison proves little", compared)
 	}
 }
