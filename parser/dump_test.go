@@ -171,3 +171,20 @@ func BenchmarkDump(b *testing.B) {
 		}
 	}
 }
+
+// TestDumpWindowsLineFeeds reads a dump nginx for Windows prints: its
+// NGX_LINEFEED is "\r\n", after the headers and after each file.
+func TestDumpWindowsLineFeeds(t *testing.T) {
+	main := "events {}\r\nhttp { include site.conf; }" // no final line feed
+	site := "server { listen 80; }\r\n"
+	text := "# configuration file /nginx/conf/nginx.conf:\r\n" + main + "\r\n" +
+		"# configuration file /nginx/conf/site.conf:\r\n" + site + "\r\n"
+	u := loadDumpText(t, text, Options{})
+	got := filesByPath(u)
+	if f := got["/nginx/conf/nginx.conf"]; f == nil || string(f.Src) != main {
+		t.Errorf("nginx.conf: %+v", f)
+	}
+	if f := got["/nginx/conf/site.conf"]; f == nil || string(f.Src) != site {
+		t.Errorf("site.conf: %+v (problems %v)", f, problems(u))
+	}
+}

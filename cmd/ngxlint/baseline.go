@@ -31,7 +31,11 @@ func (e *env) applyBaseline(c *cli.Context, s *settings, fs []*rules.Finding) ([
 		if err := writeFileAtomic(abs, b.Encode()); err != nil {
 			return nil, &ioError{msg: fmt.Sprintf("cannot write the baseline %s: %v", name, fixUnwrapPath(err))}
 		}
-		fmt.Fprintf(e.stderr, "wrote %d findings to the baseline %s\n", len(b.Entries), name)
+		entries := "entries"
+		if len(b.Entries) == 1 {
+			entries = "entry"
+		}
+		fmt.Fprintf(e.stderr, "wrote the baseline %s: %d %s\n", name, len(b.Entries), entries)
 		return nil, nil
 	}
 	if name := c.String("baseline"); name != "" {

@@ -75,7 +75,7 @@ func TestBaseline(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, fs, stderr := lint("--write-baseline", "ci/baseline.json")
-	if code != 0 || len(fs) != 0 || !strings.Contains(stderr, "wrote ") {
+	if code != 0 || len(fs) != 0 || !strings.Contains(stderr, "wrote the baseline ci/baseline.json: ") {
 		t.Fatalf("--write-baseline: exit %d, findings %v, stderr %s", code, rulesOf(fs), stderr)
 	}
 	written, _ := os.ReadFile(filepath.Join(dir, "ci/baseline.json"))

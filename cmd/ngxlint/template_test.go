@@ -43,6 +43,14 @@ func TestTemplates(t *testing.T) {
 	if code != 1 || strings.Join(got, " ") != "WS009 templates/broken.conf.template:11" {
 		t.Errorf("broken.conf.template: exit %d, %v; want only WS009 on line 11", code, got)
 	}
+	// every format exits as lint does
+	for _, format := range formatNames() {
+		for tpl, want := range map[string]int{"templates/chat.conf.template": 0, "templates/broken.conf.template": 1} {
+			if code, _, stderr := runIn(dir, "", "lint", "--format", format, tpl); code != want {
+				t.Errorf("--format %s %s: exit %d, want %d; %s", format, tpl, code, want, stderr)
+			}
+		}
+	}
 	// fix works on a template: the fixed text lints clean, placeholders and all
 	code, diff, stderr := runIn(dir, "", "fix", "--diff", "templates/broken.conf.template")
 	if code != 1 || !strings.Contains(diff, "+        proxy_set_header Connection \"upgrade\";") || strings.Count(diff, "\n+") != 2 {
