@@ -13,11 +13,14 @@ var staleBaselineMeta = &Meta{
 		Why: "A baseline holds findings accepted for now, so that a gate fails only on new ones. An entry whose finding was " +
 			"fixed (or whose directive changed) hides nothing today, but it would hide the next finding of that rule on the same " +
 			"directive in the same block, one that nobody reviewed. Reporting it lets the file shrink as findings are fixed.",
-		Bad: "// ngxlint-baseline.json, after proxy_set_header Connection \"ugrade\" was corrected to \"upgrade\"\n" +
-			"{\n  \"version\": 1,\n  \"findings\": [\n" +
-			"    {\"rule\":\"WS009\",\"file\":\"conf.d/chat.conf\",\"context\":\"server{server_name chat.example.com; listen 443} > location /ws/\",\"directive\":\"proxy_set_header Connection ugrade\"}\n" +
+		Bad: "# site.conf\n# proxy_set_header Connection \"ugrade\" was corrected after the baseline was written\n" +
+			"server {\n    listen 80;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9001;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n        proxy_set_header Host $http_host;\n        proxy_read_timeout 1h;\n    }\n}\n" +
+			"# ngxlint-baseline.json\n{\n  \"version\": 1,\n  \"findings\": [\n" +
+			"    {\"rule\":\"WS009\",\"file\":\"site.conf\",\"context\":\"server{listen 80} > location /ws/\",\"directive\":\"proxy_set_header Connection ugrade\"}\n" +
 			"  ]\n}",
-		Good: "// ngxlint-baseline.json, written again with ngxlint lint --write-baseline ngxlint-baseline.json\n" +
+		Good: "# site.conf\n" +
+			"server {\n    listen 80;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9001;\n        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n        proxy_set_header Host $http_host;\n        proxy_read_timeout 1h;\n    }\n}\n" +
+			"# ngxlint-baseline.json\n" +
 			"{\n  \"version\": 1,\n  \"findings\": []\n}",
 		Fix: "Delete the entry from the baseline file, or write the file again from the findings of today with " +
 			"ngxlint lint --write-baseline FILE (which also drops every other stale entry). The finding is positioned on the " +
