@@ -264,7 +264,7 @@ func (fp *fingerprinter) entry(f *Finding) BaselineEntry {
 	var ctx []string
 	outer := d
 	if d != nil && f.Span.Start < d.HeaderEnd() {
-		e.Directive = directiveText(d)
+		e.Directive = fp.blockIdentity(d) // a server by its names and listens
 		outer = d.Parent
 	} else {
 		e.Directive = spanText(f.Span)
@@ -335,7 +335,7 @@ func spanText(s Span) string {
 // contents: a server by its names and listen addresses, any other block by
 // its name and arguments (location ~ ^/ws, upstream app, if ($x)).
 func (fp *fingerprinter) blockIdentity(d *parser.Directive) string {
-	if d.Name != "server" || d.Block == nil || len(d.Args) > 0 {
+	if d.Name != "server" || d.Block == nil || len(d.Args) > 0 || d.Block.Lua != nil {
 		return directiveText(d)
 	}
 	if id, ok := fp.servers[d]; ok {
