@@ -40,7 +40,7 @@ func TestBaselineFingerprint(t *testing.T) {
 	}
 	fp := newFingerprinter("/deploy")
 	for _, c := range []struct {
-		f                         *Finding
+		f                        *Finding
 		file, context, directive string
 	}{
 		{at(`"ugrade"`, 0), "nginx/site.conf", `http > server{server_name a.example b.example; listen 443} > location ~* ^/ws/(.*)$`, "proxy_set_header Connection ugrade"},
