@@ -251,10 +251,20 @@ func (b *Baseline) Apply(findings []*Finding, opts *Options) []*Finding {
 type fingerprinter struct {
 	dir     string
 	servers map[*parser.Directive]string
+	paths   map[*parser.File]string
 }
 
 func newFingerprinter(dir string) *fingerprinter {
-	return &fingerprinter{dir: dir, servers: map[*parser.Directive]string{}}
+	return &fingerprinter{dir: realDir(dir), servers: map[*parser.Directive]string{}, paths: map[*parser.File]string{}}
+}
+
+// realDir resolves symbolic links in dir, so that paths relative to it do
+// not depend on how it was reached.
+func realDir(dir string) string {
+	if r, err := filepath.EvalSymlinks(dir); err == nil {
+		return r
+	}
+	return dir
 }
 
 func (fp *fingerprinter) entry(f *Finding) BaselineEntry {
@@ -280,15 +290,26 @@ func (fp *fingerprinter) entry(f *Finding) BaselineEntry {
 }
 
 // path names a file relative to the baseline's directory when it is on
-// disk, else as shown (standard input, a file of an nginx -T dump).
+// disk, else as shown (standard input, a file of an nginx -T dump). A file
+// on disk is named by its real path: sites-enabled/chat, a link, is the
+// sites-available/chat it points to, however it was reached.
 func (fp *fingerprinter) path(f *parser.File) string {
 	if f.Abs == "" {
 		return filepath.ToSlash(f.Path)
 	}
-	if rel, err := filepath.Rel(fp.dir, f.Abs); err == nil {
-		return filepath.ToSlash(rel)
+	if p, ok := fp.paths[f]; ok {
+		return p
 	}
-	return filepath.ToSlash(f.Abs)
+	p := f.Abs
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		p = r
+	}
+	if rel, err := filepath.Rel(fp.dir, p); err == nil {
+		p = rel
+	}
+	p = filepath.ToSlash(p)
+	fp.paths[f] = p
+	return p
 }
 
 // directiveAt returns the innermost directive whose text holds off.

@@ -165,3 +165,29 @@ func TestBaselineErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestBaselineFollowsLinks: a finding is the same whether its file is
+// reached through the sites-enabled/ link or the sites-available/ file.
+func TestBaselineFollowsLinks(t *testing.T) {
+	dir := t.TempDir()
+	site := strings.TrimSuffix(strings.TrimPrefix(baselineConf, "events {}\nhttp {\n"), "}\n")
+	blWriteTree(t, dir, map[string]string{"nginx/sites-available/chat": site})
+	if err := os.MkdirAll(filepath.Join(dir, "nginx/sites-enabled"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../sites-available/chat", filepath.Join(dir, "nginx/sites-enabled/chat")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runIn(dir, "", "lint", "--write-baseline", "b.json", "nginx/"); code != 0 {
+		t.Fatalf("--write-baseline: exit %d %s", code, stderr)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "b.json"))
+	if !strings.Contains(string(b), `"file":"nginx/sites-available/chat"`) {
+		t.Errorf("baseline:\n%s", b)
+	}
+	for _, p := range []string{"nginx/sites-enabled/chat", "nginx/sites-available/chat"} {
+		if code, out, stderr := runIn(dir, "", "lint", "--fail-level", "info", "--baseline", "b.json", p); code != 0 || out != "" {
+			t.Errorf("lint --baseline b.json %s: exit %d\n%s%s", p, code, out, stderr)
+		}
+	}
+}
