@@ -28,6 +28,10 @@ const dumpHeader = "# configuration file "
 // standard error captured with 2>&1.
 const dumpPeek = 64 << 10
 
+// maxDumpJoins bounds how many header-like lines inside files are joined
+// back (dumpUnit); each join reads the dump again.
+const maxDumpJoins = 8
+
 // maxDumpSize bounds what is read of one dump.
 const maxDumpSize = 256 << 20
 
@@ -265,9 +269,12 @@ func readDumpFile(p string) ([]byte, error) {
 // read like a header (a pasted dump in a comment): the two are joined
 // back, as long as the joined text parses, and the dump is read again.
 func (l *loader) dumpUnit(shown string, src []byte, secs []dumpSection) *Unit {
-	for {
+	for joins := 0; ; joins++ {
 		ds := newDumpSet(shown, src, secs)
 		u := ds.unit()
+		if joins == maxDumpJoins {
+			return u // a crafted dump must not make this quadratic
+		}
 		reached := map[*File]bool{}
 		for _, f := range u.Files() {
 			reached[f] = true

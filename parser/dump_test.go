@@ -216,3 +216,18 @@ func FuzzDump(f *testing.F) {
 		}
 	})
 }
+
+// TestDumpCraftedHeadersStayLinear: a dump made of many pieces that nothing
+// includes (header-like lines, not nginx's) is read in bounded time: at
+// most maxDumpJoins pieces are joined back.
+func TestDumpCraftedHeadersStayLinear(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(dumpOf([2]string{"/etc/nginx/nginx.conf", "events {}\n"}))
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&sb, "# configuration file /etc/nginx/x%d.conf:\n# nothing\n\n", i)
+	}
+	u := loadDumpText(t, sb.String(), Options{})
+	if n := strings.Count(string(u.Root.Src), dumpHeader); n != maxDumpJoins {
+		t.Errorf("%d pieces joined back into nginx.conf, want %d", n, maxDumpJoins)
+	}
+}
