@@ -447,7 +447,9 @@ func moduleRoot(t *testing.T) string {
 // its own (a fragment such as a server block is read as nginx would include
 // it). An example of several files starts each with a comment line naming
 // it, "# nginx.conf", "# conf.d/site.conf" (a path ending in .conf); the
-// first file is linted, the others exist beside it. "<BOM>" at the start
+// first file is linted, the others exist beside it; a file headed
+// "# ngxlint-baseline.json" is the baseline the findings are filtered
+// through (lint --baseline), for NGX008. "<BOM>" at the start
 // of an example stands for the UTF-8 byte-order mark, which readers
 // cannot see.
 func CheckDoc(t *testing.T, r rules.Rule) {
