@@ -81,6 +81,12 @@ type Options struct {
 	// (never a device, FIFO, socket or system file): for trusted
 	// configurations only.
 	AllowOutsideRoots bool
+	// Dump reads the one path given as an nginx -T dump (--dump); without
+	// it, a file or standard input that starts like one is read as one.
+	Dump bool
+	// Template reads every file as an envsubst template (--template);
+	// files named *.template are templates anyway.
+	Template bool
 }
 
 // Unit is one configuration as nginx would read it: a root file (a main
@@ -103,6 +109,10 @@ type Unit struct {
 	// Roots are the directories the configuration was allowed to be read
 	// from; fix --write writes only inside them.
 	Roots *Roots
+	// Dump is the nginx -T dump the unit was read from ("<stdin>" or its
+	// path), "" otherwise. Its files are not on disk: Path is the name nginx
+	// printed, Abs is "".
+	Dump  string
 	files map[string]*File
 	// load counts, per file of the unit, the files and bytes nginx reads
 	// for it, each included file counted each time it is included.
@@ -163,6 +173,9 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 	for _, r := range opt.IncludeRoots {
 		l.roots.Add(r)
 	}
+	if units, isDump, err := l.loadDump(paths); isDump {
+		return units, err // dump.go
+	}
 	var requested []string // display paths, in order
 	for _, p := range paths {
 		if p == "-" {
@@ -187,7 +200,7 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 			return nil, &UsageError{Msg: err.Error(), Err: err}
 		}
 		if len(found) == 0 {
-			return nil, &UsageError{Msg: fmt.Sprintf("no nginx configuration files in %s (looked for *.conf, nginx.conf, and the files in sites-enabled/ and sites-available/)", p)}
+			return nil, &UsageError{Msg: fmt.Sprintf("no nginx configuration files in %s (looked for *.conf, *.conf.template, nginx.conf, and the files in sites-enabled/ and sites-available/)", p)}
 		}
 		l.roots.Add(p)
 		for _, f := range found {
@@ -234,7 +247,7 @@ func walkConfigDir(dir string, max int) ([]string, error) {
 		}
 		parent := filepath.Base(filepath.Dir(p))
 		isSite := parent == "sites-enabled" || parent == "sites-available"
-		if !strings.HasSuffix(name, ".conf") && !isSite {
+		if !strings.HasSuffix(name, ".conf") && !strings.HasSuffix(name, ".conf.template") && !isSite {
 			return nil
 		}
 		if strings.HasSuffix(name, "~") || strings.Contains(name, ".dpkg-") {
@@ -312,6 +325,7 @@ func (l *loader) read(path string) (*parsedFile, error) {
 				return nil, &UsageError{Msg: fmt.Sprintf("cannot read standard input: %v", err), Err: err}
 			}
 			f, serr := Parse("<stdin>", src)
+			f.Template = l.opt.Template
 			l.stdin = &parsedFile{file: f, err: serr}
 		}
 		return l.stdin, nil
@@ -339,6 +353,7 @@ func (l *loader) read(path string) (*parsedFile, error) {
 	f, serr := Parse(l.display(path), src)
 	f.Abs, _ = filepath.Abs(path)
 	f.Stamp = stamp
+	f.Template = l.opt.Template || IsTemplateName(path)
 	pf := &parsedFile{file: f, err: serr}
 	l.parsed[key] = pf
 	return pf, nil

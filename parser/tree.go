@@ -27,6 +27,11 @@ type File struct {
 	// gonginx could not read a file that nginx accepts (GonginxErr says why).
 	Gonginx    *config.Config
 	GonginxErr error
+	// Template is true for an envsubst template (a file named *.template,
+	// or any file with --template): in it, a variable nginx does not know
+	// written ${NAME} (or $NAME without lower-case letters) is a
+	// placeholder envsubst replaces before nginx reads the file.
+	Template bool
 
 	lineStarts []int
 }

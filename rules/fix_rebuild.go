@@ -47,7 +47,7 @@ func fixRebuild(u *parser.Unit, src map[*parser.File][]byte) *rebuilt {
 			b = f.Src
 		}
 		nf, serr := parser.Parse(f.Path, b)
-		nf.Abs = f.Abs
+		nf.Abs, nf.Template = f.Abs, f.Template
 		neu[f] = nf
 		r.orig[nf] = f
 		if serr != nil {

@@ -69,6 +69,13 @@ func (e *env) fixAction(c *cli.Context) error {
 	if err != nil {
 		return pathError(err)
 	}
+	if len(units) > 0 && units[0].Dump != "" && !diff {
+		what := "--write cannot write into an nginx -T dump"
+		if !write {
+			what = "ngxlint fix on an nginx -T dump prints no single file"
+		}
+		return &usageError{msg: what + "; use --diff for a patch against the original paths (apply it on the host with patch -p1 -d /)"}
+	}
 	res, err := rules.ApplyFixes(units, s.failLevel, e.fixLint(s))
 	if err != nil {
 		var fe *rules.FixError
@@ -160,6 +167,10 @@ func (e *env) reportFixes(res *rules.FixResult, written bool) {
 // directory when the file is under it.
 func (e *env) diffPath(f *parser.File) string {
 	p := f.Path
+	if f.Abs == "" && filepath.IsAbs(p) {
+		// a file of an nginx -T dump: a/etc/nginx/..., for patch -p1 -d /
+		return strings.TrimPrefix(filepath.ToSlash(p), "/")
+	}
 	if f.Abs != "" {
 		p = f.Abs
 		if rel, err := filepath.Rel(e.cwd, f.Abs); err == nil && !strings.HasPrefix(rel, "..") {

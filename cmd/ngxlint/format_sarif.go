@@ -266,6 +266,8 @@ func artifactLocation(f *parser.File) sarifArtifactLocation {
 	switch {
 	case f.Abs == "" && f.Path == "<stdin>":
 		return sarifArtifactLocation{Description: &sarifText{Text: "standard input"}}
+	case f.Abs == "" && filepath.IsAbs(f.Path): // a file of an nginx -T dump
+		return sarifArtifactLocation{URI: fileURI(f.Path)}
 	case f.Abs == "":
 		return sarifArtifactLocation{Description: &sarifText{Text: f.Path}}
 	case filepath.IsAbs(f.Path):

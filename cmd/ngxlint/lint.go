@@ -33,6 +33,8 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "configuration `FILE` (default: .ngxlint.yml found upward from the working directory)"},
 		&cli.StringFlag{Name: "fail-level", Usage: "lowest severity that makes the exit code 1: error, warning or info (default: warning)"},
 		&cli.BoolFlag{Name: "no-inline-ignores", Usage: "ignore the '# ngxlint ignore=' comments in the configuration, for audits (also no-inline-ignores: true in .ngxlint.yml)"},
+		&cli.BoolFlag{Name: "dump", Usage: "read the one path (or - for standard input) as the output of nginx -T; findings name each file by its original path (default: detected from the first line)"},
+		&cli.BoolFlag{Name: "template", Usage: "read every file as an envsubst template, so ${NAME} is a placeholder (default: only files named *.template)"},
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "lint at most `N` configurations at once", DefaultText: "the number of CPUs"},
 		&cli.StringSliceFlag{Name: "include-root", Usage: "also read included files and link targets under `DIR` (repeatable; also include-roots in .ngxlint.yml); by default only the prefix, the --path-map targets and the directories of the named files are read"},
 		&cli.BoolFlag{Name: "allow-outside-roots", Usage: "read included files and link targets anywhere (never a device, FIFO or /proc file): only for configurations you trust; fix --write still writes only inside the roots"},
@@ -49,7 +51,7 @@ func (e *env) lintCommand() *cli.Command {
 		Name:      "lint",
 		Usage:     "report what breaks WebSocket proxying",
 		ArgsUsage: "PATH... (files, directories, or - for standard input)",
-		Flags:     commonFlags(),
+		Flags:     append(commonFlags(), baselineFlags()...),
 		Description: "Exit codes, the same for every --format: 0 nothing at or above the fail level, 1 findings at or above it " +
 			"(a file that does not parse is a finding), 2 usage, configuration or I/O error, 3 internal error (a bug in ngxlint).",
 		Action: func(c *cli.Context) error {
@@ -59,6 +61,9 @@ func (e *env) lintCommand() *cli.Command {
 			}
 			findings, err := e.lint(s, c.Args().Slice())
 			if err != nil {
+				return err
+			}
+			if findings, err = e.applyBaseline(c, s, findings); err != nil {
 				return err
 			}
 			if err := s.format.write(e.stdout, findings, e); err != nil {
@@ -192,6 +197,8 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 		s.load.PathMaps = append(s.load.PathMaps, m)
 	}
 	s.load.Prefix = prefix
+	s.load.Dump = c.Bool("dump")
+	s.load.Template = c.Bool("template")
 	s.load.Stdin = e.stdin
 	s.load.Cwd = e.cwd
 	s.format, err = formatByName(c.String("format"))

@@ -89,7 +89,7 @@ func TestMalformedInput(t *testing.T) {
 			files:  map[string]string{"empty/README": "nothing here\n"},
 			args:   []string{"empty"},
 			code:   2,
-			stderr: "/empty (looked for *.conf, nginx.conf, and the files in sites-enabled/ and sites-available/)\n",
+			stderr: "/empty (looked for *.conf, *.conf.template, nginx.conf, and the files in sites-enabled/ and sites-available/)\n",
 		},
 		{
 			name:   "path that does not exist",

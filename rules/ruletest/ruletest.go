@@ -459,7 +459,9 @@ func moduleRoot(t *testing.T) string {
 // its own (a fragment such as a server block is read as nginx would include
 // it). An example of several files starts each with a comment line naming
 // it, "# nginx.conf", "# conf.d/site.conf" (a path ending in .conf); the
-// first file is linted, the others exist beside it. "<BOM>" at the start
+// first file is linted, the others exist beside it; a file headed
+// "# ngxlint-baseline.json" is the baseline the findings are filtered
+// through (lint --baseline), for NGX008. "<BOM>" at the start
 // of an example stands for the UTF-8 byte-order mark, which readers
 // cannot see.
 func CheckDoc(t *testing.T, r rules.Rule) {
@@ -473,8 +475,13 @@ func CheckDoc(t *testing.T, r rules.Rule) {
 	}
 }
 
-// fileHeader is the comment line that starts a file of an example.
-var fileHeader = regexp.MustCompile(`^#\s+([A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\.conf)\s*$`)
+// fileHeader is the comment line that starts a file of an example: a
+// configuration file, or the baseline the example is linted with.
+var fileHeader = regexp.MustCompile(`^#\s+([A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\.conf|` + docBaseline + `)\s*$`)
+
+// docBaseline names the file of an example that is applied as a baseline
+// (lint --baseline), for the rule that reports its stale entries.
+const docBaseline = `ngxlint-baseline\.json`
 
 // LintText lints text as a file of its own, with every registered rule and
 // default options, and returns the findings of rule id. The text may hold
@@ -519,6 +526,13 @@ func LintText(t *testing.T, text, id string) []*rules.Finding {
 	fs, err := rules.Lint(units, &rules.Options{}, rules.RunOptions{Jobs: 1})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, ok := files["ngxlint-baseline.json"]; ok {
+		b, err := rules.ReadBaseline(filepath.Join(dir, "ngxlint-baseline.json"), "ngxlint-baseline.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs = b.Apply(fs, &rules.Options{})
 	}
 	var out []*rules.Finding
 	for _, f := range fs {

@@ -53,6 +53,9 @@ func (*undefinedVariable) Check(p *rules.Pass) {
 				continue
 			}
 			seen[v] = true
+			if p.Cfg.EnvPlaceholder(d.File, w.Value, v) {
+				continue // envsubst's ${NAME} in a template
+			}
 			st, since := p.Cfg.Var(v)
 			switch st {
 			case model.VarTooNew:

@@ -55,6 +55,9 @@ func (*invalidTimeUnit) Check(p *rules.Pass) {
 				continue
 			}
 			seen[key{d, ta.Start}] = true
+			if p.Cfg.Templated(d, ta.Word) {
+				continue // envsubst fills it in a template
+			}
 			err := model.CheckTime(ta.Value, ta.Seconds, ta.NonZero)
 			if err == nil {
 				continue
