@@ -417,5 +417,14 @@ func diffReport(results []*diffResult, version string) diffSummary {
 			}
 		}
 	}
+	d.WriteString("\n## Accepted by nginx -t\n\n")
+	for _, r := range results {
+		if r.problem == "" && r.ok {
+			fmt.Fprintf(&d, "- %s\n", r.m.ID())
+			for _, f := range r.runtime {
+				fmt.Fprintf(&d, "  - ngxlint (run time, allowed): %s\n", f)
+			}
+		}
+	}
 	return diffSummary{tables: b.String(), details: d.String(), refused: all.refused, agree: all.agree}
 }

@@ -225,6 +225,10 @@ var entryBlocks = map[string]bool{"map": true, "types": true, "geo": true, "spli
 
 func isEntry(d *parser.Directive) bool { return d.Parent != nil && entryBlocks[d.Parent.Name] }
 
+// isType is an entry of a types block: nginx takes a MIME type with any
+// number of extensions, so its mutants tell little.
+func isType(d *parser.Directive) bool { return d.Parent != nil && d.Parent.Name == "types" }
+
 func sites(t *Tree) []site {
 	var files []*file
 	for _, name := range t.Names() {
@@ -380,7 +384,7 @@ var extraArgs = []string{"extra", "on", "1", "10s", "$host", "/tmp"}
 func (fl *file) argSites() []site {
 	var out []site
 	for _, d := range fl.all {
-		if noTouch[d.Name] || d.NameW.Quote != 0 && !isEntry(d) {
+		if noTouch[d.Name] || isType(d) || d.NameW.Quote != 0 && !isEntry(d) {
 			continue
 		}
 		if d.Block != nil && d.Block.Lua != nil {
@@ -436,7 +440,7 @@ func (fl *file) braceSites() []site {
 				}})
 			continue
 		}
-		if d.End == 0 || src[d.End-1] != ';' || noTouch[d.Name] {
+		if d.End == 0 || src[d.End-1] != ';' || noTouch[d.Name] || isType(d) {
 			continue
 		}
 		out = append(out,

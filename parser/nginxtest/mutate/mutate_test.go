@@ -2,9 +2,11 @@ package mutate
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -78,5 +80,65 @@ func TestApply(t *testing.T) {
 	got := string(Apply([]byte("root /a;\n"), []Edit{{8, 8, " root /a;"}, {0, 4, "rot"}}))
 	if got != "rot /a; root /a;\n" {
 		t.Errorf("Apply: %q", got)
+	}
+}
+
+// TestOperators: on a small tree, each operator makes the edits it says.
+func TestOperators(t *testing.T) {
+	tr := &Tree{Name: "t", Files: map[string][]byte{"nginx.conf": []byte(`pid nginx.pid;
+events { worker_connections 64; }
+http {
+    map $uri $x { ~^/a(b)$ 1; }
+    server {
+        listen 127.0.0.1:1 default_server;
+        if ($http_upgrade ~* ^websocket$) { return 426; }
+        location ~ \.php$ { root /srv; }
+    }
+    server {
+        listen 127.0.0.1:1;
+        server_name ~^w\d+$;
+    }
+}
+`)}}
+	want := map[string]bool{
+		// a second default_server on the same address
+		"listen 127.0.0.1:1 default_server;\n        server_name": true,
+		// the regex of an if, inside its parenthesis
+		"if ($http_upgrade ~* ^(websocket$) {": true,
+		// a map key
+		"map $uri $x { ~^/a(b)$) 1; }": true,
+		// a directive moved to the main level
+		"pid nginx.pid; root /srv;": true,
+		// an empty copy of a location
+		"{ root /srv; } location ~ \\.php$ { }": true,
+		// a flag-less value spoiled: the port
+		"listen 127.0.0.1:70000 default_server;": true,
+	}
+	seen := map[string]bool{}
+	var all []string
+	for _, s := range sites(tr) {
+		for i := 0; i < 3; i++ {
+			m := s.make(rand.New(rand.NewPCG(uint64(i), 0)))
+			if m == nil {
+				continue
+			}
+			got := string(m.Files()["nginx.conf"])
+			all = append(all, m.ID())
+			for w := range want {
+				if strings.Contains(got, w) {
+					seen[w] = true
+				}
+			}
+			for name := range noTouch {
+				if m.Op != Typo && strings.Contains(m.Desc, name) {
+					t.Errorf("%s touches %s", m.ID(), name)
+				}
+			}
+		}
+	}
+	for w := range want {
+		if !seen[w] {
+			t.Errorf("no mutant contains %q; mutants:\n%s", w, strings.Join(all, "\n"))
+		}
 	}
 }
