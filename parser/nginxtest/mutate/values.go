@@ -116,6 +116,11 @@ func (fl *file) badValueSites() []site {
 
 // --- duplicate ------------------------------------------------------------
 
+// handlers are the directives that say where a request's content comes
+// from, the duplicates issue 12 names first (root, alias, proxy_pass twice).
+var handlers = map[string]bool{"root": true, "alias": true, "proxy_pass": true, "fastcgi_pass": true,
+	"uwsgi_pass": true, "scgi_pass": true, "grpc_pass": true, "try_files": true}
+
 // dupBlocks are the blocks the generator writes twice (the copy empty).
 var dupBlocks = map[string]bool{"location": true, "upstream": true, "server": true, "events": true,
 	"http": true, "map": true, "limit_except": true}
@@ -144,8 +149,12 @@ func (fl *file) dupSites(files []*file) []site {
 		switch {
 		case isEntry(d) || noTouch[d.Name]:
 		case d.Block == nil && fl.singleLine(d):
-			out = append(out, site{op: Duplicate, kind: "directive", make: func(*rand.Rand) *Mutant {
-				return fl.mutant(Duplicate, "directive", d.Start(), d.Name+" written twice", Edit{d.End, d.End, " " + fl.raw(d.Start(), d.End)})
+			kind := "directive"
+			if handlers[d.Name] {
+				kind = "handler"
+			}
+			out = append(out, site{op: Duplicate, kind: kind, make: func(*rand.Rand) *Mutant {
+				return fl.mutant(Duplicate, kind, d.Start(), d.Name+" written twice", Edit{d.End, d.End, " " + fl.raw(d.Start(), d.End)})
 			}})
 			if d.Name == "listen" && len(d.Args) > 0 && defaults[d.Args[0].Value] && !hasArg(d, "default_server") {
 				at := d.Args[len(d.Args)-1].End
@@ -158,9 +167,13 @@ func (fl *file) dupSites(files []*file) []site {
 			if strings.Contains(head, "\n") {
 				continue
 			}
-			out = append(out, site{op: Duplicate, kind: d.Name, make: func(*rand.Rand) *Mutant {
+			kind := "block"
+			if d.Name == "location" {
+				kind = "location"
+			}
+			out = append(out, site{op: Duplicate, kind: kind, make: func(*rand.Rand) *Mutant {
 				at := d.Block.Close + 1
-				return fl.mutant(Duplicate, d.Name, d.Block.Close, fmt.Sprintf("%s written twice (an empty copy after line %d)", strings.TrimSuffix(head, " {"), fl.line(d.Block.Close)),
+				return fl.mutant(Duplicate, kind, d.Block.Close, fmt.Sprintf("%s written twice (an empty copy after line %d)", strings.TrimSuffix(head, " {"), fl.line(d.Block.Close)),
 					Edit{at, at, " " + head + " }"})
 			}})
 		}
