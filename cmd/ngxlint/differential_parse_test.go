@@ -15,6 +15,7 @@ func TestDifferentialParse(t *testing.T) {
 			`pcre2_compile() failed: missing closing parenthesis in "^(a"`, "/tmp/x/nginx.conf", "3", "invalid regex"},
 		{"nginx: [warn] something\nnginx: [emerg] no \"events\" section in configuration\n",
 			`no "events" section in configuration`, "", "", "other"},
+		{"nginx: [emerg] unknown \"lang\" variable in :0\n", `unknown "lang" variable`, "", "0", "unknown variable"},
 		{"nginx: [emerg] invalid number of the map parameters in /d/m.conf:4\n", "invalid number of the map parameters", "/d/m.conf", "4", "invalid number of arguments"},
 		{"nginx: [emerg] a duplicate default server for 127.0.0.1:4000 in /d/s:2\n", "a duplicate default server for 127.0.0.1:4000", "/d/s", "2", "duplicate"},
 	} {
