@@ -34,7 +34,34 @@ const (
 	// diffReportEnv names a file the suite writes its tables and every
 	// disagreement into (markdown), for the README and for work on rules.
 	diffReportEnv = "NGXLINT_DIFF_REPORT"
+	// diffSizeEnv and diffSeedEnv draw another sample, larger or with
+	// another seed, for work on rules: NGXLINT_DIFF_MUTANTS=3000. The
+	// ratchet and the false-error check apply to it too.
+	diffSizeEnv = "NGXLINT_DIFF_MUTANTS"
+	diffSeedEnv = "NGXLINT_DIFF_SEED"
 )
+
+// diffSample returns the number of mutants and the seed: the constants, or
+// the environment's.
+func diffSample(t *testing.T) (int, uint64) {
+	t.Helper()
+	n, seed := diffMutants, uint64(diffSeed)
+	if v := os.Getenv(diffSizeEnv); v != "" {
+		x, err := strconv.Atoi(v)
+		if err != nil || x < 1 {
+			t.Fatalf("%s=%q: want a positive number", diffSizeEnv, v)
+		}
+		n = x
+	}
+	if v := os.Getenv(diffSeedEnv); v != "" {
+		x, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("%s=%q: want a number", diffSeedEnv, v)
+		}
+		seed = x
+	}
+	return n, seed
+}
 
 // configTimeWS are the WebSocket rules whose errors claim that nginx -t
 // refuses the configuration (a map outside http, a directive not allowed in
@@ -121,7 +148,8 @@ func TestDifferential(t *testing.T) {
 		}
 	}
 
-	mutants := mutate.Generate(trees, diffSeed, diffMutants)
+	size, seed := diffSample(t)
+	mutants := mutate.Generate(trees, seed, size)
 	results := make([]*diffResult, len(mutants))
 	sem := make(chan struct{}, 2) // nginx -t runs, two at a time
 	var wg sync.WaitGroup
@@ -143,10 +171,15 @@ func TestDifferential(t *testing.T) {
 			t.Errorf("%s: %s", r.m.ID(), r.problem)
 		}
 	}
-	report := diffReport(results, version)
+	report := diffReport(results, version, seed)
 	t.Log("\n" + report.tables)
 	if p := os.Getenv(diffReportEnv); p != "" {
 		if err := os.WriteFile(p, []byte(report.tables+"\n"+report.details), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+	if *update && size == diffMutants && seed == diffSeed {
+		if err := diffUpdateReadme(report.tables); err != nil {
 			t.Error(err)
 		}
 	}
@@ -348,7 +381,7 @@ type diffSummary struct {
 	refused, agree  int
 }
 
-func diffReport(results []*diffResult, version string) diffSummary {
+func diffReport(results []*diffResult, version string, seed uint64) diffSummary {
 	byOp := map[mutate.Op]*diffCounts{}
 	byClass := map[string]*diffCounts{}
 	all := &diffCounts{}
@@ -370,7 +403,7 @@ func diffReport(results []*diffResult, version string) diffSummary {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d mutants (seed %d) of the trees in fixtures/differential, nginx %s:\n\n", all.total, diffSeed, version)
+	fmt.Fprintf(&b, "%d mutants (seed %d) of the trees in fixtures/differential, nginx %s:\n\n", all.total, seed, version)
 	b.WriteString("| operator | mutants | nginx -t refuses | error on nginx's line | error elsewhere | missed | nginx -t accepts | false errors |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	row := func(name string, c *diffCounts) {
@@ -431,4 +464,22 @@ func diffReport(results []*diffResult, version string) diffSummary {
 		}
 	}
 	return diffSummary{tables: b.String(), details: d.String(), refused: all.refused, agree: all.agree}
+}
+
+// diffUpdateReadme writes the tables between the differential markers of
+// README.md (go test ./cmd/ngxlint -run Differential -update).
+func diffUpdateReadme(tables string) error {
+	const path = "../../README.md"
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	text := string(src)
+	const open, end = "<!-- differential:begin -->\n", "<!-- differential:end -->"
+	i, j := strings.Index(text, open), strings.Index(text, end)
+	if i < 0 || j < i {
+		return fmt.Errorf("README.md has no %q / %q markers", strings.TrimSpace(open), end)
+	}
+	text = text[:i+len(open)] + tables + text[j:]
+	return os.WriteFile(path, []byte(text), 0o644)
 }
