@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -269,8 +270,12 @@ func diffRun(t *testing.T, bin, version, cfg, dir string, m *mutate.Mutant, port
 		}
 	}
 
-	code, stdout, stderr := runCLI(dir, "lint", "--format", "json", "--fail-level", "info", "--config", cfg,
+	code, stdout, stderr, panicked := diffLint(dir, "lint", "--format", "json", "--fail-level", "info", "--config", cfg,
 		"--nginx-version", version, "nginx.conf")
+	if panicked != "" {
+		r.problem = "ngxlint panics: " + panicked
+		return r
+	}
 	if code == 2 {
 		r.problem = fmt.Sprintf("ngxlint exits 2: %s%s", stdout, stderr)
 		return r
@@ -318,6 +323,19 @@ func diffRun(t *testing.T, bin, version, cfg, dir string, m *mutate.Mutant, port
 		}
 	}
 	return r
+}
+
+// diffLint runs ngxlint in process, and turns a panic into a report on
+// this mutant instead of the end of the test binary.
+func diffLint(dir string, args ...string) (code int, stdout, stderr, panicked string) {
+	defer func() {
+		if v := recover(); v != nil {
+			stack := strings.SplitN(string(debug.Stack()), "\n", 24)
+			panicked = fmt.Sprintf("%v\n%s", v, strings.Join(stack[:len(stack)-1], "\n"))
+		}
+	}()
+	code, stdout, stderr = runCLI(dir, args...)
+	return code, stdout, stderr, ""
 }
 
 // nginxSays sorts nginx's messages into the classes of issue 12.
