@@ -89,9 +89,10 @@ type Position struct {
 // Start returns the offset of the directive's first byte.
 func (d *Directive) Start() int { return d.NameW.Start }
 
-// Arg returns the value of argument i, or "" when absent.
+// Arg returns the value of argument i, or "" when absent (i out of range,
+// negative included: d.Arg(len(d.Args)-1) of a directive without arguments).
 func (d *Directive) Arg(i int) string {
-	if i < len(d.Args) {
+	if i >= 0 && i < len(d.Args) {
 		return d.Args[i].Value
 	}
 	return ""
