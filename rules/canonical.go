@@ -9,6 +9,7 @@ import (
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 // The canonical WebSocket proxy configuration (NGINX-WEBSOCKET.md §4), the
@@ -43,15 +44,15 @@ func HTTPVersion() *config.Directive { return directive("proxy_http_version", "1
 
 // HostValue is the Host header that lets a backend compare the browser's
 // Origin with it: the host and port the client used (WS021).
-func HostValue(v model.Version) string {
-	if v.AtLeast("1.29.3") {
+func HostValue(v spec.Version) string {
+	if v.AtLeast(spec.GateRequestPort) {
 		return "$host$is_request_port$request_port"
 	}
 	return "$http_host"
 }
 
 // HostHeader is `proxy_set_header Host <HostValue>;`.
-func HostHeader(v model.Version) *config.Directive {
+func HostHeader(v spec.Version) *config.Directive {
 	return directive("proxy_set_header", "Host", HostValue(v))
 }
 
@@ -192,7 +193,7 @@ type BlockSpec struct {
 	// normal requests.
 	Keepalive    bool
 	UpstreamName string
-	Version      model.Version
+	Version      spec.Version
 }
 
 // Generated is a WebSocket proxy configuration: what goes in http{} and

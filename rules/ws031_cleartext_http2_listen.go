@@ -6,6 +6,7 @@ import (
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 func init() { Register(&cleartextHTTP2{}) }
@@ -38,7 +39,7 @@ func (*cleartextHTTP2) Meta() *Meta { return cleartextHTTP2Meta }
 
 func (*cleartextHTTP2) Check(p *Pass) {
 	v := p.Cfg.Version
-	if v.AtLeast("1.25.1") {
+	if v.AtLeast(spec.GateHTTP2Directive) {
 		return
 	}
 	// The WebSocket location with the strongest evidence in each server.

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 // Helpers for the end-to-end tests of WS015-WS020 and WS023: a real nginx
@@ -47,9 +47,9 @@ func bLint(t *testing.T, n *nginxtest.Nginx, opts *Options, id string) []*Findin
 func replaceExtra(tmpl, extra string) string { return strings.ReplaceAll(tmpl, "EXTRA", extra) }
 
 // nginxVersion is the version of the nginx the tests run.
-func nginxVersion(t *testing.T) model.Version {
+func nginxVersion(t *testing.T) spec.Version {
 	t.Helper()
-	v, err := model.ParseVersion(nginxtest.Version(t))
+	v, err := spec.ParseVersion(nginxtest.Version(t))
 	if err != nil {
 		t.Fatal(err)
 	}
