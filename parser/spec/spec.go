@@ -109,6 +109,9 @@ type Directive struct {
 	// Package is set on a third-party directive: the Debian package (or
 	// project) that provides it.
 	Package string
+	// Once says nginx refuses a second one at the same level with
+	// `"NAME" directive is duplicate` (its setter checks; see sources.txt).
+	Once bool
 }
 
 // Value says how nginx reads a directive's arguments, from its setter.
@@ -204,8 +207,13 @@ func init() {
 		nginxByName[d.Name] = append(nginxByName[d.Name], d)
 	}
 	thirdPartyByName = make(map[string][]Directive, len(thirdPartyDirectives))
+	moduleNames = map[string]bool{}
 	for _, d := range thirdPartyDirectives {
 		thirdPartyByName[d.Name] = append(thirdPartyByName[d.Name], d)
+		moduleNames[d.Module] = true
+	}
+	for _, d := range nginxDirectives {
+		moduleNames[d.Module] = true
 	}
 }
 
@@ -298,3 +306,9 @@ func ModuleOf(name string) []string {
 	}
 	return out
 }
+
+var moduleNames map[string]bool
+
+// KnownModule reports whether a module name (as load_module's file is
+// named, without .so) is one the table has directives of.
+func KnownModule(name string) bool { return moduleNames[name] }

@@ -70,6 +70,8 @@ func readSources(file string) ([]source, error) {
 			out = append(out, source{kind: "module", pkg: f[1], repo: f[2]})
 		case f[0] == "oldprefix" && len(f) == 3:
 			out = append(out, source{kind: "oldprefix", pkg: f[1], from: f[2]})
+		case f[0] == "notonce" && len(f) > 1:
+			out = append(out, source{kind: "notonce", plusDir: f[1:]})
 		case f[0] == "plus" && len(f) > 1:
 			out = append(out, source{kind: "plus", plusDir: f[1:]})
 		default:
@@ -163,6 +165,7 @@ type Directive struct {
 	Min, Max             string   // ngx_conf_num_bounds_t (Max "-1": no upper bound)
 	Since, Until         string
 	Package              string
+	Once                 bool // the setter refuses a second one at the same level ("is duplicate")
 }
 
 // Variable is one variable a module declares.
@@ -238,7 +241,10 @@ var ngxString = regexp.MustCompile(`^ngx_string\("([^"]*)"\)$`)
 type parsed struct {
 	dirs []Directive
 	vars []Variable
+	dups []string // functions that return "is duplicate"
 }
+
+var funcHead = regexp.MustCompile(`(?m)^(\w+)\(ngx_conf_t \*cf, (?:ngx_command_t|void) \*\w+, void \*\w+\)\s*$`)
 
 func parseC(src string, fileModule string) (parsed, error) {
 	src = comments.ReplaceAllString(src, " ")
@@ -321,6 +327,17 @@ func parseC(src string, fileModule string) (parsed, error) {
 			p.vars = append(p.vars, v)
 		}
 	}
+	// setters that refuse a second directive at the same level
+	heads := funcHead.FindAllStringSubmatchIndex(src, -1)
+	for i, h := range heads {
+		end := len(src)
+		if i+1 < len(heads) {
+			end = heads[i+1][0]
+		}
+		if strings.Contains(src[h[1]:end], `"is duplicate"`) {
+			p.dups = append(p.dups, src[h[2]:h[3]])
+		}
+	}
 	// variables a module adds by a named string (gzip_ratio, uid_got)
 	strs := map[string]string{}
 	for _, m := range strDecl.FindAllStringSubmatch(src, -1) {
@@ -388,6 +405,7 @@ type nginxResult struct {
 	dirs       []Directive
 	vars       []Variable
 	ctxChanged []string
+	dupSetters map[string]bool
 }
 
 // walkNginx reads every release from `from` on, then HEAD.
@@ -432,6 +450,7 @@ func walkNginx(dir, from string) (*nginxResult, error) {
 	}
 	vars := map[vkey]*vstate{}
 	floor := parseVersion("1.18.0")
+	dupSetters := map[string]bool{}
 	for i, r := range rs {
 		files, err := g.cFiles(r.tag, "src")
 		if err != nil {
@@ -455,6 +474,11 @@ func walkNginx(dir, from string) (*nginxResult, error) {
 					return nil, fmt.Errorf("%s:%s: %v", r.tag, f, err)
 				}
 				cache[id] = p
+			}
+			if i == len(rs)-1 {
+				for _, f := range p.dups {
+					dupSetters[f] = true
+				}
 			}
 			for _, d := range p.dirs {
 				k := dkey{d.Name, d.Module}
@@ -487,7 +511,7 @@ func walkNginx(dir, from string) (*nginxResult, error) {
 			}
 		}
 	}
-	res := &nginxResult{head: head, headVer: headVer[1]}
+	res := &nginxResult{head: head, headVer: headVer[1], dupSetters: dupSetters}
 	verName := func(i int) string {
 		v := rs[i].version
 		parts := make([]string, len(v))
@@ -630,6 +654,20 @@ func run(sourcesFile, outFile, mirror string) error {
 		if !found {
 			return fmt.Errorf("oldprefix %s: no such prefix variable", s.pkg)
 		}
+	}
+	for _, s := range srcs {
+		if s.kind != "notonce" {
+			continue
+		}
+		for _, f := range s.plusDir {
+			if !ng.dupSetters[f] {
+				return fmt.Errorf("notonce %s: no such setter says \"is duplicate\"", f)
+			}
+			delete(ng.dupSetters, f)
+		}
+	}
+	for i := range ng.dirs {
+		ng.dirs[i].Once = ng.dirs[i].Until == "" && ng.dirs[i].Setter != "" && ng.dirs[i].Setter[0] != '&' && ng.dirs[i].Setter != "NULL" && ng.dupSetters[ng.dirs[i].Setter]
 	}
 	for _, c := range ng.ctxChanged {
 		fmt.Fprintln(os.Stderr, "changed since 1.18.0:", c)
@@ -786,6 +824,9 @@ func writeDirective(b *bytes.Buffer, d Directive) {
 	}
 	if d.Package != "" {
 		fmt.Fprintf(b, ", Package: %q", d.Package)
+	}
+	if d.Once {
+		b.WriteString(", Once: true")
 	}
 	b.WriteString("},\n")
 }
