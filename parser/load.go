@@ -780,4 +780,3 @@ func levelOf(name string) Context {
 	}
 	return CtxLocation
 }
-

@@ -195,11 +195,11 @@ var thirdPartyDirectiveMeta = &rules.Meta{
 			"checked (Debian's modules-enabled/), so ngxlint cannot tell and says so at info. The module list comes from the " +
 			"sources of the modules Debian ships as libnginx-mod-* and the NGINX Plus reference. Silent when a load_module of " +
 			"the configuration names the module.",
-		Bad:  "location / {\n    more_set_headers \"Server: web\";\n}",
-		Good: "load_module modules/ngx_http_headers_more_filter_module.so;\n\nhttp {\n    server {\n        location / {\n            more_set_headers \"Server: web\";\n        }\n    }\n}",
-		Fix:  "Install and load the module (load_module, or the distribution's package), or remove the directive.",
+		Bad:   "location / {\n    more_set_headers \"Server: web\";\n}",
+		Good:  "load_module modules/ngx_http_headers_more_filter_module.so;\n\nhttp {\n    server {\n        location / {\n            more_set_headers \"Server: web\";\n        }\n    }\n}",
+		Fix:   "Install and load the module (load_module, or the distribution's package), or remove the directive.",
 		Since: "0.2.0",
-		Refs: []string{"https://nginx.org/en/docs/ngx_core_module.html#load_module"},
+		Refs:  []string{"https://nginx.org/en/docs/ngx_core_module.html#load_module"},
 	},
 }
 
@@ -245,4 +245,3 @@ func appendOnce(list []string, s string) []string {
 	}
 	return append(list, s)
 }
-
