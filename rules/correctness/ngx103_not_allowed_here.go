@@ -12,12 +12,14 @@ type notAllowedHere struct{}
 var notAllowedHereMeta = &rules.Meta{
 	ID: "NGX103", Name: "directive-not-allowed-here", Severity: rules.Error,
 	Doc: rules.Doc{
-		Summary: "A directive nginx knows, written in a context its module does not allow it in (proxy_pass in server, listen in location, map in server).",
+		Summary: "A directive nginx knows, written in a context its module does not allow it in (proxy_pass in server, listen in location).",
 		Why: "Each directive declares the contexts it may appear in (NGX_HTTP_MAIN_CONF, NGX_HTTP_SRV_CONF, NGX_HTTP_LOC_CONF...); " +
 			"anywhere else nginx -t fails with `\"NAME\" directive is not allowed here`. The contexts come from nginx's source. " +
-			"Directives inside if blocks are WS012's (it also says what to do instead).",
-		Bad:   "server {\n    listen 80;\n    proxy_pass http://127.0.0.1:8080;\n}",
-		Good:  "server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:8080;\n    }\n}",
+			"A file of server blocks read on its own is taken for a stream{} file when every directive in it fits stream and " +
+			"not http; the top level of a file read alone is not judged (its level is a guess). " +
+			"Directives inside if blocks are WS012's and a misplaced map is WS011's (they also say what to do instead).",
+		Bad:   "server {\n    listen 80;\n    root /srv/www;\n    proxy_pass http://127.0.0.1:8080;\n}",
+		Good:  "server {\n    listen 80;\n    root /srv/www;\n    location / {\n        proxy_pass http://127.0.0.1:8080;\n    }\n}",
 		Fix:   "Move the directive to a context the message names.",
 		Since: "0.2.0",
 		Refs:  []string{"https://nginx.org/en/docs/dirindex.html", "nginx source: src/core/ngx_conf_file.c ngx_conf_handler"},
@@ -32,8 +34,15 @@ func (*notAllowedHere) Check(p *rules.Pass) {
 		if lv.ctx == spec.CtxHTTPServerIf || lv.ctx == spec.CtxHTTPLocationIf {
 			continue // WS012
 		}
+		if lv.dir == nil && ix.guess {
+			// the top of a file read alone: its level is a guess
+			continue
+		}
 		for _, it := range lv.items {
 			d := it.d
+			if d.Name == "map" {
+				continue // WS011
+			}
 			es := ix.entries(d.Name)
 			if len(es) == 0 {
 				continue

@@ -22,7 +22,7 @@ var duplicateListenMeta = &rules.Meta{
 			"listen 0.0.0.0:80`), and the options of the listening socket itself (backlog, rcvbuf, sndbuf, reuseport, " +
 			"ipv6only, fastopen, deferred, bind, so_keepalive, accept_filter, setfib) may be given by one listen only " +
 			"(`duplicate listen options for 0.0.0.0:443`). Each fails nginx -t. `listen 80` and `listen 127.0.0.1:80` are " +
-			"different addresses; host names are not resolved and not compared.",
+			"different addresses, and a quic listen is a UDP socket beside the TCP one; host names are not resolved and not compared.",
 		Bad:   "server {\n    listen 80 default_server;\n}\nserver {\n    listen 80 default_server;\n}",
 		Good:  "server {\n    listen 80 default_server;\n}\nserver {\n    listen 80;\n}",
 		Fix:   "Keep default_server (and socket options) on one listen per address and port.",
@@ -119,27 +119,31 @@ func (*duplicateListen) Check(p *rules.Pass) {
 			if addr == "" {
 				continue
 			}
+			key := addr
+			if hasParam(d, "quic") {
+				key += " (quic)" // a UDP socket beside the TCP one
+			}
 			at := spanAt(d, rules.DirectiveSpan(d))
-			if first := mine[addr]; first != nil {
+			if first := mine[key]; first != nil {
 				p.Report(at, "this server already listens on %s (%s): nginx -t: a duplicate listen %s%s; remove one",
 					addr, rules.Line(first, d.File), addr, where(d))
 				continue
 			}
-			mine[addr] = d
+			mine[key] = d
 			if hasParam(d, "default_server", "default") {
-				if first := defaults[addr]; first != nil {
+				if first := defaults[key]; first != nil {
 					p.Report(at, "%s already has a default server (%s): nginx -t: a duplicate default server for %s%s; keep default_server on one of them",
 						addr, rules.Line(first, d.File), addr, where(d))
 				} else {
-					defaults[addr] = d
+					defaults[key] = d
 				}
 			}
 			if hasParam(d, socketOptions...) {
-				if first := options[addr]; first != nil {
+				if first := options[key]; first != nil {
 					p.Report(at, "the socket options of %s are already set by %s: nginx -t: duplicate listen options for %s%s; set them on one listen only",
 						addr, rules.Line(first, d.File), addr, where(d))
 				} else {
-					options[addr] = d
+					options[key] = d
 				}
 			}
 		}

@@ -51,24 +51,26 @@ func topContexts(u *parser.Unit) []spec.Ctx {
 	return []spec.Ctx{spec.CtxHTTPLocation}
 }
 
-type indexKey struct{}
-
 // indexOf builds the unit's index once per rule (each walk is linear).
 func indexOf(p *rules.Pass) *index {
 	u := p.Cfg.Unit
 	if u == nil || u.Root == nil {
 		return &index{}
 	}
+	// the first reading in which every directive nginx knows is allowed
+	// where it stands; else the most likely one
 	var best *index
-	bestBad := -1
 	for _, top := range topContexts(u) {
 		ix := &index{version: p.Cfg.Version, guess: u.Context != parser.CtxMain, loaded: map[string]bool{}}
 		lv := &level{ctx: top}
 		ix.levels = append(ix.levels, lv)
 		ix.walk(lv, u.Root.Top, nil, 0)
-		bad := ix.misplaced()
-		if best == nil || bad < bestBad {
-			best, bestBad = ix, bad
+		if best == nil {
+			best = ix
+		}
+		if ix.misplaced() == 0 {
+			best = ix
+			break
 		}
 	}
 	best.collectModules()
@@ -188,13 +190,10 @@ func spanAt(d *parser.Directive, want rules.Span) rules.Span {
 	return rules.Span{File: d.File, Start: t, End: t + 1}
 }
 
-// where is nginx's " in FILE:LINE" for an error about d.
+// where is nginx's " in FILE:LINE" for an error about d (FILE as the
+// user named it; nginx prints it absolute).
 func where(d *parser.Directive) string {
-	name := d.File.Path
-	if d.File.Abs != "" {
-		name = d.File.Abs
-	}
-	return " in " + name + ":" + itoa(nginxLine(d))
+	return " in " + d.File.Path + ":" + itoa(nginxLine(d))
 }
 
 func itoa(n int) string {
