@@ -12,7 +12,8 @@ import (
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
-	"github.com/ngxlint/ngxlint/rules"
+	"github.com/ngxlint/ngxlint/parser/spec"
+	"github.com/ngxlint/ngxlint/rules/websocket"
 )
 
 // autoIdleMax: a path whose proxy_read_timeout is at most this gets an idle
@@ -27,9 +28,9 @@ func runE2E(t *testing.T, c e2eCase, version string) *e2eResult {
 	t.Helper()
 	dir := filepath.Dir(c.conf)
 	_, target := e2eArgs(c.args, version)
-	installed, _ := model.ParseVersion(version)
+	installed, _ := spec.ParseVersion(version)
 	later := false // the fixture is written for a later nginx
-	if tv, err := model.ParseVersion(target); err == nil && tv.Known && installed.Less(tv) {
+	if tv, err := spec.ParseVersion(target); err == nil && tv.Known && installed.Less(tv) {
 		later = true
 	}
 	why := ""
@@ -224,7 +225,7 @@ func autoIdle(w wsTarget) time.Duration {
 	if m.Loc == nil {
 		return 0
 	}
-	e, ok := rules.Serving(m.Loc).Scalar("proxy_read_timeout")
+	e, ok := websocket.Serving(m.Loc).Scalar("proxy_read_timeout")
 	if !ok {
 		return 0
 	}
@@ -244,7 +245,7 @@ var unknownDirective = regexp.MustCompile(`unknown directive "([a-z][a-z0-9_]*)"
 func skipReason(w wsTarget, cfg *model.Config, suppressed []*e2eFinding) string {
 	if w.srv != nil {
 		if m := w.srv.FindLocation(w.path); m.Loc != nil && !m.Redirect {
-			if h, ok := handlerOf(rules.Serving(m.Loc)); ok && (h == "uwsgi_pass" || h == "scgi_pass") {
+			if h, ok := handlerOf(websocket.Serving(m.Loc)); ok && (h == "uwsgi_pass" || h == "scgi_pass") {
 				return h + " speaks the " + strings.TrimSuffix(h, "_pass") + " protocol, which the echo backend does not (nginx tunnels WebSockets through it)"
 			}
 		}
