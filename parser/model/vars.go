@@ -51,7 +51,7 @@ func (c *Config) Var(name string) (VarStatus, string) {
 }
 
 // BuiltinNames lists the built-in variable names worth suggesting for a
-// misspelt one: nginx's own, without its internal proxy_internal_* ones.
+// misspelled one: nginx's own, without its internal proxy_internal_* ones.
 func BuiltinNames() []string {
 	var out []string
 	for _, n := range spec.VariableNames() {

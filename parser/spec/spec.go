@@ -2,7 +2,7 @@
 // modules of nginx declare (contexts, argument shape, how the value is
 // read, enum values, bounds, the release it appeared in or left), the
 // directives of the third-party modules Debian ships and of NGINX Plus,
-// the variables nginx defines, and the versions that change behaviour.
+// the variables nginx defines, and the versions that change behavior.
 //
 // The tables (directives_gen.go) are generated from the C source of nginx
 // at every release tag and of the third-party modules listed in

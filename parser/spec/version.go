@@ -66,8 +66,8 @@ func (v Version) String() string {
 	return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch)
 }
 
-// Versions at which nginx changed behaviour that rules depend on. Each is
-// the first release with the new behaviour (see nginx's CHANGES).
+// Versions at which nginx changed behavior that rules depend on. Each is
+// the first release with the new behavior (see nginx's CHANGES).
 const (
 	// GateUpstreamHTTP11: proxy_http_version defaults to 1.1 and the
 	// Connection header sent upstream is no longer "close" by default.

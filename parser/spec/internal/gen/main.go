@@ -107,7 +107,7 @@ func openGit(dir string) (*git, error) {
 func (g *git) cmd(args ...string) (string, error) {
 	out, err := exec.Command("git", append([]string{"-C", g.dir}, args...)...).Output()
 	if err != nil {
-		return "", fmt.Errorf("git -C %s %s: %v", g.dir, strings.Join(args, " "), err)
+		return "", fmt.Errorf("git -C %s %s: %w", g.dir, strings.Join(args, " "), err)
 	}
 	return string(out), nil
 }
@@ -199,9 +199,10 @@ func entries(body string) [][]string {
 	for i := 0; i < len(body); i++ {
 		c := body[i]
 		if inStr {
-			if c == '\\' {
+			switch c {
+			case '\\':
 				i++
-			} else if c == '"' {
+			case '"':
 				inStr = false
 			}
 			continue
@@ -471,7 +472,7 @@ func walkNginx(dir, from string) (*nginxResult, error) {
 				}
 				p, err = parseC(src, fileModule(f))
 				if err != nil {
-					return nil, fmt.Errorf("%s:%s: %v", r.tag, f, err)
+					return nil, fmt.Errorf("%s:%s: %w", r.tag, f, err)
 				}
 				cache[id] = p
 			}
@@ -585,7 +586,7 @@ func walkModule(dir, pkg string) ([]Directive, []Variable, error) {
 		}
 		p, err := parseC(src, fileModule(f))
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s:%s: %v", dir, f, err)
+			return nil, nil, fmt.Errorf("%s:%s: %w", dir, f, err)
 		}
 		for _, d := range p.dirs {
 			d.Package = pkg
@@ -754,7 +755,7 @@ func run(sourcesFile, outFile, mirror string) error {
 	b.WriteString("}\n")
 	src, err := format.Source(b.Bytes())
 	if err != nil {
-		return fmt.Errorf("format: %v\n%s", err, b.String())
+		return fmt.Errorf("format: %w\n%s", err, b.String())
 	}
 	return os.WriteFile(outFile, src, 0o644)
 }
@@ -783,7 +784,7 @@ func writeDirective(b *bytes.Buffer, d Directive) {
 	for _, c := range d.Ctx {
 		n, ok := ctxNames[c]
 		if !ok || seen[n] {
-			continue // a third-party module's own context (rtmp{}): not modelled
+			continue // a third-party module's own context (rtmp{}): not modeled
 		}
 		seen[n] = true
 		ctx = append(ctx, n)
