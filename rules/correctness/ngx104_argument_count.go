@@ -39,6 +39,9 @@ func (*argumentCount) Check(p *rules.Pass) {
 			if !ok {
 				continue
 			}
+			if (d.Name == "map" || d.Name == "geo") && d.Block != nil && d.Block.Lua == nil {
+				checkPairs(p, d)
+			}
 			at := spanAt(d, rules.DirectiveSpan(d))
 			switch {
 			case e.Block() && d.Block == nil:
@@ -136,4 +139,22 @@ func argShape(e spec.Directive) string {
 		return "exactly " + ns[0] + " arguments"
 	}
 	return strings.Join(ns[:len(ns)-1], ", ") + " or " + ns[len(ns)-1] + " arguments"
+}
+
+// checkPairs checks the lines of a map or geo body, which their module
+// reads as key-value pairs (ngx_http_map, ngx_http_geo): two words, or one
+// of the single-word switches.
+func checkPairs(p *rules.Pass, m *parser.Directive) {
+	single := map[string]bool{"hostnames": true, "volatile": true}
+	if m.Name == "geo" {
+		single = map[string]bool{"ranges": true, "proxy_recursive": true}
+	}
+	for _, d := range m.Block.Directives {
+		n := 1 + len(d.Args)
+		if d.Block != nil || n == 2 || n == 1 && single[d.Name] {
+			continue
+		}
+		p.Report(spanAt(d, rules.DirectiveSpan(d)), "a line of %s takes a key and a value, not %s: nginx -t: invalid number of the %s parameters%s",
+			m.Name, plural(n, "word"), m.Name, where(d))
+	}
 }
