@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 // Context is the configuration level a file's top-level directives belong to.
@@ -888,39 +890,37 @@ func (u *Unit) addProblem(p Problem) {
 }
 
 // DetectContext decides which level a file's top-level directives are
-// written for, from the directives themselves.
+// written for, from where nginx (parser/spec) allows them: a directive only
+// the top of nginx.conf takes makes a whole nginx.conf; one http{} takes
+// but server{} does not (server, map, upstream...) a conf.d file; one
+// server{} takes but location{} does not (listen, server_name), or a
+// location block, a server snippet; anything else a location snippet.
 func DetectContext(f *File) Context {
 	ctx := CtxLocation
 	for _, d := range f.Top {
-		switch {
-		case mainOnly[d.Name]:
+		switch level := levelOf(d.Name); {
+		case level == CtxMain:
 			return CtxMain
-		case httpLevel[d.Name]:
-			ctx = min(ctx, CtxHTTP)
-		case serverLevel[d.Name]:
-			ctx = min(ctx, CtxServer)
+		case level < ctx:
+			ctx = level
 		}
 	}
 	return ctx
 }
 
-var mainOnly = setOf("http", "events", "stream", "mail", "worker_processes", "user", "pid",
-	"load_module", "worker_rlimit_nofile", "daemon", "master_process", "env", "pcre_jit",
-	"thread_pool", "timer_resolution", "working_directory", "worker_priority",
-	"worker_cpu_affinity", "lock_file", "worker_shutdown_timeout", "ssl_engine")
-
-var httpLevel = setOf("server", "upstream", "map", "geo", "split_clients", "limit_req_zone",
-	"limit_conn_zone", "proxy_cache_path", "fastcgi_cache_path", "uwsgi_cache_path",
-	"scgi_cache_path", "log_format", "server_names_hash_bucket_size", "variables_hash_max_size",
-	"map_hash_bucket_size", "js_import", "perl_modules", "lua_package_path", "lua_shared_dict")
-
-var serverLevel = setOf("location", "listen", "server_name", "ssl_certificate",
-	"ssl_certificate_key")
-
-func setOf(names ...string) map[string]bool {
-	m := make(map[string]bool, len(names))
-	for _, n := range names {
-		m[n] = true
+// levelOf is the outermost file level a top-level directive places a file at.
+func levelOf(name string) Context {
+	c := spec.AllowedIn(name)
+	for _, d := range spec.ThirdParty(name) {
+		c |= d.Ctx
 	}
-	return m
+	switch {
+	case c == spec.CtxMain:
+		return CtxMain
+	case c&spec.CtxHTTPMain != 0 && c&spec.CtxHTTPServer == 0:
+		return CtxHTTP
+	case name == "location" || c&spec.CtxHTTPServer != 0 && c&spec.CtxHTTPLocation == 0:
+		return CtxServer
+	}
+	return CtxLocation
 }

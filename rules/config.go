@@ -12,7 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/ngxlint/ngxlint/parser"
-	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 // ConfigFileNames returns the names of the configuration file found upward
@@ -165,7 +165,7 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 		case "nginx-version":
 			c.NginxVersion, err = scalar(v, bad, "a version such as 1.22.1")
 			if err == nil {
-				if _, e := model.ParseVersion(c.NginxVersion); e != nil {
+				if _, e := spec.ParseVersion(c.NginxVersion); e != nil {
 					err = bad(v, "%v", e)
 				}
 			}

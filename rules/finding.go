@@ -6,6 +6,7 @@ import (
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 // Span is a byte range in one file.
@@ -82,7 +83,7 @@ func (f *Finding) EndPos() parser.Position { return f.Span.File.Position(f.Span.
 
 // Options drive a lint run.
 type Options struct {
-	Version model.Version
+	Version spec.Version
 	// Severities overrides the severity of rules by id (Off disables).
 	Severities map[string]Severity
 	// PathRules override severities for some files; later ones win.

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/ngxlint/ngxlint/parser"
-	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 // blockArgs reads fixtures/block/NAME.args, making a --from path absolute.
@@ -119,7 +119,7 @@ func TestBlockGoldens(t *testing.T) {
 // a message comes back.
 func TestBlockEcho(t *testing.T) {
 	nginxtest.Require(t)
-	have, err := model.ParseVersion(nginxtest.Version(t))
+	have, err := spec.ParseVersion(nginxtest.Version(t))
 	if err != nil {
 		t.Fatal(err)
 	}

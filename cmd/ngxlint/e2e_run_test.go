@@ -12,6 +12,7 @@ import (
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
+	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 	"github.com/ngxlint/ngxlint/rules/websocket"
 )
@@ -28,9 +29,9 @@ func runE2E(t *testing.T, c e2eCase, version string) *e2eResult {
 	t.Helper()
 	dir := filepath.Dir(c.conf)
 	_, target := e2eArgs(c.args, version)
-	installed, _ := model.ParseVersion(version)
+	installed, _ := spec.ParseVersion(version)
 	later := false // the fixture is written for a later nginx
-	if tv, err := model.ParseVersion(target); err == nil && tv.Known && installed.Less(tv) {
+	if tv, err := spec.ParseVersion(target); err == nil && tv.Known && installed.Less(tv) {
 		later = true
 	}
 	why := ""

@@ -11,7 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ngxlint/ngxlint/parser"
-	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 )
 
@@ -166,7 +166,7 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 			return nil, &usageError{msg: fmt.Sprintf("--max-files must be at least 1, not %d", s.load.Limits.MaxFiles)}
 		}
 	}
-	v, err := model.ParseVersion(version)
+	v, err := spec.ParseVersion(version)
 	if err != nil {
 		return nil, &usageError{msg: err.Error()}
 	}

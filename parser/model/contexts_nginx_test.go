@@ -6,6 +6,7 @@ import (
 
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 // The directive table says which directives nginx refuses inside if; the
@@ -24,13 +25,13 @@ func TestIfContextsAgreeWithNginx(t *testing.T) {
 	for _, line := range lines {
 		name := strings.TrimSuffix(strings.Fields(line)[0], ";")
 		for _, where := range []struct {
-			ctx  model.Ctx
+			ctx  spec.Ctx
 			conf string
 		}{
-			{model.CtxHTTPLocationIf, "server {\n listen 127.0.0.1:{{PORT}};\n location / {\n  if ($arg_x) {\n   " + line + "\n  }\n  return 204;\n }\n}"},
-			{model.CtxHTTPServerIf, "server {\n listen 127.0.0.1:{{PORT}};\n if ($arg_x) {\n  " + line + "\n }\n location / { return 204; }\n}"},
+			{spec.CtxHTTPLocationIf, "server {\n listen 127.0.0.1:{{PORT}};\n location / {\n  if ($arg_x) {\n   " + line + "\n  }\n  return 204;\n }\n}"},
+			{spec.CtxHTTPServerIf, "server {\n listen 127.0.0.1:{{PORT}};\n if ($arg_x) {\n  " + line + "\n }\n location / { return 204; }\n}"},
 		} {
-			_, known, allowed := model.DirectiveIn(name, where.ctx)
+			_, known, allowed := spec.In(name, where.ctx)
 			if !known {
 				t.Errorf("%s: not in the directive table", name)
 				continue

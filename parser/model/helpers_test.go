@@ -9,14 +9,15 @@ import (
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 // recorded is the nginx version the hand-written expectations in these
 // tests were checked against (Debian 12's package).
-var recorded = model.MustVersion("1.22.1")
+var recorded = spec.MustVersion("1.22.1")
 
 // loadConf reads a configuration file the way ngxlint does and builds its model.
-func loadConf(t *testing.T, path string, v model.Version) *model.Config {
+func loadConf(t *testing.T, path string, v spec.Version) *model.Config {
 	t.Helper()
 	units, err := parser.Load([]string{path}, parser.Options{})
 	if err != nil {
@@ -65,7 +66,7 @@ func liveModel(t *testing.T, body string, files map[string]string, echo *nginxte
 		opts = append(opts, nginxtest.WithFile(name, strings.ReplaceAll(content, "{{BACKEND}}", backend)))
 	}
 	n := nginxtest.Start(t, strings.ReplaceAll(body, "{{BACKEND}}", backend), opts...)
-	v, err := model.ParseVersion(nginxtest.Version(t))
+	v, err := spec.ParseVersion(nginxtest.Version(t))
 	if err != nil {
 		t.Fatal(err)
 	}

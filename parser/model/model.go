@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ngxlint/ngxlint/parser"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 // Kind is the kind of a configuration level.
@@ -67,7 +68,7 @@ type Block struct {
 type Config struct {
 	Unit      *parser.Unit
 	Main      *Block
-	Version   Version
+	Version   spec.Version
 	Servers   []*Block
 	Locations []*Block // location, if and limit_except blocks, in document order
 	Upstreams map[string]*Block
@@ -98,7 +99,7 @@ func (c *Config) ServerLocations(srv *Block) []*Block {
 
 // Options for Build.
 type Options struct {
-	Version Version
+	Version spec.Version
 }
 
 // Build makes the model of a loaded unit.

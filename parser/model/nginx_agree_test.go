@@ -16,6 +16,7 @@ import (
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 // ---------------------------------------------------------------------------
@@ -350,7 +351,7 @@ func interesting(name string) bool {
 }
 
 // wantHeaders reads a case's want, adding nginx's default Connection.
-func wantHeaders(want string, v model.Version) map[string]string {
+func wantHeaders(want string, v spec.Version) map[string]string {
 	out := map[string]string{}
 	for _, f := range strings.Fields(want) {
 		k, val, _ := strings.Cut(f, "=")

@@ -10,6 +10,7 @@ import (
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 // rwModel builds the model of a configuration file.
@@ -317,7 +318,7 @@ upstream dflt { server 127.0.0.1:1; }
 		{"dflt", "1.29.7", true}, {"dflt", "1.31.5", true},
 	}
 	for _, tc := range cases {
-		v, err := model.ParseVersion(tc.version)
+		v, err := spec.ParseVersion(tc.version)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,55 +8,8 @@ import (
 	"time"
 
 	"github.com/ngxlint/ngxlint/parser"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
-
-// timeParam says where a directive's reader finds a time and how it reads it.
-type timeParam struct {
-	Index   int    // the argument (0 = first); -1 = the last one; ignored when Key is set
-	Key     string // any argument starting with this key ("inactive=") holds a time after it
-	Seconds bool   // ngx_parse_time(..., 1): whole seconds, M and y allowed, ms not
-	NonZero bool   // the reader also refuses 0
-}
-
-// timeSetters maps the C functions that read a directive (DirectiveSpec.Setter)
-// to the time arguments they parse with ngx_parse_time. The two generic
-// slots come with the directive table; the others are every custom reader
-// in src/http and src/core that calls ngx_parse_time (HEAD, 1.31.5-dev):
-//
-//	ngx_conf_set_msec_slot           src/core/ngx_conf_file.c   value[1], milliseconds
-//	ngx_conf_set_sec_slot            src/core/ngx_conf_file.c   value[1], seconds
-//	ngx_http_core_keepalive          src/http/ngx_http_core_module.c  value[1] ms, value[2] s
-//	ngx_http_file_cache_valid_set_slot  src/http/ngx_http_file_cache.c  the last argument, s
-//	ngx_http_file_cache_set_slot     inactive= s; loader_sleep=, loader_threshold=,
-//	                                 manager_sleep=, manager_threshold= ms
-//	ngx_http_upstream_server         fail_timeout= s (src/http/ngx_http_upstream.c)
-//	ngx_http_{core,upstream}_resolver  valid= s (src/core/ngx_resolver.c)
-//	ngx_http_core_open_file_cache    inactive= s
-//	ngx_http_log_open_file_cache     inactive=, valid= s
-//	ngx_http_log_set_log             flush= ms, and not 0
-//	ngx_http_*ssl_certificate_cache  inactive=, valid= s
-//
-// Left out: expires and userid_expires (they also take max, off, epoch and
-// modifiers), listen so_keepalive= (a triple), and the stream and mail
-// modules, whose blocks the model does not read.
-var timeSetters = map[string][]timeParam{
-	"ngx_conf_set_msec_slot":             {{Index: 0}},
-	"ngx_conf_set_sec_slot":              {{Index: 0, Seconds: true}},
-	"ngx_http_core_keepalive":            {{Index: 0}, {Index: 1, Seconds: true}},
-	"ngx_http_file_cache_valid_set_slot": {{Index: -1, Seconds: true}},
-	"ngx_http_file_cache_set_slot": {{Key: "inactive=", Seconds: true}, {Key: "loader_sleep="},
-		{Key: "loader_threshold="}, {Key: "manager_sleep="}, {Key: "manager_threshold="}},
-	"ngx_http_upstream_server":             {{Key: "fail_timeout=", Seconds: true}},
-	"ngx_http_core_resolver":               {{Key: "valid=", Seconds: true}},
-	"ngx_http_upstream_resolver":           {{Key: "valid=", Seconds: true}},
-	"ngx_http_core_open_file_cache":        {{Key: "inactive=", Seconds: true}},
-	"ngx_http_log_open_file_cache":         {{Key: "inactive=", Seconds: true}, {Key: "valid=", Seconds: true}},
-	"ngx_http_log_set_log":                 {{Key: "flush=", NonZero: true}},
-	"ngx_http_ssl_certificate_cache":       {{Key: "inactive=", Seconds: true}, {Key: "valid=", Seconds: true}},
-	"ngx_http_proxy_ssl_certificate_cache": {{Key: "inactive=", Seconds: true}, {Key: "valid=", Seconds: true}},
-	"ngx_http_grpc_ssl_certificate_cache":  {{Key: "inactive=", Seconds: true}, {Key: "valid=", Seconds: true}},
-	"ngx_http_uwsgi_ssl_certificate_cache": {{Key: "inactive=", Seconds: true}, {Key: "valid=", Seconds: true}},
-}
 
 // TimeArg is one time value in a directive, as nginx reads it.
 type TimeArg struct {
@@ -65,7 +18,7 @@ type TimeArg struct {
 	Value   string      // the text nginx parses
 	Seconds bool        // read in whole seconds (M and y allowed, ms not); else milliseconds
 	NonZero bool        // 0 is refused too
-	Reader  string      // the C function that reads it (DirectiveSpec.Setter)
+	Reader  string      // the C function that reads it (spec.Directive.Setter)
 	// Start and End locate Value in the file; Exact is false when the
 	// argument is written with escapes, and they then cover the whole word.
 	Start, End int
@@ -75,16 +28,16 @@ type TimeArg struct {
 // TimeArgs returns the arguments of d that nginx reads as times when d is
 // written in ctx. When d is not allowed in ctx (nginx would stop there),
 // the spec is taken from the only one the name has, if it has one.
-func TimeArgs(d *parser.Directive, ctx Ctx) []TimeArg {
-	spec, _, ok := DirectiveIn(d.Name, ctx)
+func TimeArgs(d *parser.Directive, ctx spec.Ctx) []TimeArg {
+	ds, _, ok := spec.In(d.Name, ctx)
 	if !ok {
-		specs := DirectiveSpecs(d.Name)
-		if len(specs) != 1 {
+		all := spec.Directives(d.Name)
+		if len(all) != 1 {
 			return nil
 		}
-		spec = specs[0]
+		ds = all[0]
 	}
-	params := timeSetters[spec.Setter]
+	params := spec.TimeParams(ds.Setter)
 	if len(params) == 0 || len(d.Args) == 0 {
 		return nil
 	}
@@ -98,19 +51,19 @@ func TimeArgs(d *parser.Directive, ctx Ctx) []TimeArg {
 			if i >= len(d.Args) {
 				continue
 			}
-			out = append(out, timeArg(d, d.Args[i], tp, 0, spec.Setter))
+			out = append(out, timeArg(d, d.Args[i], tp, 0, ds.Setter))
 			continue
 		}
 		for _, w := range d.Args {
 			if strings.HasPrefix(w.Value, tp.Key) {
-				out = append(out, timeArg(d, w, tp, len(tp.Key), spec.Setter))
+				out = append(out, timeArg(d, w, tp, len(tp.Key), ds.Setter))
 			}
 		}
 	}
 	return out
 }
 
-func timeArg(d *parser.Directive, w parser.Word, tp timeParam, skip int, reader string) TimeArg {
+func timeArg(d *parser.Directive, w parser.Word, tp spec.TimeParam, skip int, reader string) TimeArg {
 	ta := TimeArg{Word: w, Key: tp.Key, Value: w.Value[skip:], Seconds: tp.Seconds, NonZero: tp.NonZero,
 		Reader: reader, Start: w.Start, End: w.End}
 	raw := d.File.Raw(w)

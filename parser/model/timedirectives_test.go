@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ngxlint/ngxlint/parser"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 func TestCorrectTime(t *testing.T) {
@@ -113,8 +114,8 @@ func TestTimeArgs(t *testing.T) {
 		t.Fatal(serr)
 	}
 	var got []string
-	var walk func(ds []*parser.Directive, ctx Ctx)
-	walk = func(ds []*parser.Directive, ctx Ctx) {
+	var walk func(ds []*parser.Directive, ctx spec.Ctx)
+	walk = func(ds []*parser.Directive, ctx spec.Ctx) {
 		for _, d := range ds {
 			for _, ta := range TimeArgs(d, ctx) {
 				unit := "ms"
@@ -124,15 +125,15 @@ func TestTimeArgs(t *testing.T) {
 				got = append(got, d.Name+" "+ta.Key+"["+src[ta.Start:ta.End]+"] "+unit)
 			}
 			if d.Block != nil {
-				inner := CtxHTTPMain
+				inner := spec.CtxHTTPMain
 				if d.Name == "upstream" {
-					inner = CtxHTTPUpstream
+					inner = spec.CtxHTTPUpstream
 				}
 				walk(d.Block.Directives, inner)
 			}
 		}
 	}
-	walk(f.Top, CtxMain)
+	walk(f.Top, spec.CtxMain)
 	want := []string{
 		"proxy_read_timeout [1H] ms",
 		"keepalive_timeout [75s] ms",

@@ -53,7 +53,7 @@ import (
 	"testing"
 
 	"github.com/ngxlint/ngxlint/parser"
-	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 )
 
@@ -400,7 +400,7 @@ func options(t *testing.T, dir, conf string) *rules.Options {
 		}
 		switch name {
 		case "nginx-version":
-			v, err := model.ParseVersion(val)
+			v, err := spec.ParseVersion(val)
 			if err != nil {
 				t.Fatalf("%s: %v", conf, err)
 			}
@@ -411,7 +411,7 @@ func options(t *testing.T, dir, conf string) *rules.Options {
 				t.Fatalf("%s: %v", conf, err)
 			}
 			if cfg.NginxVersion != "" && !opts.Version.Known {
-				opts.Version, _ = model.ParseVersion(cfg.NginxVersion)
+				opts.Version, _ = spec.ParseVersion(cfg.NginxVersion)
 			}
 			opts.Severities = cfg.Rules
 			for _, o := range cfg.Overrides {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 )
 
@@ -44,15 +45,15 @@ func httpVersion() *config.Directive { return directive("proxy_http_version", "1
 
 // hostValue is the Host header that lets a backend compare the browser's
 // Origin with it: the host and port the client used (WS021).
-func hostValue(v model.Version) string {
-	if v.AtLeast("1.29.3") {
+func hostValue(v spec.Version) string {
+	if v.AtLeast(spec.GateRequestPort) {
 		return "$host$is_request_port$request_port"
 	}
 	return "$http_host"
 }
 
 // hostHeader is `proxy_set_header Host <HostValue>;`.
-func hostHeader(v model.Version) *config.Directive {
+func hostHeader(v spec.Version) *config.Directive {
 	return directive("proxy_set_header", "Host", hostValue(v))
 }
 
@@ -193,7 +194,7 @@ type BlockSpec struct {
 	// normal requests.
 	Keepalive    bool
 	UpstreamName string
-	Version      model.Version
+	Version      spec.Version
 }
 
 // Generated is a WebSocket proxy configuration: what goes in http{} and

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/ngxlint/ngxlint/parser"
-	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 // TestNginxAgreesWithFixtures runs nginx -t on the fixtures of WS005,
@@ -21,7 +21,7 @@ import (
 // (proxy_params, fastcgi_params...) are stand-ins.
 func TestNginxAgreesWithFixtures(t *testing.T) {
 	nginxtest.Require(t)
-	local := model.MustVersion(nginxtest.Version(t))
+	local := spec.MustVersion(nginxtest.Version(t))
 	// bad fixtures nginx -t must refuse, with what it says
 	mustFail := map[string]string{
 		"WS011/": `"map" directive is not allowed here`,

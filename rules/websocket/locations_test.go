@@ -7,6 +7,7 @@ import (
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/parser/spec"
 )
 
 func TestServingFollowsNamedLocations(t *testing.T) {
@@ -135,7 +136,7 @@ func buildConf(t *testing.T, src, version string) *model.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := model.ParseVersion(version)
+	v, err := spec.ParseVersion(version)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/ngxlint/ngxlint/parser"
-	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
+	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 	"github.com/ngxlint/ngxlint/rules/ruletest"
 )
@@ -570,9 +570,9 @@ func lintSite(t *testing.T, n *nginxtest.Nginx, opts *rules.Options, id string) 
 func replaceExtra(tmpl, extra string) string { return strings.ReplaceAll(tmpl, "EXTRA", extra) }
 
 // nginxVersion is the version of the nginx the tests run.
-func nginxVersion(t *testing.T) model.Version {
+func nginxVersion(t *testing.T) spec.Version {
 	t.Helper()
-	v, err := model.ParseVersion(nginxtest.Version(t))
+	v, err := spec.ParseVersion(nginxtest.Version(t))
 	if err != nil {
 		t.Fatal(err)
 	}

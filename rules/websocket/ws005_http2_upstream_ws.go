@@ -5,6 +5,7 @@ import (
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 )
 
@@ -55,7 +56,7 @@ func (*http2UpstreamWS) Check(p *rules.Pass) {
 		sev := in.Severity(rules.Error)
 		var version string
 		switch {
-		case v.Before("1.29.4"):
+		case v.Before(spec.GateProxyHTTP2):
 			sev = rules.Error
 			version = fmt.Sprintf("; nginx %s does not even know the value: nginx -t fails with invalid value \"2\"", v)
 		case !v.Known:
@@ -82,7 +83,7 @@ func (*http2UpstreamWS) Check(p *rules.Pass) {
 			f.WithFix(&rules.Fix{Message: "add proxy_http_version 1.1 to " + pl.Block.Name(), Edits: []rules.Edit{ins}})
 		}
 	}
-	if !v.Before("1.29.4") {
+	if !v.Before(spec.GateProxyHTTP2) {
 		return
 	}
 	// On a target that predates the value, every proxy_http_version 2 stops nginx -t.

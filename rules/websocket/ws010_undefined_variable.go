@@ -6,6 +6,7 @@ import (
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 )
 
@@ -39,7 +40,7 @@ func (*undefinedVariable) Check(p *rules.Pass) {
 	sev := rules.Error
 	complete := p.Cfg.Unit.Context == parser.CtxMain && !p.Cfg.HasLoadModule
 	p.Cfg.Walk(func(_ *model.Block, e model.Entry) {
-		if !model.KnownDirective(e.D.Name) {
+		if !spec.Known(e.D.Name) {
 			complete = false
 		}
 	})

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 )
 
@@ -83,8 +84,8 @@ func serverFragmentMap(p *rules.Pass, b *model.Block, e model.Entry) {
 		return
 	}
 	for _, d := range u.Root.Top {
-		c := model.AllowedIn(d.Name)
-		if c&model.CtxHTTPServer != 0 && c&model.CtxHTTPMain == 0 {
+		c := spec.AllowedIn(d.Name)
+		if c&spec.CtxHTTPServer != 0 && c&spec.CtxHTTPMain == 0 {
 			f := p.Report(rules.DirectiveSpan(e.D),
 				"map %s is at the top of a file that also has %s at its top level (%s), which only server{} takes: the file is included inside server{}, where %s; move the map to a conf.d file",
 				e.D.File.Raw(e.D.Args[len(e.D.Args)-1]), d.Name, rules.Line(d, e.D.File), mapNotAllowed)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 )
 
@@ -62,7 +63,7 @@ func (*directiveNotAllowedInIf) Check(p *rules.Pass) {
 		byVia := map[*parser.Directive]*group{}
 		for _, e := range b.Directives {
 			d := e.D
-			_, known, allowed := model.DirectiveIn(d.Name, ctx)
+			_, known, allowed := spec.In(d.Name, ctx)
 			if !known || allowed {
 				continue
 			}
@@ -98,7 +99,7 @@ func (*directiveNotAllowedInIf) Check(p *rules.Pass) {
 }
 
 // ifAdvice says what to do instead, in the terms of the directive.
-func ifAdvice(d *parser.Directive, ctx model.Ctx, outer *model.Block) string {
+func ifAdvice(d *parser.Directive, ctx spec.Ctx, outer *model.Block) string {
 	where := levelName(outer)
 	switch {
 	case d.Name == "if":
@@ -110,21 +111,21 @@ func ifAdvice(d *parser.Directive, ctx model.Ctx, outer *model.Block) string {
 		return fmt.Sprintf("set the WebSocket headers in %s without an if: proxy_set_header Upgrade $http_upgrade; is empty (and not sent) for ordinary requests, "+
 			"and proxy_set_header Connection $connection_upgrade; with map $http_upgrade $connection_upgrade { default upgrade; '' close; } in http{} gives the right value per request", where)
 	}
-	if _, _, ok := model.DirectiveIn(d.Name, outer.Context()); !ok {
-		return fmt.Sprintf("nginx takes it only in %s", model.AllowedIn(d.Name))
+	if _, _, ok := spec.In(d.Name, outer.Context()); !ok {
+		return fmt.Sprintf("nginx takes it only in %s", spec.AllowedIn(d.Name))
 	}
 	s := fmt.Sprintf("move it to %s; to vary its value per request, compute the value with a map variable in http{} and use the variable", where)
-	if ctx == model.CtxHTTPServerIf {
-		s += " (an if directly in server takes only " + allowedIn(model.CtxHTTPServerIf) + ")"
+	if ctx == spec.CtxHTTPServerIf {
+		s += " (an if directly in server takes only " + allowedIn(spec.CtxHTTPServerIf) + ")"
 	}
 	return s
 }
 
 // allowedIn lists the directives nginx takes in a context, without include.
-func allowedIn(ctx model.Ctx) string {
+func allowedIn(ctx spec.Ctx) string {
 	var out []string
-	for _, n := range model.DirectiveNames() {
-		if _, _, ok := model.DirectiveIn(n, ctx); ok && model.AllowedIn(n) != model.CtxAny {
+	for _, n := range spec.Names() {
+		if _, _, ok := spec.In(n, ctx); ok && spec.AllowedIn(n) != spec.CtxAny {
 			out = append(out, n)
 		}
 	}

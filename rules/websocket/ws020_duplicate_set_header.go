@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 )
 
@@ -105,7 +106,7 @@ func reportDuplicate(p *rules.Pass, b *model.Block, hs []header) {
 		effect = fmt.Sprintf("nginx sends the same header %s", times(len(hs)))
 	}
 	if strings.EqualFold(field, "Host") {
-		if p.Cfg.Version.AtLeast("1.31.4") {
+		if p.Cfg.Version.AtLeast(spec.GateHostLastWins) {
 			sev = rules.Info
 			effect = fmt.Sprintf("nginx %s uses only the last Host line, so the earlier ones do nothing", p.Cfg.Version)
 		} else {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 )
 
@@ -112,7 +113,7 @@ func (*hostOriginMismatch) Check(p *rules.Pass) {
 // $host$is_request_port$request_port when the target nginx has those
 // variables (1.29.3). alt mentions the other choice for the message.
 func betterHost(p *rules.Pass) (value, alt string) {
-	if p.Cfg.Version.AtLeast("1.29.3") {
+	if p.Cfg.Version.AtLeast(spec.GateRequestPort) {
 		return "$host$is_request_port$request_port", " ($http_host works too)"
 	}
 	return "$http_host", " (or $host$is_request_port$request_port on nginx 1.29.3 and later)"

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 )
 
@@ -40,7 +41,7 @@ func (*cleartextHTTP2) Meta() *rules.Meta { return cleartextHTTP2Meta }
 
 func (*cleartextHTTP2) Check(p *rules.Pass) {
 	v := p.Cfg.Version
-	if v.AtLeast("1.25.1") {
+	if v.AtLeast(spec.GateHTTP2Directive) {
 		return
 	}
 	// The WebSocket location with the strongest evidence in each server.

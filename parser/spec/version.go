@@ -1,4 +1,4 @@
-package model
+package spec
 
 import (
 	"fmt"
@@ -66,7 +66,28 @@ func (v Version) String() string {
 	return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch)
 }
 
+// Versions at which nginx changed behavior that rules depend on. Each is
+// the first release with the new behavior (see nginx's CHANGES).
+const (
+	// GateUpstreamHTTP11: proxy_http_version defaults to 1.1 and the
+	// Connection header sent upstream is no longer "close" by default.
+	GateUpstreamHTTP11 = "1.29.7"
+	// GateHTTP2Directive: the `http2` directive appeared, `listen ... http2`
+	// became deprecated and `ssl on` was removed.
+	GateHTTP2Directive = "1.25.1"
+	GateSSLOnRemoved   = "1.25.1"
+	// GateHTTP3: the http3 module and `listen ... quic`.
+	GateHTTP3 = "1.25.0"
+	// GateRequestPort: the $request_port and $is_request_port variables.
+	GateRequestPort = "1.29.3"
+	// GateProxyHTTP2: `proxy_http_version 2` (HTTP/2 to upstreams).
+	GateProxyHTTP2 = "1.29.4"
+	// GateHostLastWins: of several `proxy_set_header Host` lines only the
+	// last one is sent.
+	GateHostLastWins = "1.31.4"
+)
+
 // DefaultHTTP11 reports whether the target sends HTTP/1.1 to upstreams by
-// default: nginx 1.29.7 and later (1.30.0 stable). An unknown version is
-// treated as older, the safe side for WebSocket.
-func (v Version) DefaultHTTP11() bool { return v.AtLeast("1.29.7") }
+// default. An unknown version is treated as older, the safe side for
+// WebSocket.
+func (v Version) DefaultHTTP11() bool { return v.AtLeast(GateUpstreamHTTP11) }

@@ -1,0 +1,168 @@
+package spec
+
+import "testing"
+
+// No directive has two specs that share a context: which module nginx
+// picks in a context is then never a question of module order.
+func TestDirectiveSpecsDoNotOverlap(t *testing.T) {
+	for _, name := range Names() {
+		var seen Ctx
+		for _, s := range Directives(name) {
+			if s.Until != "" {
+				continue
+			}
+			if seen&s.Ctx != 0 {
+				t.Errorf("%s: two specs allowed in %s", name, seen&s.Ctx)
+			}
+			seen |= s.Ctx
+		}
+	}
+}
+
+// Every reader named in timeSetters exists in the table, so a renamed C
+// function cannot silently turn a time check off.
+func TestTimeSettersExist(t *testing.T) {
+	used := map[string]bool{}
+	for _, s := range nginxDirectives {
+		used[s.Setter] = true
+	}
+	for name := range timeSetters {
+		if !used[name] {
+			t.Errorf("timeSetters names %s, which no directive uses", name)
+		}
+	}
+}
+
+func TestIn(t *testing.T) {
+	cases := []struct {
+		name           string
+		ctx            Ctx
+		known, allowed bool
+		setter         string
+	}{
+		{"proxy_pass", CtxHTTPLocationIf, true, true, "ngx_http_proxy_pass"},
+		{"proxy_pass", CtxHTTPServerIf, true, false, ""},
+		{"proxy_set_header", CtxHTTPLocationIf, true, false, ""},
+		{"proxy_set_header", CtxHTTPLocation, true, true, "ngx_conf_set_keyval_slot"},
+		{"proxy_http_version", CtxHTTPLocationIf, true, false, ""},
+		{"proxy_read_timeout", CtxHTTPLocationIf, true, false, ""},
+		{"proxy_hide_header", CtxHTTPLocationIf, true, false, ""},
+		{"return", CtxHTTPServerIf, true, true, "ngx_http_rewrite_return"},
+		{"set", CtxHTTPLocationIf, true, true, "ngx_http_rewrite_set"},
+		{"add_header", CtxHTTPLocationIf, true, true, "ngx_http_headers_add"},
+		{"add_header", CtxHTTPServerIf, true, false, ""},
+		{"if", CtxHTTPLocationIf, true, false, ""},
+		{"location", CtxHTTPLocationIf, true, false, ""},
+		{"map", CtxHTTPMain, true, true, "ngx_http_map_block"},
+		{"map", CtxHTTPServer, true, false, ""},
+		{"map", CtxStreamMain, true, true, "ngx_stream_map_block"},
+		{"include", CtxHTTPLocationIf, true, true, "ngx_conf_include"},
+		{"keepalive_timeout", CtxHTTPUpstream, true, true, "ngx_conf_set_msec_slot"},
+		{"keepalive_timeout", CtxHTTPServer, true, true, "ngx_http_core_keepalive"},
+		{"more_set_headers", CtxHTTPLocationIf, false, false, ""},
+		{"Proxy_Pass", CtxHTTPLocation, false, false, ""}, // nginx compares names with case
+	}
+	for _, c := range cases {
+		s, known, allowed := In(c.name, c.ctx)
+		if known != c.known || allowed != c.allowed || s.Setter != c.setter {
+			t.Errorf("In(%s, %s) = %q, %v, %v; want %q, %v, %v", c.name, c.ctx, s.Setter, known, allowed, c.setter, c.known, c.allowed)
+		}
+	}
+	if got := AllowedIn("proxy_pass").String(); got != "location, if in location, limit_except, stream server" {
+		t.Errorf("AllowedIn(proxy_pass) = %s", got)
+	}
+	if CtxAny.String() != "any" || Known("no_such_directive") {
+		t.Error("CtxAny or KnownDirective")
+	}
+}
+
+func one(t *testing.T, name string, ctx Ctx) Directive {
+	t.Helper()
+	d, _, ok := In(name, ctx)
+	if !ok {
+		t.Fatalf("%s not allowed in %s", name, ctx)
+	}
+	return d
+}
+
+func TestArgsOK(t *testing.T) {
+	cases := []struct {
+		name string
+		ctx  Ctx
+		ok   []int
+		bad  []int
+	}{
+		{"proxy_pass", CtxHTTPLocation, []int{1}, []int{0, 2}},
+		{"gzip", CtxHTTPServer, []int{1}, []int{0, 2}},           // FLAG
+		{"add_header", CtxHTTPServer, []int{2, 3}, []int{1, 4}},  // TAKE23
+		{"server_name", CtxHTTPServer, []int{1, 5}, []int{0}},    // 1MORE
+		{"try_files", CtxHTTPLocation, []int{2, 9}, []int{0, 1}}, // 2MORE
+		{"internal", CtxHTTPLocation, []int{0}, []int{1}},        // NOARGS
+		{"http", CtxMain, []int{0}, []int{1}},                    // BLOCK|NOARGS
+		{"location", CtxHTTPServer, []int{1, 2}, []int{0, 3}},    // BLOCK|TAKE12
+	}
+	for _, c := range cases {
+		d := one(t, c.name, c.ctx)
+		for _, n := range c.ok {
+			if !d.ArgsOK(n) {
+				t.Errorf("%s: %d arguments refused", c.name, n)
+			}
+		}
+		for _, n := range c.bad {
+			if d.ArgsOK(n) {
+				t.Errorf("%s: %d arguments accepted", c.name, n)
+			}
+		}
+	}
+}
+
+func TestValuesAndVersions(t *testing.T) {
+	if d := one(t, "gzip", CtxHTTPMain); d.Value() != ValueFlag {
+		t.Errorf("gzip reads %v", d.Value())
+	}
+	if d := one(t, "client_max_body_size", CtxHTTPMain); d.Value() != ValueOff {
+		t.Errorf("client_max_body_size reads %v", d.Value())
+	}
+	d := one(t, "proxy_http_version", CtxHTTPLocation)
+	if d.Value() != ValueEnum || len(d.Values) < 2 || d.Values[0] != "1.0" {
+		t.Errorf("proxy_http_version values %v", d.Values)
+	}
+	if d := one(t, "gzip_comp_level", CtxHTTPMain); !d.Bounded || d.Min != 1 || d.Max != 9 {
+		t.Errorf("gzip_comp_level bounds %v %d %d", d.Bounded, d.Min, d.Max)
+	}
+	v122, v126 := MustVersion("1.22.1"), MustVersion("1.26.0")
+	if len(Lookup("http2", v122)) != 0 || len(Lookup("http2", v126)) != 1 {
+		t.Error("http2 directive: 1.25.1 and later")
+	}
+	if len(Lookup("ssl", v122)) == 0 || len(Lookup("ssl", v126)) != 0 || Known("ssl") {
+		t.Error("ssl on: removed in 1.25.1")
+	}
+	if len(ThirdParty("more_set_headers")) == 0 || len(Directives("more_set_headers")) != 0 {
+		t.Error("more_set_headers is headers-more's")
+	}
+	if len(ThirdParty("proxy_pass")) != 0 {
+		t.Error("a name nginx declares is never third-party")
+	}
+}
+
+func TestVariables(t *testing.T) {
+	v := MustVersion("1.22.1")
+	in := func(name string) bool {
+		for _, x := range Variables(name) {
+			if x.In(v) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, n := range []string{"remote_addr", "http_upgrade", "arg_x", "gzip_ratio", "uid_got", "ssl_alpn_protocol"} {
+		if !in(n) {
+			t.Errorf("$%s missing in 1.22.1", n)
+		}
+	}
+	for _, n := range []string{"request_port", "http_", "no_such_var"} {
+		if in(n) {
+			t.Errorf("$%s should not exist in 1.22.1", n)
+		}
+	}
+}
