@@ -211,12 +211,10 @@ func (l *loader) peekDump(p string) ([]byte, bool, error) {
 		if l.opt.Stdin == nil {
 			return nil, false, nil
 		}
-		b, err := io.ReadAll(io.LimitReader(l.opt.Stdin, maxDumpSize+1))
+		// Read once, under the same bound as any configuration file.
+		b, err := ReadConfigStream(l.opt.Stdin, l.budget)
 		if err != nil {
-			return nil, false, &UsageError{Msg: fmt.Sprintf("cannot read standard input: %v", err)}
-		}
-		if len(b) > maxDumpSize {
-			return nil, false, &UsageError{Msg: fmt.Sprintf("standard input is larger than %d MiB", maxDumpSize>>20)}
+			return nil, false, &UsageError{Msg: fmt.Sprintf("cannot read standard input: %v", err), Err: err}
 		}
 		l.opt.Stdin = bytes.NewReader(b)
 		return b, looksLikeDump(b), nil

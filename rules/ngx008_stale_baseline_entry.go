@@ -1,6 +1,12 @@
 package rules
 
-func init() { Register(&staleBaselineRule{}) }
+// The framework's own family holds one rule, an info note about the
+// baseline file, which nginx never reads: its findings make no claim the
+// end-to-end suite could check.
+func init() {
+	RegisterFamily(Family{Name: "baseline", Claim: NoClaim})
+	Register(&staleBaselineRule{})
+}
 
 // staleBaselineRule is reported by Baseline.Apply (baseline.go) for a
 // baseline entry that matches no finding; Check does nothing.
@@ -27,7 +33,7 @@ var staleBaselineMeta = &Meta{
 			"entry's line in the baseline file.",
 		SeverityNote: "Info: nothing in nginx breaks. Set NGX008: warning in .ngxlint.yml to make a stale baseline fail the gate.",
 		Since:        "0.1.0",
-		Refs:         []string{"README.md, section Baselines"},
+		Refs:         []string{"https://github.com/ngxlint/ngxlint#baselines"},
 	},
 }
 

@@ -36,10 +36,11 @@ func TestDocRefs(t *testing.T) {
 }
 
 // TestEveryRuleHasAFamily: every rule belongs to a family that declares
-// the claim its errors make (the end-to-end suite checks it).
+// the claim its errors make (the end-to-end suite checks it); a family
+// without a claim may hold no rule that reports an error by default.
 func TestEveryRuleHasAFamily(t *testing.T) {
 	for _, r := range rules.All() {
-		if f, ok := rules.FamilyOf(r); !ok || f.Claim == rules.NoClaim {
+		if f, ok := rules.FamilyOf(r); !ok || f.Claim == rules.NoClaim && r.Meta().Severity == rules.Error {
 			t.Errorf("%s belongs to no family with a claim: its package calls rules.RegisterFamily", r.Meta().ID)
 		}
 	}

@@ -13,3 +13,11 @@
 // The facts come from parser/spec (generated from nginx's source); the
 // rules only apply them. Ids NGX101-NGX110.
 package correctness
+
+import "github.com/ngxlint/ngxlint/rules"
+
+// Every error of this family claims that nginx -t refuses the
+// configuration; the end-to-end suite checks it against a real nginx.
+func init() {
+	rules.RegisterFamily(rules.Family{Name: "correctness", Claim: rules.NginxRejects})
+}

@@ -31,7 +31,7 @@ var unknownDirectiveMeta = &rules.Meta{
 		SeverityNote: "A warning instead when the target version is unknown and the directive existed only in older nginx " +
 			"(ssl on), or when the configuration loads a module ngxlint does not know, which may declare it.",
 		Since: "0.2.0",
-		Refs:  []string{"https://nginx.org/en/docs/dirindex.html", "nginx source: src/core/ngx_conf_file.c ngx_conf_handler"},
+		Refs:  []string{"https://nginx.org/en/docs/dirindex.html", "https://github.com/nginx/nginx/blob/master/src/core/ngx_conf_file.c"},
 	},
 }
 

@@ -22,7 +22,7 @@ var notAllowedHereMeta = &rules.Meta{
 		Good:  "server {\n    listen 80;\n    root /srv/www;\n    location / {\n        proxy_pass http://127.0.0.1:8080;\n    }\n}",
 		Fix:   "Move the directive to a context the message names.",
 		Since: "0.2.0",
-		Refs:  []string{"https://nginx.org/en/docs/dirindex.html", "nginx source: src/core/ngx_conf_file.c ngx_conf_handler"},
+		Refs:  []string{"https://nginx.org/en/docs/dirindex.html", "https://github.com/nginx/nginx/blob/master/src/core/ngx_conf_file.c"},
 	},
 }
 

@@ -24,7 +24,7 @@ var argumentCountMeta = &rules.Meta{
 		Good:  "location / {\n    root /srv/www;\n    index index.html;\n}",
 		Fix:   "Give the directive the arguments the message names. ngxlint fix adds a missing ; when the words after the line break start with a directive nginx knows and the directive then has a valid argument count.",
 		Since: "0.2.0",
-		Refs:  []string{"https://nginx.org/en/docs/dirindex.html", "nginx source: src/core/ngx_conf_file.c ngx_conf_handler"},
+		Refs:  []string{"https://nginx.org/en/docs/dirindex.html", "https://github.com/nginx/nginx/blob/master/src/core/ngx_conf_file.c"},
 	},
 }
 

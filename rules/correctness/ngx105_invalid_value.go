@@ -28,7 +28,7 @@ var invalidValueMeta = &rules.Meta{
 		Good:  "server {\n    gzip on;\n    client_max_body_size 10m;\n    listen 7000;\n}",
 		Fix:   "Write a value nginx reads; the message lists the ones it takes. ngxlint fix rewrites yes/no, true/false, 1/0 and enable(d)/disable(d) in a flag to on/off, and nothing else.",
 		Since: "0.2.0",
-		Refs:  []string{"https://nginx.org/en/docs/syntax.html", "nginx source: src/core/ngx_conf_file.c ngx_conf_set_*_slot, src/core/ngx_parse.c"},
+		Refs:  []string{"https://nginx.org/en/docs/syntax.html", "https://github.com/nginx/nginx/blob/master/src/core/ngx_conf_file.c"},
 	},
 }
 

@@ -22,7 +22,7 @@ var duplicateDirectiveMeta = &rules.Meta{
 		Good:  "location / {\n    root /srv/b;\n}",
 		Fix:   "Keep one. ngxlint fix deletes the second when it repeats the first word for word.",
 		Since: "0.2.0",
-		Refs:  []string{"nginx source: src/core/ngx_conf_file.c ngx_conf_set_*_slot (\"is duplicate\")"},
+		Refs:  []string{"https://github.com/nginx/nginx/blob/master/src/core/ngx_conf_file.c"},
 	},
 }
 

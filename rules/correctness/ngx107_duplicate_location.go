@@ -24,7 +24,7 @@ var duplicateLocationMeta = &rules.Meta{
 		Good:  "server {\n    location /api/ { proxy_pass http://127.0.0.1:8080; }\n    location = /api/ { return 404; }\n}",
 		Fix:   "Merge the two locations, or change one's path or modifier.",
 		Since: "0.2.0",
-		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_core_module.html#location", "nginx source: src/http/ngx_http_core_module.c ngx_http_join_exact_locations"},
+		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_core_module.html#location", "https://github.com/nginx/nginx/blob/master/src/http/ngx_http_core_module.c"},
 	},
 }
 

@@ -27,7 +27,7 @@ var duplicateListenMeta = &rules.Meta{
 		Good:  "server {\n    listen 80 default_server;\n}\nserver {\n    listen 80;\n}",
 		Fix:   "Keep default_server (and socket options) on one listen per address and port.",
 		Since: "0.2.0",
-		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_core_module.html#listen", "nginx source: src/http/ngx_http.c ngx_http_add_addresses"},
+		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_core_module.html#listen", "https://github.com/nginx/nginx/blob/master/src/http/ngx_http.c"},
 	},
 }
 
