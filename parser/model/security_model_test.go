@@ -191,3 +191,21 @@ server {
 		t.Errorf("/f/: %+v", a)
 	}
 }
+
+func TestHostReach(t *testing.T) {
+	c := offlineModel(t, `
+server { listen 127.0.0.1:{{PORT}}; server_name first.test; }
+server { listen 127.0.0.1:{{PORT}}; server_name named.test; }
+server { listen 127.0.0.1:{{PORT}}; server_name ~^(?<sub>.+)\.test$; }
+server { listen 127.0.0.1:{{PORT}}; server_name ~.*; }
+server { listen 127.0.0.2:{{PORT}} default_server; server_name explicit.test; }
+server { listen 127.0.0.2:{{PORT}}; server_name other.test; }`, nil)
+	h := model.NewHosts(c)
+	want := map[string]bool{"first.test": true, "named.test": false, "~^(?<sub>.+)\\.test$": false, "~.*": true, "explicit.test": true, "other.test": false}
+	for _, s := range c.Servers {
+		name := s.Own("server_name")[0].D.Arg(0)
+		if r := h.Reach(s); r.AnyHost != want[name] || !r.Known {
+			t.Errorf("%s: %+v, want AnyHost %v", name, r, want[name])
+		}
+	}
+}
