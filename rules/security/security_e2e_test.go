@@ -244,4 +244,26 @@ server {
 			return false, "no injected line in what the backend got"
 		},
 	},
+	{
+		name: "redirect to the Host header on the default server", rule: "SEC005", sev: rules.Warning,
+		bad: `server {
+    listen 127.0.0.1:{{PORT}};
+    server_name www.example;
+    location / { return 302 https://$http_host/login; }
+}`,
+		good: `server {
+    listen 127.0.0.1:{{PORT}} default_server;
+    return 444;
+}
+server {
+    listen 127.0.0.1:{{PORT}};
+    server_name www.example;
+    location / { return 302 https://$http_host/login; }
+}`,
+		attack: func(t *testing.T, e env) (bool, string) {
+			r := nginxtest.RawGet(t, e.n.Addr(), "/", "attacker.invalid")
+			loc := r.Header("Location")
+			return len(loc) > 0 && strings.Contains(loc[0], "attacker.invalid"), r.String()
+		},
+	},
 }
