@@ -266,4 +266,75 @@ server {
 			return len(loc) > 0 && strings.Contains(loc[0], "attacker.invalid"), r.String()
 		},
 	},
+	{
+		name: "unanchored Origin regex", rule: "SEC006", sev: rules.Warning,
+		bad: `server {
+    listen 127.0.0.1:{{PORT}};
+    location /api/ {
+        if ($http_origin ~* "example.com") { return 200 "allowed"; }
+        return 403;
+    }
+}`,
+		good: `server {
+    listen 127.0.0.1:{{PORT}};
+    location /api/ {
+        if ($http_origin ~* "^https://(www\.)?example\.com$") { return 200 "allowed"; }
+        return 403;
+    }
+}`,
+		attack: func(t *testing.T, e env) (bool, string) {
+			r := nginxtest.RawGet(t, e.n.Addr(), "/api/", "", "Origin: https://example.com.attacker.invalid")
+			return r.Status == 200, r.String()
+		},
+	},
+	{
+		name: "allow without deny", rule: "SEC007", sev: rules.Error,
+		bad: `server {
+    listen 127.0.0.1:{{PORT}};
+    root {{DATA}};
+    location /pub/ { allow 10.1.2.3; }
+}`,
+		good: `server {
+    listen 127.0.0.1:{{PORT}};
+    root {{DATA}};
+    location /pub/ { allow 10.1.2.3; deny all; }
+}`,
+		attack: func(t *testing.T, e env) (bool, string) {
+			r := nginxtest.RawGet(t, e.n.Addr(), "/pub/index.html", "")
+			return r.Status == 200, r.String()
+		},
+	},
+	{
+		name: "return before deny", rule: "SEC007", sev: rules.Error,
+		bad: `server {
+    listen 127.0.0.1:{{PORT}};
+    location = /secret { deny all; return 200 "` + secret + `"; }
+}`,
+		good: `server {
+    listen 127.0.0.1:{{PORT}};
+    root {{DATA}};
+    location = /secret { deny all; }
+}`,
+		attack: func(t *testing.T, e env) (bool, string) {
+			r := nginxtest.RawGet(t, e.n.Addr(), "/secret", "")
+			return r.Status == 200 && r.Body == secret, r.String()
+		},
+	},
+	{
+		name: "regex location takes a protected prefix", rule: "SEC007", sev: rules.Error,
+		bad: `server {
+    listen 127.0.0.1:{{PORT}};
+    location /admin/ { deny all; }
+    location ~ \.php$ { proxy_pass http://{{REC}}; }
+}`,
+		good: `server {
+    listen 127.0.0.1:{{PORT}};
+    location ^~ /admin/ { deny all; }
+    location ~ \.php$ { proxy_pass http://{{REC}}; }
+}`,
+		attack: func(t *testing.T, e env) (bool, string) {
+			r := nginxtest.RawGet(t, e.n.Addr(), "/admin/x.php", "")
+			return r.Status == 200 && e.rec.Count() > 0, r.String()
+		},
+	},
 }
