@@ -177,6 +177,11 @@ func (s *Sources) variable(b *Block, d *parser.Directive, name string, depth int
 		}
 		return p
 	}
+	if name == "uri" || name == "document_uri" {
+		if loc := b.EnclosingLocation(); loc != nil && len(loc.Own("rewrite")) > 0 {
+			return s.uriBefore(loc, d, depth)
+		}
+	}
 	if src := builtinSource(name); src != 0 {
 		return Provenance{Source: src, Via: []string{"$" + name}}
 	}
@@ -185,6 +190,76 @@ func (s *Sources) variable(b *Block, d *parser.Directive, name string, depth int
 		return s.capture(b, d, -1, name, depth)
 	}
 	return Provenance{}
+}
+
+// uriBefore is the provenance of $uri in location l when directive stop
+// runs (nil: in the content phase, after every rewrite): a rewrite that
+// does not end in a redirect sets the URI to its replacement, so after
+// "rewrite ^ $request_uri;" $uri holds the encoded request URI, and the
+// captures of a later rewrite come from that. A rewrite whose regex may
+// not match leaves the previous URI possible too.
+func (s *Sources) uriBefore(l *Block, stop *parser.Directive, depth int) Provenance {
+	cur := Provenance{Source: builtinSource("uri"), Via: []string{"$uri"}}
+	if depth > maxDepth {
+		return cur
+	}
+	for _, e := range l.Own("rewrite") {
+		if e.D == stop {
+			break
+		}
+		if len(e.D.Args) < 2 {
+			continue
+		}
+		flag, repl := e.D.Arg(2), e.D.Arg(1)
+		lower := strings.ToLower(repl)
+		if flag == "redirect" || flag == "permanent" || strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "$scheme") {
+			continue
+		}
+		if i := strings.IndexByte(repl, '?'); i >= 0 {
+			repl = repl[:i] // the arguments part does not go into $uri
+		}
+		var next Provenance
+		for _, v := range Variables(repl) {
+			switch {
+			case v == "uri" || v == "document_uri":
+				next.add(cur)
+			case digits.MatchString(v):
+				n, _ := strconv.Atoi(v)
+				next.add(regexCapture(e.D.Arg(0), n, "", cur, "rewrite "+e.D.Arg(0)))
+			case hasNamedGroup(e.D.Arg(0), v):
+				next.add(regexCapture(e.D.Arg(0), -1, v, cur, "rewrite "+e.D.Arg(0)))
+			default:
+				next.add(s.variable(l, e.D, v, depth+1))
+			}
+		}
+		if re, err := syntax.Parse(e.D.Arg(0), syntax.Perl); err == nil && matchesEverything(re) {
+			cur = next
+		} else {
+			cur.add(next)
+		}
+	}
+	return cur
+}
+
+// matchesEverything reports whether a regex matches every string (it can
+// match the empty string at the start: "^", "", "^.*").
+func matchesEverything(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpBeginText:
+		return true
+	case syntax.OpStar, syntax.OpQuest:
+		return true
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			if !matchesEverything(sub) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpCapture:
+		return matchesEverything(re.Sub[0])
+	}
+	return false
 }
 
 // setsFor returns the set directives for a variable that a request served
@@ -254,7 +329,11 @@ func (s *Sources) captureRegexes(b *Block, d *parser.Directive, depth int) []reg
 	uri := Provenance{Source: builtinSource("uri"), Via: []string{"$uri"}}
 	var out []regexSource
 	if d != nil && d.Name == "rewrite" && len(d.Args) >= 1 {
-		return []regexSource{{re: d.Arg(0), from: uri, what: "rewrite " + d.Arg(0)}}
+		from := uri
+		if loc := b.EnclosingLocation(); loc != nil {
+			from = s.uriBefore(loc, d, depth+1)
+		}
+		return []regexSource{{re: d.Arg(0), from: from, what: "rewrite " + d.Arg(0)}}
 	}
 	ifRegex := func(l *Block) {
 		if l.Kind != If || l.Dir == nil {
@@ -270,7 +349,11 @@ func (s *Sources) captureRegexes(b *Block, d *parser.Directive, depth int) []reg
 	for l := b; l != nil; l = l.Parent {
 		ifRegex(l)
 		for _, e := range l.Own("rewrite") {
-			out = append(out, regexSource{re: e.D.Arg(0), from: uri, what: "rewrite " + e.D.Arg(0)})
+			from := uri
+			if l.Kind == Location {
+				from = s.uriBefore(l, e.D, depth+1)
+			}
+			out = append(out, regexSource{re: e.D.Arg(0), from: from, what: "rewrite " + e.D.Arg(0)})
 		}
 		if l.Kind == Location {
 			for _, ch := range l.Children {

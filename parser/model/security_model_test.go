@@ -209,3 +209,30 @@ server { listen 127.0.0.2:{{PORT}}; server_name other.test; }`, nil)
 		}
 	}
 }
+
+// Gitea's subpath recipe keeps the path encoded: $uri after
+// "rewrite ^ $request_uri;" cannot carry a decoded line break.
+func TestProvenanceAfterRewrite(t *testing.T) {
+	c := offlineModel(t, `
+server {
+    listen 127.0.0.1:{{PORT}};
+    location /git/ {
+        rewrite ^ $request_uri;
+        rewrite ^/git(/.*) $1 break;
+        proxy_pass http://127.0.0.1:3000$uri;
+    }
+    location /dec/ {
+        rewrite ^/dec/([^?]*)$ /x/$1 break;
+        proxy_pass http://127.0.0.1:3000$uri;
+    }
+}`, nil)
+	s := model.NewSources(c)
+	for loc, want := range map[string]bool{"/git/": false, "/dec/": true} {
+		b := locNamed(t, c, loc)
+		pp := b.Own("proxy_pass")[0]
+		p := s.Value(b, pp.D, pp.D.Arg(0))
+		if p.Source.Has(model.CarriesCRLF) != want || !p.Source.Has(model.FromRequest) {
+			t.Errorf("%s: %b (%s), CR/LF want %v", loc, p.Source, p, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package security
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/ngxlint/ngxlint/parser"
@@ -32,7 +33,8 @@ var listDroppedMeta = &rules.Meta{
 			"write add_header_inherit merge; at the inner level. ngxlint fix repeats the dropped lines (or the include that brought " +
 			"them) after the inner level's own list.",
 		SeverityNote: "Warning when a security header (HSTS, CSP, X-Frame-Options, X-Content-Type-Options, Referrer-Policy, " +
-			"Permissions-Policy, Cross-Origin-*) is dropped, when proxy_set_header drops Host or the X-Forwarded-*/X-Real-IP " +
+			"Permissions-Policy, Cross-Origin-*) is dropped from a level that can serve documents (not from a location of " +
+			"stylesheets, scripts, images or fonts, where those headers protect nothing), when proxy_set_header drops Host or the X-Forwarded-*/X-Real-IP " +
 			"headers of a proxied location, or when fastcgi_param drops a FastCGI location's parameters; info for other lists. " +
 			"Upgrade and Connection dropped from proxy_set_header are WS003's. Never reported under add_header_inherit off, " +
 			"nor for a header the inner level sets again, nor for proxy/fastcgi/grpc lists at a level that hands nothing to " +
@@ -155,12 +157,13 @@ func checkDropped(p *rules.Pass, b *model.Block, name string, own []model.Entry)
 		return
 	}
 	sev := rules.Info
+	assets := servesAssetsOnly(b)
 	var keys, serious []string
 	for _, e := range lost {
 		k := e.D.Arg(0)
 		keys = append(keys, k)
 		switch {
-		case (name == "add_header" || name == "add_trailer") && isOneOf(k, securityHeaders),
+		case (name == "add_header" || name == "add_trailer") && isOneOf(k, securityHeaders) && !assets,
 			(name == "proxy_set_header" || name == "grpc_set_header") && isOneOf(k, forwardHeaders),
 			name == "fastcgi_param" || name == "uwsgi_param" || name == "scgi_param":
 			sev = rules.Warning
@@ -214,6 +217,56 @@ func checkDropped(p *rules.Pass, b *model.Block, name string, own []model.Entry)
 	if e, ok := rules.InsertInLevel(b, []string{name}, lines); ok {
 		f.WithFix(&rules.Fix{Message: "repeat the dropped " + name + " lines here", Edits: []rules.Edit{e}})
 	}
+}
+
+// assetSegments are first path segments that hold static assets.
+var assetSegments = []string{"static", "assets", "media", "images", "img", "css", "js", "fonts", "font", "libs", "lib",
+	"sounds", "lang", "icons", "favicon.ico", "robots.txt", ".well-known", "dist", "build", "vendor", "public", "uploads"}
+
+var firstSegRE = regexp.MustCompile(`^\^?/\(?(?:\?:)?([A-Za-z0-9_.|\\-]+)\)?/`)
+
+// servesAssetsOnly reports whether a level serves only static assets
+// (stylesheets, scripts, images, fonts), where the document-level
+// protections (HSTS is recorded from any response, X-Frame-Options and
+// CSP frame-ancestors guard documents) lose nothing: a regex location that
+// matches no HTML document or directory, or a location whose first path
+// segment names assets.
+func servesAssetsOnly(b *model.Block) bool {
+	l := b.EnclosingLocation()
+	if l == nil || l.Loc == nil {
+		return false
+	}
+	pat := l.Loc.Pattern
+	if l.Loc.IsRegex() && l.Loc.Regexp != nil {
+		matches := func(probes ...string) bool {
+			for _, p := range probes {
+				if l.Loc.Regexp.MatchString(p) {
+					return true
+				}
+			}
+			return false
+		}
+		doc := matches("/index.html", "/a/page.html", "/a.htm", "/a/", "/a", "/a/b", "/index.php", "/a.php", "/a.aspx", "/a.jsp", "/a.cgi", "/a.shtml")
+		asset := matches("/a.css", "/a.js", "/a.png", "/a.jpg", "/a.gif", "/a.svg", "/a.ico", "/a.woff2", "/a.webp", "/a.map", "/a/b.css", "/a/b.js")
+		if !doc && asset {
+			return true
+		}
+		m := firstSegRE.FindStringSubmatch(pat)
+		if m == nil {
+			return false
+		}
+		for _, seg := range strings.Split(strings.ReplaceAll(m[1], `\`, ""), "|") {
+			if !isOneOf(seg, assetSegments) {
+				return false
+			}
+		}
+		return true
+	}
+	seg := strings.Trim(pat, "/")
+	if i := strings.IndexByte(seg, '/'); i >= 0 {
+		seg = seg[:i]
+	}
+	return seg != "" && isOneOf(seg, assetSegments)
 }
 
 func first(xs []string, n int) []string {

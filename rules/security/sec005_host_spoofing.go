@@ -25,9 +25,11 @@ var hostSpoofingMeta = &rules.Meta{
 		Good: "server {\n    listen 80 default_server;\n    return 444;\n}\n\nserver {\n    listen 80;\n    server_name www.example.com;\n    location / {\n        return 301 https://$http_host$request_uri;\n    }\n}",
 		Fix: "Give the port a default_server of its own that rejects unknown names (return 444;), and list this server's names " +
 			"in server_name; or build URLs from $server_name or a fixed name.",
-		SeverityNote: "Warning where the server is known to get any Host (default_server, the first server for its port in a " +
-			"whole configuration, a catch-all server_name); info for $http_host in a URL when the default server of the port " +
-			"is in another file. $http_x_forwarded_host in a URL is at least info everywhere: only a proxy in front that " +
+		SeverityNote: "Warning for a URL nginx itself builds (a redirect, a Location or Refresh header) on a server known to " +
+			"get any Host (default_server, the first server for its port in a whole configuration, a catch-all server_name); " +
+			"info for a Host or X-Forwarded-Host forwarded from such a server (what it does depends on the backend: many use " +
+			"a configured site URL), and for $http_host in a URL when the default server of the port is in another file; " +
+			"security: strict raises the forwarded case to a warning. $http_x_forwarded_host in a URL is at least info everywhere: only a proxy in front that " +
 			"overwrites it makes it trustworthy.",
 		Since: "0.2.0",
 		Refs: []string{"https://nginx.org/en/docs/http/request_processing.html",
@@ -95,8 +97,10 @@ func (*hostSpoofing) Check(p *rules.Pass) {
 				}
 				sev := rules.Off
 				switch {
-				case r.AnyHost:
+				case r.AnyHost && isURL:
 					sev = rules.Warning
+				case r.AnyHost:
+					sev = opinion(p) // what a spoofed Host does depends on the backend
 				case isURL && (v == "http_x_forwarded_host" || !r.Known):
 					sev = rules.Info
 				}

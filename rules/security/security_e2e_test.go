@@ -23,7 +23,7 @@ import (
 type env struct {
 	n    *nginxtest.Nginx
 	rec  *nginxtest.Recorder
-	data string // a directory with pub/ (served), secret (outside pub/), static/x
+	data string // a directory with pub/ (served), secret (outside pub/), account/x
 }
 
 type proof struct {
@@ -41,7 +41,7 @@ const secret = "top-secret-content"
 
 func setupData(t *testing.T) string {
 	dir := t.TempDir()
-	for name, content := range map[string]string{"secret": secret, "pub/index.html": "public", "static/x": "static"} {
+	for name, content := range map[string]string{"secret": secret, "pub/index.html": "public", "account/x": "account page"} {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -130,19 +130,19 @@ var proofs = []proof{
     listen 127.0.0.1:{{PORT}};
     root {{DATA}};
     add_header Strict-Transport-Security "max-age=63072000" always;
-    location /static/ { add_header Cache-Control "public, max-age=60"; }
+    location /account/ { add_header Cache-Control "public, max-age=60"; }
 }`,
 		good: `server {
     listen 127.0.0.1:{{PORT}};
     root {{DATA}};
     add_header Strict-Transport-Security "max-age=63072000" always;
-    location /static/ {
+    location /account/ {
         add_header Cache-Control "public, max-age=60";
         add_header Strict-Transport-Security "max-age=63072000" always;
     }
 }`,
 		attack: func(t *testing.T, e env) (bool, string) {
-			r := nginxtest.RawGet(t, e.n.Addr(), "/static/x", "")
+			r := nginxtest.RawGet(t, e.n.Addr(), "/account/x", "")
 			return r.Status == 200 && !r.Has("Strict-Transport-Security"), r.String()
 		},
 	},
