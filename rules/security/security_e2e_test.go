@@ -337,4 +337,19 @@ server {
 			return r.Status == 200 && e.rec.Count() > 0, r.String()
 		},
 	},
+	{
+		name: "variable proxy_pass without resolver", rule: "SEC010", sev: rules.Error,
+		bad: `server {
+    listen 127.0.0.1:{{PORT}};
+    location / { set $backend app.invalid; proxy_pass http://$backend:80; }
+}`,
+		good: `server {
+    listen 127.0.0.1:{{PORT}};
+    location / { set $backend {{REC}}; proxy_pass http://$backend; }
+}`,
+		attack: func(t *testing.T, e env) (bool, string) {
+			r := nginxtest.RawGet(t, e.n.Addr(), "/", "")
+			return r.Status == 502 && strings.Contains(e.n.ErrorLog(), "no resolver defined"), r.String()
+		},
+	},
 }
