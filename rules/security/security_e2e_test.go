@@ -352,4 +352,24 @@ server {
 			return r.Status == 502 && strings.Contains(e.n.ErrorLog(), "no resolver defined"), r.String()
 		},
 	},
+	{
+		name: "off-by-slash proxy_pass", rule: "SEC011", sev: rules.Warning,
+		bad: `server {
+    listen 127.0.0.1:{{PORT}};
+    location /api { proxy_pass http://{{REC}}/v1/; }
+}`,
+		good: `server {
+    listen 127.0.0.1:{{PORT}};
+    location /api/ { proxy_pass http://{{REC}}/v1/; }
+}`,
+		attack: func(t *testing.T, e env) (bool, string) {
+			nginxtest.RawGet(t, e.n.Addr(), "/api../admin", "")
+			for _, q := range e.rec.Requests() {
+				if strings.HasPrefix(string(q), "GET /v1/../admin ") {
+					return true, string(q)
+				}
+			}
+			return false, "the backend got no /v1/../admin"
+		},
+	},
 }
