@@ -372,4 +372,57 @@ server {
 			return false, "the backend got no /v1/../admin"
 		},
 	},
+	{
+		name: "map gate without default", rule: "SEC012", sev: rules.Warning,
+		bad: `map $arg_key $allowed {
+    letmein 1;
+}
+server {
+    listen 127.0.0.1:{{PORT}};
+    location / {
+        if ($allowed = 0) { return 403; }
+        return 200 "` + secret + `";
+    }
+}`,
+		good: `map $arg_key $allowed {
+    default 0;
+    letmein 1;
+}
+server {
+    listen 127.0.0.1:{{PORT}};
+    location / {
+        if ($allowed = 0) { return 403; }
+        return 200 "` + secret + `";
+    }
+}`,
+		attack: func(t *testing.T, e env) (bool, string) {
+			r := nginxtest.RawGet(t, e.n.Addr(), "/", "")
+			return r.Status == 200 && r.Body == secret, r.String()
+		},
+	},
+	{
+		name: "if skips try_files", rule: "SEC012", sev: rules.Warning,
+		bad: `server {
+    listen 127.0.0.1:{{PORT}};
+    root {{DATA}};
+    location / {
+        try_files /pub/index.html =404;
+        if ($arg_preview) { add_header X-Preview 1; }
+    }
+}`,
+		good: `server {
+    listen 127.0.0.1:{{PORT}};
+    root {{DATA}};
+    location / {
+        try_files /pub/index.html =404;
+        add_header X-Preview $arg_preview;
+    }
+}`,
+		attack: func(t *testing.T, e env) (bool, string) {
+			// try_files would answer every path with pub/index.html; when
+			// the if matches, the secret file is served instead
+			r := nginxtest.RawGet(t, e.n.Addr(), "/secret?preview=1", "")
+			return r.Status == 200 && r.Body == secret, r.String()
+		},
+	},
 }
