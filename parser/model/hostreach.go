@@ -108,11 +108,15 @@ func (h *Hosts) Reach(s *Block) HostReach {
 		if l.D != nil && hasDefaultFlag(l.D) {
 			return HostReach{AnyHost: true, Known: true, Why: "it is the default_server for port " + strconv.Itoa(l.Port) + " (line " + strconv.Itoa(l.D.File.Position(l.D.Start()).Line) + ")", Default: l.D}
 		}
+		k := listenKey(l)
+		if h.explicit[k] {
+			continue // another server is the default_server for this socket
+		}
 		if !whole {
 			r.Known = false
 			continue
 		}
-		if k := listenKey(l); h.defaults[k] == s && !h.explicit[k] {
+		if h.defaults[k] == s {
 			why := "it is the first server that listens on port " + strconv.Itoa(l.Port) + " and none is marked default_server, so nginx makes it the default"
 			return HostReach{AnyHost: true, Known: true, Why: why, Default: l.D}
 		}

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/rules"
 )
@@ -30,8 +29,8 @@ var listDroppedMeta = &rules.Meta{
 			"    location /static/ {\n        add_header Cache-Control \"public, max-age=86400\";\n" +
 			"        add_header Strict-Transport-Security \"max-age=63072000\" always;\n        add_header X-Frame-Options DENY always;\n    }\n}",
 		Fix: "Repeat the outer lines at the inner level (keep them in one include used at every level), or on nginx 1.29.3 and later " +
-			"write add_header_inherit merge; at the inner level. ngxlint fix repeats the dropped lines (or the include that brought " +
-			"them) after the inner level's own list.",
+			"write add_header_inherit merge; at the inner level. ngxlint fix repeats the dropped lines after the inner level's own " +
+			"list when they are written at the outer level itself (not brought by an include).",
 		SeverityNote: "Warning when a security header (HSTS, CSP, X-Frame-Options, X-Content-Type-Options, Referrer-Policy, " +
 			"Permissions-Policy, Cross-Origin-*) is dropped from a level that can serve documents (not from a location of " +
 			"stylesheets, scripts, images or fonts, where those headers protect nothing), when proxy_set_header drops Host or the X-Forwarded-*/X-Real-IP " +
@@ -161,13 +160,17 @@ func checkDropped(p *rules.Pass, b *model.Block, name string, own []model.Entry)
 	var keys, serious []string
 	for _, e := range lost {
 		k := e.D.Arg(0)
-		keys = append(keys, k)
+		if !isOneOf(k, keys) {
+			keys = append(keys, k)
+		}
 		switch {
 		case (name == "add_header" || name == "add_trailer") && isOneOf(k, securityHeaders) && !assets,
 			(name == "proxy_set_header" || name == "grpc_set_header") && isOneOf(k, forwardHeaders),
 			name == "fastcgi_param" || name == "uwsgi_param" || name == "scgi_param":
 			sev = rules.Warning
-			serious = append(serious, k)
+			if !isOneOf(k, serious) {
+				serious = append(serious, k)
+			}
 		}
 	}
 	// security headers first
@@ -191,6 +194,9 @@ func checkDropped(p *rules.Pass, b *model.Block, name string, own []model.Entry)
 		what = fmt.Sprintf("the %d %s %s (%s)", len(keys), name, plural(len(keys), "line", "lines"), quoteList(first(keys, 4)))
 	}
 	advice := "repeat them here"
+	if v := lost[0].Via; v != nil {
+		advice = "repeat them here (include " + v.Arg(0) + ")"
+	}
 	if (name == "add_header" || name == "add_trailer") && p.Cfg.Version.AtLeast("1.29.3") {
 		advice += ", or write " + name + "_inherit merge;"
 	}
@@ -202,17 +208,13 @@ func checkDropped(p *rules.Pass, b *model.Block, name string, own []model.Entry)
 		"%s drops %s set in %s (%s) because %s: nginx inherits %s only by a level that sets none; %s",
 		levelName(b), what, levelName(d.Outer), ref, cause, name, advice)
 	var lines []string
-	seen := map[string]bool{}
 	for _, e := range lost {
-		src := e.D
-		if e.Via != nil && allLost(d.Outer.Own(name), e.Via, lost) {
-			src = e.Via
+		if e.Via != nil {
+			// the fixer re-reads includes as they were; adding one is
+			// the user's call
+			return
 		}
-		t := text(src)
-		if !seen[t] {
-			seen[t] = true
-			lines = append(lines, t)
-		}
+		lines = append(lines, text(e.D))
 	}
 	if e, ok := rules.InsertInLevel(b, []string{name}, lines); ok {
 		f.WithFix(&rules.Fix{Message: "repeat the dropped " + name + " lines here", Edits: []rules.Edit{e}})
@@ -276,21 +278,3 @@ func first(xs []string, n int) []string {
 	return append(append([]string(nil), xs[:n]...), "...")
 }
 
-// allLost reports whether every entry an include brought to a level is lost.
-func allLost(own []model.Entry, via *parser.Directive, lost []model.Entry) bool {
-	for _, e := range own {
-		if e.Via == via && !containsD(lost, e) {
-			return false
-		}
-	}
-	return true
-}
-
-func containsD(list []model.Entry, e model.Entry) bool {
-	for _, x := range list {
-		if x.D == e.D {
-			return true
-		}
-	}
-	return false
-}

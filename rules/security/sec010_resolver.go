@@ -147,7 +147,10 @@ func checkResolver(p *rules.Pass, l *model.Block, e model.Entry, name string) {
 	}
 	vals := literalValues(p.Cfg, l, vars[0])
 	for _, v := range vals {
-		full := strings.NewReplacer("$"+vars[0], v, "${"+vars[0]+"}", v).Replace(addr)
+		full := addressPart(strings.NewReplacer("$"+vars[0], v, "${"+vars[0]+"}", v).Replace(raw))
+		if strings.Contains(full, "$") {
+			continue
+		}
 		if needsResolver(p.Cfg, full) {
 			p.Report(rules.WordSpan(e.D, e.D.Args[0]),
 				"%s resolves %s per request because of $%s, but no resolver is set for %s: every request fails with 502 (\"no resolver defined\"); add resolver with your DNS server (127.0.0.11 in Docker, 127.0.0.53 with systemd-resolved)",
