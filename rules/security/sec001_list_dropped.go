@@ -277,4 +277,3 @@ func first(xs []string, n int) []string {
 	}
 	return append(append([]string(nil), xs[:n]...), "...")
 }
-
