@@ -90,7 +90,7 @@ func (*disclosure) Check(p *rules.Pass) {
 		if m.Loc == nil || m.Unknown != nil {
 			continue
 		}
-		if !servesFiles(m.Loc) || len(m.Loc.Own("try_files")) > 0 {
+		if !servesFiles(m.Loc) {
 			continue
 		}
 		a := m.Loc.AccessAt()
