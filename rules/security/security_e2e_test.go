@@ -7,6 +7,7 @@ package security_test
 // percent-encoded CR LF, a Host or a query naming the recorder backend.
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -423,6 +424,37 @@ server {
 			// the if matches, the secret file is served instead
 			r := nginxtest.RawGet(t, e.n.Addr(), "/secret?preview=1", "")
 			return r.Status == 200 && r.Body == secret, r.String()
+		},
+	},
+	{
+		name: "add_header Content-Type", rule: "SEC013", sev: rules.Warning,
+		bad: `server {
+    listen 127.0.0.1:{{PORT}};
+    location /feed { add_header Content-Type application/rss+xml; return 200 "<rss/>"; }
+}`,
+		good: `server {
+    listen 127.0.0.1:{{PORT}};
+    location /feed { default_type application/rss+xml; return 200 "<rss/>"; }
+}`,
+		attack: func(t *testing.T, e env) (bool, string) {
+			r := nginxtest.RawGet(t, e.n.Addr(), "/feed", "")
+			return len(r.Header("Content-Type")) > 1, r.String()
+		},
+	},
+	{
+		name: "error_log off", rule: "SEC013", sev: rules.Warning,
+		bad: `error_log off;
+http {
+    server { listen 127.0.0.1:{{PORT}}; return 404; }
+}`,
+		good: `error_log {{DIR}}/quiet.log crit;
+http {
+    server { listen 127.0.0.1:{{PORT}}; return 404; }
+}`,
+		attack: func(t *testing.T, e env) (bool, string) {
+			nginxtest.RawGet(t, e.n.Addr(), "/missing", "")
+			_, err := os.Stat(filepath.Join(e.n.Dir, "off"))
+			return err == nil, "a file named off in the prefix: " + fmt.Sprint(err == nil)
 		},
 	},
 }
