@@ -38,16 +38,38 @@ type Hosts struct {
 	c        *Config
 	defaults map[string]*Block
 	explicit map[string]bool
+	servers  map[string]int // servers per socket
+	implicit []ImplicitDefault
+}
+
+// ImplicitDefault is a socket that several servers share and none of them
+// marks default_server: nginx makes the first one the default, so requests
+// with an unknown Host (or none) reach it.
+type ImplicitDefault struct {
+	Listen  Listen // the first server's listen for the socket
+	Server  *Block // the first server
+	Servers int    // how many servers listen on the socket
 }
 
 // NewHosts indexes the default server of each address and port.
 func NewHosts(c *Config) *Hosts {
-	h := &Hosts{c: c, defaults: map[string]*Block{}, explicit: map[string]bool{}}
+	h := &Hosts{c: c, defaults: map[string]*Block{}, explicit: map[string]bool{}, servers: map[string]int{}}
+	first := map[string]Listen{}
+	var order []string
 	for _, s := range c.Servers {
+		seen := map[string]bool{}
 		for _, x := range serverListens(s) {
 			k, ok := listenKey(x)
 			if !ok {
 				continue
+			}
+			if !seen[k] {
+				seen[k] = true
+				if h.servers[k] == 0 {
+					first[k] = x
+					order = append(order, k)
+				}
+				h.servers[k]++
 			}
 			if h.explicit[k] {
 				continue
@@ -59,8 +81,20 @@ func NewHosts(c *Config) *Hosts {
 			}
 		}
 	}
+	if c.Unit != nil && c.Unit.Context == parser.CtxMain {
+		for _, k := range order {
+			if x := first[k]; !h.explicit[k] && h.servers[k] > 1 && !x.Variable && x.D != nil {
+				h.implicit = append(h.implicit, ImplicitDefault{Listen: x, Server: h.defaults[k], Servers: h.servers[k]})
+			}
+		}
+	}
 	return h
 }
+
+// ImplicitDefaults returns, in a whole configuration (an nginx.conf, not a
+// fragment whose neighbours are unknown), the sockets several servers share
+// without a default_server, in the order of their first listen.
+func (h *Hosts) ImplicitDefaults() []ImplicitDefault { return h.implicit }
 
 func serverListens(s *Block) []Listen {
 	ls := s.Listens()

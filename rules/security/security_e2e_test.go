@@ -471,4 +471,31 @@ http {
 			return err == nil, "a file named off in the prefix: " + fmt.Sprint(err == nil)
 		},
 	},
+	{
+		name: "try_files beside proxy_pass", rule: "SEC013", sev: rules.Warning,
+		bad: `server {
+    listen 127.0.0.1:{{PORT}};
+    root {{DATA}};
+    location /pub/ {
+        try_files $uri =404;
+        proxy_pass http://{{REC}};
+    }
+}`,
+		good: `server {
+    listen 127.0.0.1:{{PORT}};
+    root {{DATA}};
+    location /pub/ {
+        try_files $uri @backend;
+    }
+    location @backend {
+        proxy_pass http://{{REC}};
+    }
+}`,
+		attack: func(t *testing.T, e env) (bool, string) {
+			// the file exists: try_files finds it, and the backend answers
+			// instead of the file
+			r := nginxtest.RawGet(t, e.n.Addr(), "/pub/index.html", "")
+			return r.Status == 200 && r.Body == "recorder" && e.rec.Count() > 0, r.String()
+		},
+	},
 }
