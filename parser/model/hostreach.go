@@ -92,7 +92,7 @@ func NewHosts(c *Config) *Hosts {
 }
 
 // ImplicitDefaults returns, in a whole configuration (an nginx.conf, not a
-// fragment whose neighbours are unknown), the sockets several servers share
+// fragment whose other files are unknown), the sockets several servers share
 // without a default_server, in the order of their first listen.
 func (h *Hosts) ImplicitDefaults() []ImplicitDefault { return h.implicit }
 
