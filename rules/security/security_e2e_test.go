@@ -7,11 +7,16 @@ package security_test
 // percent-encoded CR LF, a Host or a query naming the recorder backend.
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
@@ -24,6 +29,7 @@ import (
 type env struct {
 	n    *nginxtest.Nginx
 	rec  *nginxtest.Recorder
+	h2c  *h2cBackend
 	data string // a directory with pub/ (served), secret (outside pub/), account/x
 }
 
@@ -85,7 +91,8 @@ func runProof(t *testing.T, pr proof) {
 		t.Run(variant.name, func(t *testing.T) {
 			data := setupData(t)
 			rec := nginxtest.StartRecorder(t)
-			conf := strings.NewReplacer("{{REC}}", rec.Addr, "{{DATA}}", data).Replace(variant.conf)
+			h2c := startH2C(t)
+			conf := strings.NewReplacer("{{REC}}", rec.Addr, "{{H2C}}", h2c.addr, "{{DATA}}", data).Replace(variant.conf)
 			n := nginxtest.Start(t, conf)
 			var found []*rules.Finding
 			for _, f := range lintConf(t, n.ConfPath()) {
@@ -93,7 +100,7 @@ func runProof(t *testing.T, pr proof) {
 					found = append(found, f)
 				}
 			}
-			shown, seen := pr.attack(t, env{n: n, rec: rec, data: data})
+			shown, seen := pr.attack(t, env{n: n, rec: rec, h2c: h2c, data: data})
 			if variant.bad {
 				if len(found) == 0 {
 					t.Errorf("%s reports nothing on the bad configuration", pr.rule)
@@ -116,6 +123,146 @@ func runProof(t *testing.T, pr proof) {
 			}
 		})
 	}
+}
+
+// h2cBackend is a backend that accepts the cleartext HTTP/2 upgrade the way
+// servers that speak h2c do (Upgrade: h2c with HTTP2-Settings in
+// Connection): it answers 101 and records what then comes down the tunnel.
+// Any other request gets 200 and its request line is recorded.
+type h2cBackend struct {
+	addr string
+	l    net.Listener
+	mu   sync.Mutex
+	seen []string
+	wg   sync.WaitGroup
+}
+
+func startH2C(t *testing.T) *h2cBackend {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &h2cBackend{addr: l.Addr().String(), l: l}
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			b.wg.Add(1)
+			go func() { defer b.wg.Done(); b.serve(c) }()
+		}
+	}()
+	t.Cleanup(func() { _ = l.Close(); b.wg.Wait() })
+	return b
+}
+
+func (b *h2cBackend) record(s string) {
+	b.mu.Lock()
+	b.seen = append(b.seen, s)
+	b.mu.Unlock()
+}
+
+// saw reports whether a recorded request line or tunnel read holds s.
+func (b *h2cBackend) saw(s string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, x := range b.seen {
+		if strings.Contains(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *h2cBackend) serve(c net.Conn) {
+	defer func() { _ = c.Close() }()
+	_ = c.SetDeadline(time.Now().Add(3 * time.Second))
+	r := bufio.NewReader(c)
+	for {
+		var head []string
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			line = strings.TrimRight(line, "\r\n")
+			if line == "" {
+				break
+			}
+			head = append(head, line)
+		}
+		if len(head) == 0 {
+			return
+		}
+		b.record(head[0])
+		upgrade, conn := "", ""
+		for _, h := range head[1:] {
+			k, v, _ := strings.Cut(h, ":")
+			switch strings.ToLower(strings.TrimSpace(k)) {
+			case "upgrade":
+				upgrade = strings.ToLower(strings.TrimSpace(v))
+			case "connection":
+				conn = strings.ToLower(v)
+			}
+		}
+		if upgrade == "h2c" && strings.Contains(conn, "upgrade") && strings.Contains(conn, "http2-settings") {
+			_, _ = io.WriteString(c, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n")
+			buf := make([]byte, 4096)
+			for {
+				n, err := r.Read(buf)
+				if n > 0 {
+					b.record("tunnel: " + string(buf[:n]))
+				}
+				if err != nil {
+					return
+				}
+			}
+		}
+		_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nbackend")
+	}
+}
+
+// smuggle asks nginx for an h2c upgrade on path, then sends a request for
+// target on the same connection, and reports whether the backend got it
+// down a tunnel (not through nginx, which would check it).
+func smuggle(t *testing.T, e env, path, target string) (bool, string) {
+	c, err := net.DialTimeout("tcp", e.n.Addr(), 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c.Close() }()
+	_ = c.SetDeadline(time.Now().Add(3 * time.Second))
+	_, _ = io.WriteString(c, "GET "+path+" HTTP/1.1\r\nHost: app.example\r\nUpgrade: h2c\r\n"+
+		"HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\nConnection: Upgrade, HTTP2-Settings\r\n\r\n")
+	r := bufio.NewReader(c)
+	status, _ := r.ReadString('\n')
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil || strings.TrimSpace(line) == "" {
+			break
+		}
+	}
+	tunnel := strings.Contains(status, " 101 ")
+	if !tunnel {
+		// no tunnel: read the body nginx relays; the next request then
+		// goes through nginx
+		buf := make([]byte, 7)
+		_, _ = io.ReadFull(r, buf)
+	}
+	_, _ = io.WriteString(c, "GET "+target+" HTTP/1.1\r\nHost: app.example\r\n\r\n")
+	next := "(sent down the tunnel)"
+	if !tunnel {
+		next, _ = r.ReadString('\n')
+	}
+	for i := 0; i < 25 && tunnel && !e.h2c.saw("tunnel: GET "+target); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	got := e.h2c.saw("tunnel: GET " + target)
+	return got, fmt.Sprintf("upgrade answered %q; then %q; backend saw the request in a tunnel: %v", strings.TrimSpace(status), strings.TrimSpace(next), got)
 }
 
 func TestE2EProofs(t *testing.T) {
@@ -496,6 +643,46 @@ http {
 			// instead of the file
 			r := nginxtest.RawGet(t, e.n.Addr(), "/pub/index.html", "")
 			return r.Status == 200 && r.Body == "recorder" && e.rec.Count() > 0, r.String()
+		},
+	},
+	{
+		name: "h2c upgrade smuggled past deny", rule: "SEC014", sev: rules.Warning,
+		bad: `server {
+    listen 127.0.0.1:{{PORT}};
+    location / {
+        proxy_pass http://{{H2C}};
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $http_connection;
+    }
+    location /admin/ {
+        deny all;
+        proxy_pass http://{{H2C}};
+    }
+}`,
+		good: `map $http_upgrade $ws_upgrade {
+    default "";
+    ~*^websocket$ websocket;
+}
+map $ws_upgrade $ws_connection {
+    default upgrade;
+    "" close;
+}
+server {
+    listen 127.0.0.1:{{PORT}};
+    location / {
+        proxy_pass http://{{H2C}};
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $ws_upgrade;
+        proxy_set_header Connection $ws_connection;
+    }
+    location /admin/ {
+        deny all;
+        proxy_pass http://{{H2C}};
+    }
+}`,
+		attack: func(t *testing.T, e env) (bool, string) {
+			return smuggle(t, e, "/", "/admin/secret")
 		},
 	},
 }
