@@ -110,4 +110,3 @@ func align(f *File, ours []*Directive, theirs []config.IDirective) error {
 	}
 	return nil
 }
-

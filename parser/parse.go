@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
-
 )
 
 // SyntaxError is a file that nginx would refuse to read, with the offset of
