@@ -60,6 +60,7 @@ type Block struct {
 	Loc       *LocationSpec // for Location blocks
 	cfg       *Config
 	byName    map[string][]Entry // Directives by name, built on first use
+	locIdx    *locIndex          // the location lookup index, built on first use
 }
 
 // Config is the model of one unit.
@@ -78,7 +79,8 @@ type Config struct {
 	// directives that may create variables the model cannot know.
 	HasLoadModule bool
 
-	byServer map[*Block][]*Block // location-like blocks by server, built on first use
+	byServer  map[*Block][]*Block // location-like blocks by server, built on first use
+	rewriteRe map[*parser.Directive]compiled
 }
 
 // ServerLocations returns the location, if and limit_except blocks of a
