@@ -264,6 +264,15 @@ func lintShape(b *testing.B, dir string, args []string) {
 // BenchmarkShapes lints each shape from reading the files to the sorted
 // findings. .ci/bench-vs-nginx runs the same shapes beside nginx -t.
 func BenchmarkShapes(b *testing.B) {
+	if p := os.Getenv("NGXLINT_BENCH_PATH"); p != "" {
+		// profile ngxlint on a configuration of your own
+		b.Run("path", func(b *testing.B) {
+			for b.Loop() {
+				lintShape(b, filepath.Dir(p), []string{p})
+			}
+		})
+		return
+	}
 	for _, s := range benchShapes {
 		b.Run(s.name, func(b *testing.B) {
 			dir := b.TempDir()

@@ -119,7 +119,9 @@ func Build(u *parser.Unit, opt Options) *Config {
 		// shown, and modeling them in every fragment's unit made N sibling
 		// files cost N*N.
 		for _, f := range u.Env {
-			c.fillDefinitions(http, f.Top)
+			if f != u.Root {
+				c.fillDefinitions(http, f.Top)
+			}
 		}
 		c.fillDefinitions(http, u.EnvHTTP)
 		target = http
