@@ -62,6 +62,7 @@ type Block struct {
 	cond      *IfCondition  // for If blocks: the condition, nil when nginx refuses it
 	cfg       *Config
 	byName    map[string][]Entry // Directives by name, built on first use
+	locIdx    *locIndex          // the location lookup index, built on first use
 }
 
 // Config is the model of one unit.
@@ -80,7 +81,8 @@ type Config struct {
 	// directives that may create variables the model cannot know.
 	HasLoadModule bool
 
-	byServer map[*Block][]*Block // location-like blocks by server, built on first use
+	byServer  map[*Block][]*Block // location-like blocks by server, built on first use
+	rewriteRe map[*parser.Directive]compiled
 }
 
 // ServerLocations returns the location, if and limit_except blocks of a
@@ -119,7 +121,9 @@ func Build(u *parser.Unit, opt Options) *Config {
 		// shown, and modeling them in every fragment's unit made N sibling
 		// files cost N*N.
 		for _, f := range u.Env {
-			c.fillDefinitions(http, f.Top)
+			if f != u.Root {
+				c.fillDefinitions(http, f.Top)
+			}
 		}
 		c.fillDefinitions(http, u.EnvHTTP)
 		target = http
