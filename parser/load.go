@@ -102,6 +102,9 @@ type Unit struct {
 	// list is read once per directory and shared by the units of all its
 	// fragments, so it may hold Root itself: skip it.
 	Env []*File
+	// EnvShared is shared by every unit with the same Env list, for what
+	// consumers derive from the list once (the model of its definitions).
+	EnvShared *Shared
 	// EnvHTTP is the http{} body of the nginx.conf above a fragment that
 	// does not include it; like Env it lends definitions, never servers.
 	EnvHTTP  []*Directive
@@ -168,7 +171,7 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 	if opt.Cwd == "" {
 		opt.Cwd, _ = os.Getwd()
 	}
-	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}, envs: map[string][]*File{}, mainFiles: map[*Unit]map[*File]bool{},
+	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}, envs: map[string][]*File{}, envShared: map[string]*Shared{}, mainFiles: map[*Unit]map[*File]bool{},
 		budget: NewBudget(opt.Limits), roots: &Roots{Any: opt.AllowOutsideRoots}}
 	l.roots.Add(opt.Prefix)
 	for _, m := range opt.PathMaps {
@@ -289,7 +292,8 @@ type loader struct {
 	stdin  *parsedFile
 	mains  map[*File]*Unit // units built for main configs, by root
 	// envs caches the files read beside fragments, by prefix directory.
-	envs map[string][]*File
+	envs      map[string][]*File
+	envShared map[string]*Shared // beside envs, by prefix directory
 	// mainFiles holds the files of each main unit, built once.
 	mainFiles map[*Unit]map[*File]bool
 	budget    *Budget
@@ -426,7 +430,7 @@ func (l *loader) units(requested []string) ([]*Unit, error) {
 		}
 		u := l.build(e.path, e.pf, ctx, l.prefixFor(e.path, ctx))
 		if e.pf.err == nil && e.path != "-" {
-			u.Env = l.siblings(e.path)
+			u.Env, u.EnvShared = l.siblings(e.path)
 			u.EnvHTTP = l.ancestorHTTP(e.path)
 		}
 		markReported(u, u.Root)
@@ -616,18 +620,19 @@ func (l *loader) discoverMain(path string, frag *File) (*Unit, *File) {
 // They provide maps and upstreams, never findings. The list is read once
 // per directory and shared by every fragment's unit; it may hold the
 // fragment itself (Unit.Env).
-func (l *loader) siblings(path string) []*File {
+func (l *loader) siblings(path string) ([]*File, *Shared) {
 	dir := filepath.Dir(path)
 	if !isFragmentDir(filepath.Base(dir)) || filepath.Base(dir) == "snippets" {
-		return nil
+		return nil, nil
 	}
 	p := filepath.Dir(dir)
 	all, ok := l.envs[p]
 	if !ok {
 		all = l.readEnv(p)
 		l.envs[p] = all
+		l.envShared[p] = &Shared{}
 	}
-	return all
+	return all, l.envShared[p]
 }
 
 // readEnv reads, once per prefix p without an nginx.conf, the http-level

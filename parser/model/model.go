@@ -62,7 +62,13 @@ type Block struct {
 	cond      *IfCondition  // for If blocks: the condition, nil when nginx refuses it
 	cfg       *Config
 	byName    map[string][]Entry // Directives by name, built on first use
-	locIdx    *locIndex          // the location lookup index, built on first use
+	// env is set on the http{} around a fragment whose siblings lend it
+	// their http-level directives: Own and First see them before the
+	// block's Directives, except those of envSkip, the unit's root.
+	env     *env
+	envSkip *parser.File
+	envDone map[string]bool // the names whose lent entries byName holds
+	locIdx  *locIndex       // the location lookup index, built on first use
 }
 
 // Config is the model of one unit.
@@ -82,6 +88,7 @@ type Config struct {
 	HasLoadModule bool
 
 	byServer  map[*Block][]*Block // location-like blocks by server, built on first use
+	env       *env                // the siblings' definitions of a fragment (env.go)
 	rewriteRe map[*parser.Directive]compiled
 }
 
@@ -118,12 +125,14 @@ func Build(u *parser.Unit, opt Options) *Config {
 		// Files nginx would read beside the fragment lend their http-level
 		// definitions and directives (maps, upstreams, proxy_set_header...),
 		// not their servers: those are other sites, whose findings are never
-		// shown, and modeling them in every fragment's unit made N sibling
-		// files cost N*N.
-		for _, f := range u.Env {
-			if f != u.Root {
-				c.fillDefinitions(http, f.Top)
-			}
+		// shown. They are modeled once per directory and shared (env.go):
+		// modeling them in every fragment's unit made N sibling files cost
+		// N*N. Walk does not visit them; Own, Lookup, Upstream, Map and
+		// DefinedBy see them.
+		if len(u.Env) > 0 {
+			c.env = envOf(u, opt.Version)
+			http.env, http.envSkip = c.env, u.Root
+			c.HasLoadModule = c.env.cfg.HasLoadModule
 		}
 		c.fillDefinitions(http, u.EnvHTTP)
 		target = http
@@ -240,12 +249,28 @@ func (b *Block) Own(name string) []Entry {
 		for _, e := range b.Directives {
 			b.byName[e.D.Name] = append(b.byName[e.D.Name], e)
 		}
+		if b.env != nil {
+			b.envDone = map[string]bool{}
+		}
+	}
+	if b.env != nil && !b.envDone[name] {
+		// the siblings' entries come first, as nginx reads them first
+		b.envDone[name] = true
+		if lent := b.env.own(name, b.envSkip); len(lent) > 0 {
+			b.byName[name] = append(lent, b.byName[name]...)
+		}
 	}
 	return b.byName[name]
 }
 
 // First returns the first entry with the given name at this level.
 func (b *Block) First(name string) (Entry, bool) {
+	if b.env != nil {
+		if es := b.Own(name); len(es) > 0 {
+			return es[0], true
+		}
+		return Entry{}, false
+	}
 	for _, e := range b.Directives {
 		if e.D.Name == name {
 			return e, true

@@ -107,7 +107,7 @@ func addConnectionFix(p *rules.Pass, f *rules.Finding, level *model.Block, h *he
 			return
 		}
 		d := h.Entry.D
-		if st, _ := connectionStatus(p.Cfg, "$"+ConnectionVar); st != connUpgrade && p.Cfg.Maps[ConnectionVar] != nil {
+		if st, _ := connectionStatus(p.Cfg, "$"+ConnectionVar); st != connUpgrade && definedByMap(p.Cfg, ConnectionVar) {
 			f.NoFix = "$" + ConnectionVar + " is defined by a map that does not yield upgrade either; correct that map"
 			return
 		}
@@ -138,7 +138,7 @@ func repairUpgradeMap(cfg *model.Config, value string) (rules.Edit, bool) {
 	if len(vars) != 1 || strings.TrimSpace(value) != "$"+vars[0] && strings.TrimSpace(value) != "${"+vars[0]+"}" {
 		return rules.Edit{}, false
 	}
-	m, ok := cfg.Maps[vars[0]]
+	m, ok := cfg.Map(vars[0])
 	if !ok || !strings.EqualFold(m.Source, "$http_upgrade") || m.Dir == nil || m.Dir.Block == nil {
 		return rules.Edit{}, false
 	}

@@ -46,6 +46,8 @@ func (*valueTypo) Check(p *rules.Pass) {
 			checkHTTPVarTypos(p, d, w)
 		}
 	})
+	// the unit's own maps: those a fragment's siblings lend it are in
+	// files whose findings are shown in their own units
 	for name, m := range p.Cfg.Maps {
 		if !connMaps[name] && !strings.EqualFold(m.Source, "$http_upgrade") {
 			continue

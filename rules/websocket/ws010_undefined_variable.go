@@ -73,6 +73,8 @@ func (*undefinedVariable) Check(p *rules.Pass) {
 			check(e.D, w)
 		}
 	})
+	// the unit's own maps: those a fragment's siblings lend it are in
+	// files whose findings are shown in their own units
 	for _, m := range p.Cfg.Maps {
 		for _, me := range append(m.Entries, m.Default) {
 			if me != nil {
@@ -117,9 +119,7 @@ func reportUndefined(p *rules.Pass, sev rules.Severity, complete bool, d *parser
 // name, within two edits, or "".
 func suggestVariable(cfg *model.Config, name string) string {
 	cands := model.BuiltinNames()
-	for n := range cfg.Defined {
-		cands = append(cands, n)
-	}
+	cands = append(cands, cfg.DefinedNames()...)
 	sort.Strings(cands)
 	best, bestD, ties := "", 3, 0
 	for _, c := range cands {

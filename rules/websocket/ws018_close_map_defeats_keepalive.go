@@ -86,7 +86,7 @@ func closeEntry(cfg *model.Config, value string) (*model.Map, *model.MapEntry) {
 	if len(vars) != 1 || !isSingleVar(value) {
 		return nil, nil
 	}
-	m, ok := cfg.Maps[vars[0]]
+	m, ok := cfg.Map(vars[0])
 	if !ok {
 		return nil, nil
 	}
