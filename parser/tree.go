@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/tufanbarisyildirim/gonginx/config"
@@ -32,6 +33,10 @@ type File struct {
 
 	gon        gonginxTree // see Gonginx
 	lineStarts []int
+	indent     struct {
+		once sync.Once
+		unit string
+	}
 }
 
 // Word is a directive name or argument.
@@ -175,6 +180,48 @@ func (f *File) Line(n int) string {
 		end = f.lineStarts[n] - 1
 	}
 	return strings.TrimSuffix(string(f.Src[start:end]), "\r")
+}
+
+// LineNumber returns the 1-based line holding off.
+func (f *File) LineNumber(off int) int {
+	if f.lineStarts == nil {
+		f.index()
+	}
+	return sort.Search(len(f.lineStarts), func(i int) bool { return f.lineStarts[i] > off })
+}
+
+// IndentUnit guesses one level of indentation from the file: a tab if
+// indented lines start with tabs, else the smallest space indentation seen,
+// else four spaces. It reads the file once, on the first call.
+func (f *File) IndentUnit() string {
+	f.indent.once.Do(func() {
+		best := ""
+		for rest := f.Src; len(rest) > 0; {
+			line := rest
+			if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+				line, rest = rest[:i], rest[i+1:]
+			} else {
+				rest = nil
+			}
+			trimmed := bytes.TrimLeft(line, " \t")
+			if len(trimmed) == 0 || len(trimmed) == len(line) {
+				continue
+			}
+			ind := line[:len(line)-len(trimmed)]
+			if ind[0] == '\t' {
+				f.indent.unit = "\t"
+				return
+			}
+			if best == "" || len(ind) < len(best) {
+				best = string(ind)
+			}
+		}
+		if best == "" {
+			best = "    "
+		}
+		f.indent.unit = best
+	})
+	return f.indent.unit
 }
 
 // LineStart returns the offset of the start of the line holding off.

@@ -33,7 +33,7 @@ func (*valueTypo) Meta() *rules.Meta { return valueTypoMeta }
 
 func (*valueTypo) Check(p *rules.Pass) {
 	connMaps := map[string]bool{}
-	p.Cfg.Walk(func(_ *model.Block, e model.Entry) {
+	walk(p, func(_ *model.Block, e model.Entry) {
 		d := e.D
 		if d.Name == "proxy_set_header" && len(d.Args) == 2 &&
 			(strings.EqualFold(d.Args[0].Value, "Connection") || isTypoOf(d.Args[0].Value, "connection")) {
