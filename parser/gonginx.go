@@ -10,8 +10,9 @@ import (
 
 // gonginxTree is a file's gonginx tree, built on first use.
 type gonginxTree struct {
-	once sync.Once
-	res  gonginxResult
+	once  sync.Once
+	res   gonginxResult
+	nodes map[*Directive]config.IDirective // set once, by the first Gonginx call
 }
 
 type gonginxResult struct {
@@ -32,13 +33,13 @@ func gonginxParse(src []byte) (res gonginxResult) {
 }
 
 // Gonginx returns the tree gonginx builds from the file's bytes, with the
-// Node of every directive linked to gonginx's node for it, for consumers
+// Node() of every directive linked to gonginx's node for it, for consumers
 // that work with gonginx's API (editing or printing directives with its
 // dumper). Linting never needs it, so it is built on the first call only
 // (once per file, safe for concurrent use), never as a second parse of
 // every file. gonginx reads some valid nginx syntax differently
 // ("foo}bar", "C:\\", a '}' inside a Lua string, backticks); then it
-// returns the reason and no Node is set. A file that did not parse has no
+// returns the reason and Node() stays nil. A file that did not parse has no
 // gonginx tree either.
 func (f *File) Gonginx() (*config.Config, error) {
 	f.gon.once.Do(func() {
@@ -54,9 +55,11 @@ func (f *File) Gonginx() (*config.Config, error) {
 		}
 		r := gonginxParse(f.Src[from:])
 		if r.err == nil {
-			if err := align(f, f.Top, r.cfg.GetDirectives()); err != nil {
-				f.Walk(func(d *Directive) { d.Node = nil })
+			nodes := map[*Directive]config.IDirective{}
+			if err := align(f, f.Top, r.cfg.GetDirectives(), nodes); err != nil {
 				r = gonginxResult{err: err}
+			} else {
+				f.gon.nodes = nodes
 			}
 		}
 		f.gon.res = r
@@ -67,7 +70,7 @@ func (f *File) Gonginx() (*config.Config, error) {
 // align pairs our directives with gonginx's, block by block. gonginx keeps
 // the servers of an upstream block apart from its other directives, so the
 // pairing is by name and rank: the k-th "server" with the k-th "server".
-func align(f *File, ours []*Directive, theirs []config.IDirective) error {
+func align(f *File, ours []*Directive, theirs []config.IDirective, nodes map[*Directive]config.IDirective) error {
 	if len(ours) != len(theirs) {
 		return fmt.Errorf("gonginx read %d directives where nginx reads %d", len(theirs), len(ours))
 	}
@@ -94,7 +97,7 @@ func align(f *File, ours []*Directive, theirs []config.IDirective) error {
 				}
 			}
 		}
-		d.Node = t
+		nodes[d] = t
 		tb := t.GetBlock()
 		switch {
 		case d.Block == nil && tb == nil:
@@ -103,7 +106,7 @@ func align(f *File, ours []*Directive, theirs []config.IDirective) error {
 		case d.Block.Lua != nil:
 			// gonginx re-joins Lua tokens with spaces; only the presence of code is comparable.
 		default:
-			if err := align(f, d.Block.Directives, tb.GetDirectives()); err != nil {
+			if err := align(f, d.Block.Directives, tb.GetDirectives(), nodes); err != nil {
 				return err
 			}
 		}

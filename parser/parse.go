@@ -24,7 +24,8 @@ var bom = []byte{0xef, 0xbb, 0xbf}
 
 // Parse reads one file's bytes. It returns the file with its directive tree,
 // or the file (for positions) and the first syntax error, as nginx stops at
-// the first one too.
+// the first one too. The file keeps src, and the values of its words share
+// its bytes: src must not be changed afterwards.
 func Parse(path string, src []byte) (*File, *SyntaxError) {
 	f := &File{Path: path, Src: src}
 	f.index()

@@ -199,7 +199,7 @@ func TestGonginxAgreesOnCommonConfigs(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Walk(func(d *Directive) {
-		if d.Node != nil {
+		if d.Node() != nil {
 			t.Errorf("%s has a gonginx node before anything asked for gonginx's tree", d.Name)
 		}
 	})
@@ -208,10 +208,10 @@ func TestGonginxAgreesOnCommonConfigs(t *testing.T) {
 	}
 	n := 0
 	f.Walk(func(d *Directive) {
-		if d.Node == nil {
+		if d.Node() == nil {
 			t.Errorf("%s at %d has no gonginx node", d.Name, d.Start())
-		} else if d.Node.GetName() != f.Raw(d.NameW) {
-			t.Errorf("%s paired with gonginx %s", d.Name, d.Node.GetName())
+		} else if d.Node().GetName() != f.Raw(d.NameW) {
+			t.Errorf("%s paired with gonginx %s", d.Name, d.Node().GetName())
 		}
 		n++
 	})

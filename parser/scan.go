@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unsafe"
 )
 
 // tokenKind is the kind of a lexical token.
@@ -221,9 +222,15 @@ func (s *scanner) emitWord(start, end int, q byte) {
 
 // unescape applies nginx's escapes: \" \' \\ lose the backslash, \t \r \n
 // become control characters, any other backslash stays as written.
+// A value without escapes shares the bytes of b (a file's Src, which is
+// never changed once parsed) instead of copying them: the words of a
+// large configuration would otherwise hold a second copy of most of it.
 func unescape(b []byte) string {
 	if !containsByte(b, '\\') {
-		return string(b)
+		if len(b) == 0 {
+			return ""
+		}
+		return unsafe.String(&b[0], len(b))
 	}
 	var sb strings.Builder
 	sb.Grow(len(b))

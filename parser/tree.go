@@ -58,9 +58,6 @@ type Directive struct {
 	// Parent is the block directive this one is written in, in the same file
 	// (nil at the top of a file).
 	Parent *Directive
-	// Node is the node gonginx built for this directive, once File.Gonginx
-	// has been called and gonginx agreed with the scanner on this file.
-	Node config.IDirective
 	// Included holds the files an include directive resolved to, in the order
 	// nginx reads them; set by the loader.
 	Included []*File
@@ -104,6 +101,17 @@ func (d *Directive) Arg(i int) string {
 		return d.Args[i].Value
 	}
 	return ""
+}
+
+// Node returns the node gonginx built for this directive, once
+// File.Gonginx has been called and gonginx agreed with the scanner on this
+// file; else nil. (The pairing is kept by the file, not in every
+// directive: linting never reads it.)
+func (d *Directive) Node() config.IDirective {
+	if d.File == nil {
+		return nil
+	}
+	return d.File.gon.nodes[d]
 }
 
 // HeaderEnd returns the offset just past the directive's head: the ';' of a

@@ -21,48 +21,50 @@ type benchShape struct {
 	// 127.0.0.1. It returns the paths ngxlint lints (relative to dir) and
 	// the main file nginx -t reads (relative to dir).
 	write func(t testing.TB, dir string, port int) (lint []string, nginxConf string)
+	// flags go before the paths on ngxlint's command line
+	flags []string
 }
 
 var benchShapes = []benchShape{
 	{"servers-800", func(t testing.TB, dir string, port int) ([]string, string) {
 		writeFile(t, dir, "nginx.conf", genServers(800, port, true))
 		return []string{"nginx.conf"}, "nginx.conf"
-	}},
+	}, nil},
 	{"servers-800-sparse-comments", func(t testing.TB, dir string, port int) ([]string, string) {
 		writeFile(t, dir, "nginx.conf", genServers(800, port, false))
 		return []string{"nginx.conf"}, "nginx.conf"
-	}},
+	}, nil},
 	{"locations-4000", func(t testing.TB, dir string, port int) ([]string, string) {
 		writeFile(t, dir, "nginx.conf", genLocations(4000, port))
 		return []string{"nginx.conf"}, "nginx.conf"
-	}},
+	}, nil},
 	{"fragments-1000-dir", func(t testing.TB, dir string, port int) ([]string, string) {
 		genFragments(t, dir, 1000, port, true)
 		return []string{"conf.d"}, "nginx.conf"
-	}},
+	}, nil},
 	{"fragments-1000-main", func(t testing.TB, dir string, port int) ([]string, string) {
 		genFragments(t, dir, 1000, port, true)
 		return []string{"nginx.conf"}, "nginx.conf"
-	}},
+	}, nil},
 	{"upgrade-only-16000", func(t testing.TB, dir string, port int) ([]string, string) {
 		writeFile(t, dir, "nginx.conf", genUpgradeOnly(16000, port))
 		return []string{"nginx.conf"}, "nginx.conf"
-	}},
+	}, nil},
 	{"fragments-20000-no-main", func(t testing.TB, dir string, port int) ([]string, string) {
 		// The tree has no nginx.conf; nginx -t reads a stock-like main
 		// file kept outside it, which includes conf.d/*.conf.
 		genFragments(t, filepath.Join(dir, "tree"), 20000, port, false)
 		writeFile(t, dir, "main/nginx-t.conf", mainAround(filepath.Join(dir, "tree", "conf.d", "*.conf")))
 		return []string{"tree/conf.d"}, "main/nginx-t.conf"
-	}},
+	}, nil},
 	{"small", func(t testing.TB, dir string, port int) ([]string, string) {
 		writeFile(t, dir, "nginx.conf", genServers(1, port, true))
 		return []string{"nginx.conf"}, "nginx.conf"
-	}},
+	}, nil},
 	{"size-50mb", func(t testing.TB, dir string, port int) ([]string, string) {
 		writeFile(t, dir, "nginx.conf", genServers(24500, port, true))
 		return []string{"nginx.conf"}, "nginx.conf"
-	}},
+	}, []string{"--max-file-size", "64MiB"}}, // past the default bound of 16MiB
 }
 
 func writeFile(t testing.TB, dir, name string, src []byte) {
@@ -283,6 +285,7 @@ func BenchmarkShapes(b *testing.B) {
 			for i := range args {
 				args[i] = filepath.Join(dir, args[i])
 			}
+			args = append(append([]string(nil), s.flags...), args...)
 			b.ReportAllocs()
 			for b.Loop() {
 				lintShape(b, dir, args)
@@ -317,6 +320,7 @@ func TestWriteBenchShapes(t *testing.T) {
 		for i := range args {
 			args[i] = filepath.Join(dir, args[i])
 		}
+		args = append(append([]string(nil), s.flags...), args...)
 		fmt.Fprintf(&manifest, "%s\t%s\t%s\n", s.name, filepath.Join(dir, conf), strings.Join(args, " "))
 	}
 	writeFile(t, out, "manifest.tsv", []byte(manifest.String()))

@@ -37,7 +37,7 @@ func (s *LocationSpec) IsNamed() bool { return s.Modifier == "@" }
 
 // parseLocation reads "location [=|~|~*|^~] uri" and "location @name", with
 // the modifier written apart or glued to the pattern, as nginx accepts both.
-func parseLocation(d *parser.Directive) *LocationSpec {
+func (c *Config) parseLocation(d *parser.Directive) *LocationSpec {
 	s := &LocationSpec{}
 	switch len(d.Args) {
 	case 1:
@@ -66,9 +66,29 @@ func parseLocation(d *parser.Directive) *LocationSpec {
 		if s.Modifier == "~*" {
 			expr = "(?i)" + expr
 		}
-		s.Regexp, s.RegexErr = regexp.Compile(expr)
+		s.Regexp, s.RegexErr = c.compile(expr)
 	}
 	return s
+}
+
+type compiledRe struct {
+	re  *regexp.Regexp
+	err error
+}
+
+// compile compiles a location's regex once per configuration: thousands
+// of servers often repeat the same few (static files by extension), and
+// a *regexp.Regexp is safe to share.
+func (c *Config) compile(expr string) (*regexp.Regexp, error) {
+	if r, ok := c.regexps[expr]; ok {
+		return r.re, r.err
+	}
+	re, err := regexp.Compile(expr)
+	if c.regexps == nil {
+		c.regexps = map[string]compiledRe{}
+	}
+	c.regexps[expr] = compiledRe{re, err}
+	return re, err
 }
 
 // Match is the result of nginx's location lookup for a URI.

@@ -87,8 +87,9 @@ type Config struct {
 	// directives that may create variables the model cannot know.
 	HasLoadModule bool
 
-	byServer  map[*Block][]*Block // location-like blocks by server, built on first use
-	env       *env                // the siblings' definitions of a fragment (env.go)
+	byServer  map[*Block][]*Block   // location-like blocks by server, built on first use
+	env       *env                  // the siblings' definitions of a fragment (env.go)
+	regexps   map[string]compiledRe // location regexes by expression (locmatch.go)
 	rewriteRe map[*parser.Directive]compiled
 }
 
@@ -196,7 +197,7 @@ func (c *Config) fill(b *Block, ds []*parser.Directive, via *parser.Directive) {
 		case Server:
 			c.Servers = append(c.Servers, child)
 		case Location:
-			child.Loc = parseLocation(d)
+			child.Loc = c.parseLocation(d)
 			c.Locations = append(c.Locations, child)
 		case If:
 			if cond, ok := ParseIf(d); ok {
@@ -242,8 +243,18 @@ func kindOf(parent *Block, d *parser.Directive) Kind {
 	return Other
 }
 
+// ownIndexFrom is the number of directives from which a level indexes
+// its directives by name: below it, Own scans them (most levels hold a few
+// directives, and a map per level was a fifth of the memory of a large
+// configuration).
+const ownIndexFrom = 32
+
 // Own returns the entries of this level with the given directive name.
+// The result is shared: callers must not change it.
 func (b *Block) Own(name string) []Entry {
+	if b.env == nil && len(b.Directives) < ownIndexFrom {
+		return b.scan(name)
+	}
 	if b.byName == nil {
 		b.byName = make(map[string][]Entry, len(b.Directives))
 		for _, e := range b.Directives {
@@ -261,6 +272,35 @@ func (b *Block) Own(name string) []Entry {
 		}
 	}
 	return b.byName[name]
+}
+
+// scan is Own by reading the directives: a run of them (the usual case)
+// is returned as a part of Directives, without allocating.
+func (b *Block) scan(name string) []Entry {
+	from, to := -1, -1
+	var out []Entry
+	for i, e := range b.Directives {
+		if e.D.Name != name {
+			continue
+		}
+		switch {
+		case out != nil:
+			out = append(out, e)
+		case from < 0:
+			from, to = i, i+1
+		case to == i:
+			to++
+		default:
+			out = append(append(make([]Entry, 0, to-from+2), b.Directives[from:to]...), e)
+		}
+	}
+	if out != nil {
+		return out
+	}
+	if from < 0 {
+		return nil
+	}
+	return b.Directives[from:to:to]
 }
 
 // First returns the first entry with the given name at this level.
