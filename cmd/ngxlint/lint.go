@@ -103,7 +103,7 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 		failLevel = c.String("fail-level")
 	}
 	if c.IsSet("prefix") {
-		prefix = c.String("prefix")
+		prefix = absFrom(e.cwd, c.String("prefix"))
 	}
 	if c.IsSet("ws-path") {
 		wsPaths = c.StringSlice("ws-path")
@@ -146,6 +146,7 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 		if !filepath.IsAbs(m.From) {
 			return nil, &usageError{msg: fmt.Sprintf("path map %q: FROM must be an absolute path such as /etc/nginx", pm)}
 		}
+		m.To = absFrom(e.cwd, m.To)
 		s.load.PathMaps = append(s.load.PathMaps, m)
 	}
 	s.load.Prefix = prefix
@@ -261,4 +262,14 @@ func exitFor(fs []*rules.Finding, failLevel rules.Severity) int {
 		}
 	}
 	return exitOK
+}
+
+// absFrom resolves a relative path given on the command line against the
+// working directory the command runs in (the same as the process's, except
+// in tests that run the CLI in-process for another directory).
+func absFrom(cwd, p string) string {
+	if p == "" || filepath.IsAbs(p) || cwd == "" {
+		return p
+	}
+	return filepath.Join(cwd, p)
 }
