@@ -139,4 +139,3 @@ func TestOnlyNamedHosts(t *testing.T) {
 		})
 	}
 }
-
