@@ -156,7 +156,7 @@ func TestFlagsOverrideConfig(t *testing.T) {
 		{name: "rules off", config: "rules: {WS004: off}\n",
 			args: []string{"site.conf"}, code: 0, hasNot: []string{"WS004"}},
 		{name: "override by path, relative to the file", config: "overrides:\n  - files: [conf.d/*.conf]\n    rules: {WS004: info}\n",
-			files: map[string]string{"conf.d/a.conf": wsSite}, args: []string{"conf.d/a.conf", "site.conf"}, code: 1,
+			files: map[string]string{"conf.d/a.conf": wsSite}, args: []string{"--show", "info", "conf.d/a.conf", "site.conf"}, code: 1,
 			has: []string{"conf.d/a.conf:4:5: info:", "site.conf:4:5: error:"}},
 		{name: "ignore globs", config: "ignore: [conf.d/**]\n",
 			files: map[string]string{"conf.d/a.conf": wsSite}, args: []string{"conf.d/a.conf"}, code: 0, hasNot: []string{"a.conf"}},
