@@ -17,15 +17,16 @@ var ConfigFileNames = []string{".ngxlint.yml", ".ngxlint.yaml"}
 
 // Config is the content of .ngxlint.yml.
 type Config struct {
-	Path         string              // the file it was read from
-	NginxVersion string              // nginx-version
-	FailLevel    string              // fail-level
-	Prefix       string              // prefix, resolved against the file's directory
-	PathMap      map[string]string   // path-map: FROM: TO (TO resolved against the file's directory)
-	WSPaths      []string            // ws-paths
-	Rules        map[string]Severity // rules: ID: off|info|warning|error
-	Ignore       []string            // ignore: globs of files not to lint
-	Overrides    []Override          // overrides: per-path rule severities
+	Path         string            // the file it was read from
+	NginxVersion string            // nginx-version
+	FailLevel    string            // fail-level
+	Prefix       string            // prefix, resolved against the file's directory
+	PathMap      map[string]string // path-map: FROM: TO (TO resolved against the file's directory)
+	// Settings are the families' settings by key (ws-paths: [...]).
+	Settings  map[string][]string
+	Rules     map[string]Severity // rules: ID: off|info|warning|error
+	Ignore    []string            // ignore: globs of files not to lint
+	Overrides []Override          // overrides: per-path rule severities
 	// NoInlineIgnores is no-inline-ignores: true, which turns inline
 	// "# ngxlint ignore=" comments off (for audits).
 	NoInlineIgnores bool
@@ -54,7 +55,15 @@ func (e *ConfigError) Error() string {
 	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
 }
 
-var configKeys = []string{"nginx-version", "fail-level", "prefix", "path-map", "ws-paths", "rules", "ignore", "overrides", "no-inline-ignores"}
+// configKeys lists the keys a configuration file may set: the framework's,
+// with the families' settings after path-map.
+func configKeys() []string {
+	keys := []string{"nginx-version", "fail-level", "prefix", "path-map"}
+	for _, s := range Settings() {
+		keys = append(keys, s.Key)
+	}
+	return append(keys, "rules", "ignore", "overrides", "no-inline-ignores")
+}
 
 // FindConfig looks for .ngxlint.yml in dir and its parents.
 func FindConfig(dir string) (string, bool) {
@@ -103,7 +112,7 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 		return &ConfigError{Path: path, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)}
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, bad(root, "the configuration must be a mapping of keys (%s)", strings.Join(configKeys, ", "))
+		return nil, bad(root, "the configuration must be a mapping of keys (%s)", strings.Join(configKeys(), ", "))
 	}
 	base := dir
 	if err := noDuplicateKeys(root, bad); err != nil {
@@ -144,13 +153,6 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 					c.PathMap[from] = filepath.Join(base, to)
 				}
 			}
-		case "ws-paths":
-			c.WSPaths, err = stringList(v, bad, "request paths such as /ws/")
-			for j, p := range c.WSPaths {
-				if !strings.HasPrefix(p, "/") {
-					err = bad(v.Content[j], "ws-paths entries are request paths and start with /, not %q", p)
-				}
-			}
 		case "rules":
 			c.Rules, err = severityMap(v, bad)
 		case "ignore":
@@ -160,7 +162,26 @@ func ParseConfig(path string, src []byte) (*Config, error) {
 		case "no-inline-ignores":
 			c.NoInlineIgnores, err = boolean(v, bad)
 		default:
-			err = bad(k, "unknown key %q (known keys: %s)", k.Value, strings.Join(configKeys, ", "))
+			s, ok := settings[k.Value]
+			if !ok {
+				err = bad(k, "unknown key %q (known keys: %s)", k.Value, strings.Join(configKeys(), ", "))
+				break
+			}
+			var values []string
+			values, err = stringList(v, bad, s.Hint)
+			for j, val := range values {
+				if s.Valid != nil && !s.Valid(val) {
+					n := v
+					if v.Kind == yaml.SequenceNode {
+						n = v.Content[j]
+					}
+					err = bad(n, "%s %s, not %q", s.Key, s.FileRule, val)
+				}
+			}
+			if c.Settings == nil {
+				c.Settings = map[string][]string{}
+			}
+			c.Settings[s.Key] = values
 		}
 		if err != nil {
 			return nil, err

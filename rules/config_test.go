@@ -44,8 +44,8 @@ overrides:
 	if c.PathMap["/etc/nginx"] != filepath.Join(dir, "deploy/nginx") || c.PathMap["/opt/conf"] != "/srv/conf" {
 		t.Errorf("path-map %v", c.PathMap)
 	}
-	if strings.Join(c.WSPaths, " ") != "/ws/ /socket.io/" || strings.Join(c.Ignore, " ") != "vendor/** *.dpkg-dist" {
-		t.Errorf("lists: %v %v", c.WSPaths, c.Ignore)
+	if strings.Join(c.Settings["ws-paths"], " ") != "/ws/ /socket.io/" || strings.Join(c.Ignore, " ") != "vendor/** *.dpkg-dist" {
+		t.Errorf("lists: %v %v", c.Settings, c.Ignore)
 	}
 	if c.Rules["WS004"] != Warning || c.Rules["WS008"] != Off || len(c.Rules) != 2 {
 		t.Errorf("rules by id and by name: %v", c.Rules)

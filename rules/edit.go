@@ -79,7 +79,7 @@ func restOfLineIsEmpty(f *parser.File, off int) bool {
 // indentUnit guesses one level of indentation from the file: a tab if
 // indented lines start with tabs, else the smallest space indentation seen,
 // else four spaces.
-func indentUnit(f *parser.File) string {
+func IndentUnit(f *parser.File) string {
 	best := ""
 	for _, line := range strings.Split(string(f.Src), "\n") {
 		trimmed := strings.TrimLeft(line, " \t")
@@ -112,7 +112,7 @@ func InsertAfter(anchor *parser.Directive, lines []string) Edit {
 		if p := anchor.Parent; p != nil && p.Block != nil && sameLine(f, p.Block.Open, anchor.Start()) && !startsLine(f, anchor.Start()) {
 			// anchor shares its line with the block opener before it
 			// ("location / { proxy_pass ...;"): one level deeper than that line
-			ind += indentUnit(f)
+			ind += IndentUnit(f)
 		}
 		return Edit{File: f, Start: at, End: at, New: newLines(eolAt(f, anchor.Start()), ind, lines)}
 	}
@@ -132,7 +132,7 @@ func InsertFirst(d *parser.Directive, lines []string) Edit {
 	open := d.Block.Open + 1
 	if restOfLineIsEmpty(f, open) && !sameLine(f, d.Block.Open, d.Block.Close) {
 		at := lineEnd(f, open)
-		ind := f.Indent(d.Start()) + indentUnit(f)
+		ind := f.Indent(d.Start()) + IndentUnit(f)
 		if len(d.Block.Directives) > 0 && startsLine(f, d.Block.Directives[0].Start()) {
 			ind = f.Indent(d.Block.Directives[0].Start())
 		}
@@ -143,7 +143,7 @@ func InsertFirst(d *parser.Directive, lines []string) Edit {
 
 // insertFirstBlock is InsertFirst for a block (a map): on its own lines it
 // is followed by a blank line unless one follows already or the body ends.
-func insertFirstBlock(d *parser.Directive, lines []string) Edit {
+func InsertFirstBlock(d *parser.Directive, lines []string) Edit {
 	e := InsertFirst(d, lines)
 	eol := eolAt(d.File, d.Block.Open)
 	if !strings.HasPrefix(e.New, eol) {
@@ -162,7 +162,7 @@ func insertFirstBlock(d *parser.Directive, lines []string) Edit {
 // http level, followed by a blank line: before its first directive and
 // the comments right above it (a file's header comment, separated by a
 // blank line, stays first). It returns false for a file with no directive.
-func insertAtTop(f *parser.File, lines []string) (Edit, bool) {
+func InsertAtTop(f *parser.File, lines []string) (Edit, bool) {
 	if len(f.Top) == 0 {
 		return Edit{}, false
 	}

@@ -121,12 +121,12 @@ func lintOne(u *parser.Unit, opts *Options) ([]*Finding, error) {
 			Span: Span{File: pb.File, Start: pb.Start, End: pb.End}, Message: pb.Msg, Fix: problemFix(pb)})
 	}
 	cfg := model.Build(u, model.Options{Version: opts.Version})
-	ws := newIntents(cfg, opts)
+	shared := &memo{}
 	for _, r := range All() {
 		if _, ok := r.(ProblemRule); ok {
 			continue
 		}
-		p := &Pass{Cfg: cfg, Opts: opts, rule: r, out: &out, ws: ws}
+		p := &Pass{Cfg: cfg, Opts: opts, rule: r, out: &out, memo: shared}
 		if err := runRule(r, p, u); err != nil {
 			return nil, err
 		}

@@ -83,14 +83,12 @@ func (f *Finding) EndPos() parser.Position { return f.Span.File.Position(f.Span.
 // Options drive a lint run.
 type Options struct {
 	Version model.Version
-	// WSPaths are the request paths where clients open WebSockets.
-	WSPaths []string
-	// WSPathSource names where WSPaths came from, for messages ("--ws-path", ".ngxlint.yml").
-	WSPathSource string
 	// Severities overrides the severity of rules by id (Off disables).
 	Severities map[string]Severity
 	// PathRules override severities for some files; later ones win.
 	PathRules []PathRule
+	// settings are the families' own settings by key (see Setting).
+	settings map[string]settingValue
 }
 
 // SeverityOf returns the severity a finding of rule id in file gets, and
@@ -111,7 +109,7 @@ type Pass struct {
 	Opts *Options
 	rule Rule
 	out  *[]*Finding
-	ws   *intents
+	memo *memo // the unit's shared values (see Memo)
 }
 
 // Report records a finding at the rule's default severity.

@@ -30,8 +30,8 @@ import (
 // them off. RunOptions.NoInlineIgnores turns the whole mechanism off.
 
 const (
-	suppressionWithoutReasonID = "NGX006"
-	unusedSuppressionID        = "NGX007"
+	SuppressionWithoutReasonID = "NGX006"
+	UnusedSuppressionID        = "NGX007"
 )
 
 // suppression is one "# ngxlint ignore..." comment.
@@ -218,7 +218,7 @@ func applySuppressions(units []*parser.Unit, in []*Finding, opts *Options) []*Fi
 	var out []*Finding
 	for _, f := range in {
 		hidden := false
-		if f.Rule.ID != suppressionWithoutReasonID && f.Rule.ID != unusedSuppressionID {
+		if f.Rule.ID != SuppressionWithoutReasonID && f.Rule.ID != UnusedSuppressionID {
 			for _, s := range byFile[f.Span.File] {
 				if s.malformed != "" || !s.covers(f) {
 					continue
@@ -265,7 +265,7 @@ func (s *suppression) findings(opts *Options) []*Finding {
 	}
 	c := s.comment
 	if s.malformed != "" {
-		add(unusedSuppressionID, c.Start, c.End, nil,
+		add(UnusedSuppressionID, c.Start, c.End, nil,
 			"this ngxlint %s comment has %s, so it suppresses nothing; write # ngxlint %s=ID[,ID...] -- reason", s.keyword(), s.malformed, s.keyword())
 		return out
 	}
@@ -275,7 +275,7 @@ func (s *suppression) findings(opts *Options) []*Finding {
 		if s.extra != "" {
 			hint = `text after the rule list counts only after " -- "; write there`
 		}
-		add(suppressionWithoutReasonID, c.Start, c.End, nil,
+		add(SuppressionWithoutReasonID, c.Start, c.End, nil,
 			"ngxlint %s=%s gives no reason: %s why the finding does not apply here, so the next reader knows it was considered",
 			s.keyword(), list, hint)
 	}
@@ -284,7 +284,7 @@ func (s *suppression) findings(opts *Options) []*Finding {
 		if s.trailing != nil {
 			where = fmt.Sprintf("it follows %s on the same line instead of standing on the line above it", s.trailing.Name)
 		}
-		add(unusedSuppressionID, c.Start, c.End, nil,
+		add(UnusedSuppressionID, c.Start, c.End, nil,
 			"ngxlint ignore=%s suppresses nothing: %s; move it to the line before the directive or block it is about, or use ignore-file= for the whole file",
 			list, where)
 		return out
@@ -298,10 +298,10 @@ func (s *suppression) findings(opts *Options) []*Finding {
 	for _, id := range s.ids {
 		switch {
 		case id.rule == nil:
-			add(unusedSuppressionID, id.start, id.end, nil,
+			add(UnusedSuppressionID, id.start, id.end, nil,
 				"ngxlint %s=%s names no rule, so it suppresses nothing; ngxlint rules lists the ids and names", s.keyword(), id.raw)
 		case inlineOnly(id.rule.ID):
-			add(unusedSuppressionID, id.start, id.end, nil,
+			add(UnusedSuppressionID, id.start, id.end, nil,
 				"%s cannot be suppressed by a comment; turn it off in .ngxlint.yml (rules: {%s: off}) if you must", id.rule.ID, id.rule.ID)
 		case id.used || !ruleEnabled(opts, id.rule, s.file):
 		default:
@@ -313,7 +313,7 @@ func (s *suppression) findings(opts *Options) []*Finding {
 			if unused == len(s.ids) {
 				what = "remove the comment"
 			}
-			add(unusedSuppressionID, id.start, id.end, s.removeFix(id, unused == len(s.ids)),
+			add(UnusedSuppressionID, id.start, id.end, s.removeFix(id, unused == len(s.ids)),
 				"ngxlint %s=%s is unused: %s; %s", s.keyword(), id.raw, scope, what)
 		}
 	}
@@ -323,7 +323,7 @@ func (s *suppression) findings(opts *Options) []*Finding {
 // inlineOnly reports the rules about suppressions, which comments cannot
 // suppress.
 func inlineOnly(id string) bool {
-	return id == suppressionWithoutReasonID || id == unusedSuppressionID
+	return id == SuppressionWithoutReasonID || id == UnusedSuppressionID
 }
 
 // ruleEnabled reports whether rule m runs on file f: an unused suppression

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/rules"
+	_ "github.com/ngxlint/ngxlint/rules/all" // every rule family
 )
 
 // Exit codes.

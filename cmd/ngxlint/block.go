@@ -10,6 +10,7 @@ import (
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/rules"
+	"github.com/ngxlint/ngxlint/rules/websocket"
 )
 
 func init() { registerCommand(30, (*env).blockCommand) }
@@ -18,7 +19,7 @@ func (e *env) blockCommand() *cli.Command {
 	flags := append(commonFlags(),
 		&cli.StringFlag{Name: "path", Value: "/ws/", Usage: "the location `PATH` clients open the WebSocket on; a modifier may come first: \"= /ws\", \"^~ /ws/\""},
 		&cli.StringFlag{Name: "upstream", Usage: "the backend `URL` for proxy_pass: http://127.0.0.1:9001, https://app.internal, or host:port"},
-		&cli.StringFlag{Name: "read-timeout", Usage: "proxy_read_timeout `TIME`: how long the socket may be silent in both directions (nginx closes it after 60s by default)", Value: rules.DefaultReadTimeout},
+		&cli.StringFlag{Name: "read-timeout", Usage: "proxy_read_timeout `TIME`: how long the socket may be silent in both directions (nginx closes it after 60s by default)", Value: websocket.DefaultReadTimeout},
 		&cli.BoolFlag{Name: "keepalive", Usage: "keep connections to the backend open for normal requests: an upstream{} block and the map that sends no Connection: close"},
 		&cli.StringFlag{Name: "upstream-name", Value: "websocket_backend", Usage: "`NAME` of the upstream{} block --keepalive writes"},
 		&cli.StringFlag{Name: "from", Usage: "print the corrected version of the location that serves --path in configuration `FILE`, every fix applied"},
@@ -82,7 +83,7 @@ func (e *env) blockAction(c *cli.Context) error {
 	if c.Bool("keepalive") && (name == "" || strings.ContainsAny(name, " \t;{}'\"$/:")) {
 		return &usageError{msg: fmt.Sprintf("--upstream-name %q must be a plain name such as websocket_backend", name)}
 	}
-	g := rules.GenerateBlock(rules.BlockSpec{Path: path, Upstream: up, ReadTimeout: timeout,
+	g := websocket.GenerateBlock(websocket.BlockSpec{Path: path, Upstream: up, ReadTimeout: timeout,
 		Keepalive: c.Bool("keepalive"), UpstreamName: name, Version: s.opts.Version})
 	fmt.Fprint(e.stdout, RenderGenerated(g))
 	return nil
@@ -90,19 +91,19 @@ func (e *env) blockAction(c *cli.Context) error {
 
 // RenderGenerated prints a generated configuration with a comment saying
 // where each part goes.
-func RenderGenerated(g rules.Generated) string {
+func RenderGenerated(g websocket.Generated) string {
 	var sb strings.Builder
 	sb.WriteString("# In http {}, once per configuration:\n")
 	for i, d := range g.HTTP {
 		if i > 0 {
 			sb.WriteString("\n")
 		}
-		for _, l := range rules.RenderBlock(d, "    ") {
+		for _, l := range websocket.RenderBlock(d, "    ") {
 			sb.WriteString(l + "\n")
 		}
 	}
 	sb.WriteString("\n# In the server {} that clients connect to:\n")
-	for _, l := range rules.RenderBlock(g.Location, "    ") {
+	for _, l := range websocket.RenderBlock(g.Location, "    ") {
 		sb.WriteString(l + "\n")
 	}
 	return sb.String()
@@ -164,8 +165,8 @@ func (e *env) blockFrom(c *cli.Context, s *settings, from, path string) error {
 		}
 		uri = f[1]
 	}
-	s.opts.WSPaths = append(s.opts.WSPaths, uri)
-	s.opts.WSPathSource = "--path"
+	paths, _ := s.opts.Setting("ws-paths")
+	websocket.SetWSPaths(&s.opts, append(paths[:len(paths):len(paths)], uri), "--path")
 	units, err := parser.Load([]string{e.resolve(from)}, s.load)
 	if err != nil {
 		return pathError(err)
@@ -190,7 +191,7 @@ func (e *env) blockFrom(c *cli.Context, s *settings, from, path string) error {
 			if m.Loc == nil {
 				continue
 			}
-			hits = append(hits, hit{i, srv, rules.Serving(m.Loc), m.Redirect})
+			hits = append(hits, hit{i, srv, websocket.Serving(m.Loc), m.Redirect})
 			names = append(names, fxServerLabel(srv))
 		}
 	}
@@ -237,8 +238,8 @@ func (e *env) blockFrom(c *cli.Context, s *settings, from, path string) error {
 	origCfg := model.Build(units[h.unit], model.Options{Version: s.opts.Version})
 	var sb strings.Builder
 	var mapDir *parser.Directive // the map the fixes add, in the fixed text
-	if _, had := origCfg.Maps[rules.ConnectionVar]; !had {
-		if m, ok := fixedCfg.Maps[rules.ConnectionVar]; ok && m.Dir != nil {
+	if _, had := origCfg.Maps[websocket.ConnectionVar]; !had {
+		if m, ok := fixedCfg.Maps[websocket.ConnectionVar]; ok && m.Dir != nil {
 			mapDir = m.Dir
 			sb.WriteString("# In http {}, once per configuration (the fix adds it):\n")
 			sb.WriteString(fxSourceOf(m.Dir))

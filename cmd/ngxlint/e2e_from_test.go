@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/ngxlint/ngxlint/parser"
-	"github.com/ngxlint/ngxlint/rules"
+	"github.com/ngxlint/ngxlint/rules/websocket"
 )
 
 // fromCase runs ngxlint block --from on a bad fixture for a path nginx
@@ -28,7 +28,7 @@ func fromCase(t *testing.T, c e2eCase, r *e2eResult, w wsTarget, version string)
 	if m.Loc == nil || m.Redirect {
 		t.Skipf("nginx redirects %s or serves it from no location: there is no location to correct", w.path)
 	}
-	loc := rules.Serving(m.Loc)
+	loc := websocket.Serving(m.Loc)
 	if loc.Dir == nil || loc.Dir.File != u.Root {
 		t.Skipf("the location serving %s is not written in %s", w.path, filepath.Base(c.conf))
 	}

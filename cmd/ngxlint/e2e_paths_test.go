@@ -8,7 +8,7 @@ import (
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
-	"github.com/ngxlint/ngxlint/rules"
+	"github.com/ngxlint/ngxlint/rules/websocket"
 )
 
 // wsTarget is a request path the end-to-end suite opens a WebSocket on.
@@ -109,20 +109,20 @@ func handlerOf(loc *model.Block) (string, bool) {
 // counts; the other handlers do not read it, so only what is written at
 // the location counts for them (as rule WS006 does).
 func wsEvidence(cfg *model.Config, loc *model.Block) (string, bool, bool) {
-	if rules.Serving(loc) != loc {
+	if websocket.Serving(loc) != loc {
 		return "", false, false // the named location it hands requests to is the WebSocket one
 	}
 	handler, hasHandler := handlerOf(loc)
 	upgradeHeader := func(name, value string) bool {
 		return strings.EqualFold(name, "Upgrade") || nearly(name, "upgrade") ||
-			(strings.EqualFold(name, "Connection") || nearly(name, "connection")) && rules.ConnectionIntent(cfg, value)
+			(strings.EqualFold(name, "Connection") || nearly(name, "connection")) && websocket.ConnectionIntent(cfg, value)
 	}
 	switch {
 	case !hasHandler:
 		// Headers in effect at a location that proxies nothing are
 		// inherited, not meant for it.
 	case handler == "proxy_pass":
-		for _, h := range rules.Headers(loc).List {
+		for _, h := range websocket.Headers(loc).List {
 			if upgradeHeader(h.Name, h.Value) {
 				return "sets proxy_set_header " + h.Name, true, true
 			}
@@ -147,7 +147,7 @@ func wsEvidence(cfg *model.Config, loc *model.Block) (string, bool, bool) {
 	if !hasHandler || handler == "proxy_pass" {
 		// an application's path, whatever answers it (a redirect there
 		// fails the application's clients all the same)
-		for _, app := range rules.Apps {
+		for _, app := range websocket.Apps {
 			for _, p := range app.Paths {
 				if appPathMatches(loc.Loc, p) {
 					return "the WebSocket path of " + app.Name, true, true
@@ -163,7 +163,7 @@ func wsEvidence(cfg *model.Config, loc *model.Block) (string, bool, bool) {
 		// another application; a path that names WebSocket less so
 		return "its path names WebSocket", false, true
 	case hasHandler && handler != "proxy_pass":
-		for _, app := range rules.Apps {
+		for _, app := range websocket.Apps {
 			for _, p := range app.Paths {
 				if appPathMatches(loc.Loc, p) {
 					return "the WebSocket path of " + app.Name + ", handed to " + handler, false, true
@@ -256,13 +256,13 @@ func locationPaths(srv, loc *model.Block) []string {
 		// the paths of the locations that hand their requests to it
 		var out []string
 		for _, m := range srv.Config().Locations {
-			if m != loc && m.Kind == model.Location && m.Server() == srv && m.Loc != nil && !m.Loc.IsNamed() && rules.Serving(m) == loc {
+			if m != loc && m.Kind == model.Location && m.Server() == srv && m.Loc != nil && !m.Loc.IsNamed() && websocket.Serving(m) == loc {
 				out = append(out, locationPaths(srv, m)...)
 			}
 		}
 		return out
 	case l.IsRegex():
-		for _, app := range rules.Apps {
+		for _, app := range websocket.Apps {
 			for _, p := range app.Paths {
 				if l.Regexp != nil && l.Regexp.MatchString(p) {
 					return []string{p}
@@ -291,7 +291,7 @@ func locationPaths(srv, loc *model.Block) []string {
 	out := []string{l.Pattern}
 	// The location of a known application's path: also the application's
 	// other paths it serves (/api/live/ serves Grafana's /api/live/ws).
-	for _, app := range rules.Apps {
+	for _, app := range websocket.Apps {
 		exact := false
 		for _, p := range app.Paths {
 			exact = exact || p == l.Pattern

@@ -12,7 +12,7 @@ import (
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
-	"github.com/ngxlint/ngxlint/rules"
+	"github.com/ngxlint/ngxlint/rules/websocket"
 )
 
 // autoIdleMax: a path whose proxy_read_timeout is at most this gets an idle
@@ -224,7 +224,7 @@ func autoIdle(w wsTarget) time.Duration {
 	if m.Loc == nil {
 		return 0
 	}
-	e, ok := rules.Serving(m.Loc).Scalar("proxy_read_timeout")
+	e, ok := websocket.Serving(m.Loc).Scalar("proxy_read_timeout")
 	if !ok {
 		return 0
 	}
@@ -244,7 +244,7 @@ var unknownDirective = regexp.MustCompile(`unknown directive "([a-z][a-z0-9_]*)"
 func skipReason(w wsTarget, cfg *model.Config, suppressed []*e2eFinding) string {
 	if w.srv != nil {
 		if m := w.srv.FindLocation(w.path); m.Loc != nil && !m.Redirect {
-			if h, ok := handlerOf(rules.Serving(m.Loc)); ok && (h == "uwsgi_pass" || h == "scgi_pass") {
+			if h, ok := handlerOf(websocket.Serving(m.Loc)); ok && (h == "uwsgi_pass" || h == "scgi_pass") {
 				return h + " speaks the " + strings.TrimSuffix(h, "_pass") + " protocol, which the echo backend does not (nginx tunnels WebSockets through it)"
 			}
 		}

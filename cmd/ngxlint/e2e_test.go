@@ -17,7 +17,7 @@ import (
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
-	"github.com/ngxlint/ngxlint/rules"
+	"github.com/ngxlint/ngxlint/rules/websocket"
 )
 
 // The end-to-end suite: ngxlint's verdict against what a real nginx does
@@ -572,7 +572,7 @@ func chain(w wsTarget) []*model.Block {
 		}
 		if m := w.srv.FindLocation(w.path); m.Loc != nil {
 			add(m.Loc)
-			add(rules.Serving(m.Loc))
+			add(websocket.Serving(m.Loc))
 		}
 	}
 	return out

@@ -217,23 +217,21 @@ func sarifRules(ver string) []sarifRule {
 	return out
 }
 
-// ruleSourceFile is the file that holds a rule and its documentation:
-// rules/<id>_<name>.go, lower case, with '-' and '.' as '_'.
-func ruleSourceFile(m *rules.Meta) string {
-	name := strings.NewReplacer("-", "_", ".", "_").Replace(m.Name)
-	return "rules/" + strings.ToLower(m.ID) + "_" + name + ".go"
-}
+// ruleAnchor is the anchor of a rule's row in the README's rule table
+// (see RuleTable): its id in lower case.
+func ruleAnchor(m *rules.Meta) string { return strings.ToLower(m.ID) }
 
 var releaseVersion = regexp.MustCompile(`^v\d+\.\d+\.\d+$`)
 
-// ruleHelpURI points at the rule's documentation in the repository, at the
-// release the binary was built from (main for development builds).
+// ruleHelpURI points at the rule's documentation in the repository (its
+// row in the README's rule table, whichever package holds the rule), at
+// the release the binary was built from (main for development builds).
 func ruleHelpURI(m *rules.Meta, ver string) string {
 	ref := "main"
 	if releaseVersion.MatchString(ver) {
 		ref = ver
 	}
-	return repoURL + "/blob/" + ref + "/" + ruleSourceFile(m)
+	return repoURL + "/blob/" + ref + "/README.md#" + ruleAnchor(m)
 }
 
 // explainMarkdown renders a rule's documentation as Markdown for code

@@ -17,9 +17,16 @@ import (
 
 // commonFlags are shared by lint and fix.
 func commonFlags() []cli.Flag {
-	return []cli.Flag{
+	flags := []cli.Flag{
 		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "output format: " + strings.Join(formatNames(), ", ")},
-		&cli.StringSliceFlag{Name: "ws-path", Usage: "request `PATH` where clients open WebSockets (repeatable); the location nginx picks for it in each server is checked as WebSocket"},
+	}
+	// the families' settings (--ws-path)
+	for _, st := range rules.Settings() {
+		if st.Flag != "" {
+			flags = append(flags, &cli.StringSliceFlag{Name: st.Flag, Usage: st.Usage})
+		}
+	}
+	return append(flags,
 		&cli.StringSliceFlag{Name: "path-map", Usage: "map an absolute include path prefix to a local directory, `FROM=TO` (repeatable), e.g. /etc/nginx=./nginx"},
 		&cli.StringFlag{Name: "prefix", Usage: "configuration prefix `DIR` that relative includes resolve against, like nginx -p (default: the directory of nginx.conf, or the parent of conf.d/ and sites-*/)"},
 		&cli.StringFlag{Name: "nginx-version", Usage: "target nginx `VERSION`, e.g. 1.22.1 (default: unknown, treated as older than 1.29.7 for defaults)"},
@@ -28,7 +35,7 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "show", Usage: "lowest severity the text format prints: error, warning or info (default: warning, info with --fail-level info); the other formats print every finding"},
 		&cli.BoolFlag{Name: "no-inline-ignores", Usage: "ignore the '# ngxlint ignore=' comments in the configuration, for audits (also no-inline-ignores: true in .ngxlint.yml)"},
 		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "lint at most `N` configurations at once", DefaultText: "the number of CPUs"},
-	}
+	)
 }
 
 func init() { registerCommand(10, (*env).lintCommand) }
@@ -81,9 +88,9 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 		return nil, err
 	}
 	version, failLevel, prefix := "", "", ""
-	var wsPaths, pathMaps []string
+	var pathMaps []string
 	if cfg != nil {
-		version, failLevel, prefix, wsPaths = cfg.NginxVersion, cfg.FailLevel, cfg.Prefix, cfg.WSPaths
+		version, failLevel, prefix = cfg.NginxVersion, cfg.FailLevel, cfg.Prefix
 		froms := make([]string, 0, len(cfg.PathMap))
 		for from := range cfg.PathMap {
 			froms = append(froms, from)
@@ -101,7 +108,9 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 		if len(cfg.Ignore) > 0 {
 			s.ignore = append(s.ignore, rules.PathRule{Base: base, Globs: cfg.Ignore})
 		}
-		s.opts.WSPathSource = "ws-paths in " + cfg.Path
+		for _, st := range rules.Settings() {
+			s.opts.SetSetting(st.Key, cfg.Settings[st.Key], st.Key+" in "+cfg.Path)
+		}
 	}
 	if c.IsSet("nginx-version") {
 		version = c.String("nginx-version")
@@ -112,9 +121,10 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 	if c.IsSet("prefix") {
 		prefix = absFrom(e.cwd, c.String("prefix"))
 	}
-	if c.IsSet("ws-path") {
-		wsPaths = c.StringSlice("ws-path")
-		s.opts.WSPathSource = "--ws-path"
+	for _, st := range rules.Settings() {
+		if st.Flag != "" && c.IsSet(st.Flag) {
+			s.opts.SetSetting(st.Key, c.StringSlice(st.Flag), "--"+st.Flag)
+		}
 	}
 	if c.IsSet("path-map") {
 		pathMaps = c.StringSlice("path-map")
@@ -147,12 +157,14 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 		}
 		s.show = lvl
 	}
-	for _, p := range wsPaths {
-		if !strings.HasPrefix(p, "/") {
-			return nil, &usageError{msg: fmt.Sprintf("--ws-path %q must be a request path starting with /", p)}
+	for _, st := range rules.Settings() {
+		if st.Flag == "" || !c.IsSet(st.Flag) {
+			continue
+		}
+		if err := st.CheckFlag(c.StringSlice(st.Flag)); err != nil {
+			return nil, &usageError{msg: err.Error()}
 		}
 	}
-	s.opts.WSPaths = wsPaths
 	for _, pm := range pathMaps {
 		m, err := parser.ParsePathMap(pm)
 		if err != nil {

@@ -66,7 +66,7 @@ func TestConfigInit(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the uncommented examples do not parse: %v", err)
 	}
-	if all.NginxVersion == "" || len(all.WSPaths) == 0 || all.Prefix == "" || len(all.PathMap) == 0 ||
+	if all.NginxVersion == "" || len(all.Settings["ws-paths"]) == 0 || all.Prefix == "" || len(all.PathMap) == 0 ||
 		len(all.Ignore) == 0 || len(all.Rules) != len(rules.All()) || len(all.Overrides) == 0 {
 		t.Errorf("an example key is missing from the default configuration: %+v", all)
 	}

@@ -20,7 +20,7 @@ func RuleTable() string {
 		if m.Fixable {
 			fix = "yes"
 		}
-		fmt.Fprintf(&sb, "| %s | `%s` | %s | %s | %s |\n", m.ID, m.Name, m.Severity, fix, strings.ReplaceAll(m.Doc.Summary, "|", `\|`))
+		fmt.Fprintf(&sb, "| <a id=\"%s\"></a>%s | `%s` | %s | %s | %s |\n", ruleAnchor(m), m.ID, m.Name, m.Severity, fix, strings.ReplaceAll(m.Doc.Summary, "|", `\|`))
 	}
 	return sb.String()
 }
@@ -77,7 +77,8 @@ func TestExplainEveryRule(t *testing.T) {
 
 // TestSARIFRulesMatchRegistry fails when the SARIF rule list drifts from
 // the registry: one entry per rule, in id order, with the rule's own
-// documentation as help, and a helpUri naming the file that holds it.
+// documentation as help, and a helpUri at its row of the README's rule
+// table.
 func TestSARIFRulesMatchRegistry(t *testing.T) {
 	_, out, _ := runIn(".", "", "lint", "--format", "sarif", "-")
 	var log sarifLog
@@ -86,6 +87,10 @@ func TestSARIFRulesMatchRegistry(t *testing.T) {
 	}
 	got := log.Runs[0].Tool.Driver.Rules
 	all := rules.All()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(got) != len(all) {
 		t.Fatalf("SARIF lists %d rules, the registry has %d", len(got), len(all))
 	}
@@ -105,12 +110,11 @@ func TestSARIFRulesMatchRegistry(t *testing.T) {
 		if s.DefaultConfiguration.Level != sarifLevel(m.Severity) || s.Properties.Fixable != m.Fixable {
 			t.Errorf("%s: SARIF level %s fixable %v, registry %s %v", m.ID, s.DefaultConfiguration.Level, s.Properties.Fixable, m.Severity, m.Fixable)
 		}
-		file := ruleSourceFile(m)
-		if !strings.HasSuffix(s.HelpURI, "/"+file) {
-			t.Errorf("%s: helpUri %s does not name %s", m.ID, s.HelpURI, file)
+		if want := "/README.md#" + ruleAnchor(m); !strings.HasSuffix(s.HelpURI, want) {
+			t.Errorf("%s: helpUri %s does not end in %s", m.ID, s.HelpURI, want)
 		}
-		if _, err := os.Stat("../../" + file); err != nil {
-			t.Errorf("%s: its helpUri names %s, which does not exist: a rule lives in rules/<id>_<name>.go", m.ID, file)
+		if !strings.Contains(string(readme), `<a id="`+ruleAnchor(m)+`"></a>`+m.ID+" |") {
+			t.Errorf("%s: README.md has no anchor %q for the helpUri", m.ID, ruleAnchor(m))
 		}
 	}
 }

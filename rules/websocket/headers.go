@@ -1,0 +1,158 @@
+package websocket
+
+import (
+	"strings"
+
+	"github.com/ngxlint/ngxlint/parser/model"
+)
+
+// Header is one proxy_set_header in effect.
+type Header struct {
+	Name  string
+	Value string
+	Entry model.Entry
+}
+
+// HeaderSet is the proxy_set_header list in effect at a level, and the
+// level it is written at (nil when nginx's defaults apply).
+type HeaderSet struct {
+	Level *model.Block
+	List  []Header
+}
+
+// Headers returns the proxy_set_header directives in effect at b after
+// nginx's all-or-nothing inheritance.
+func Headers(b *model.Block) HeaderSet {
+	es, level := b.Lookup("proxy_set_header")
+	hs := HeaderSet{Level: level}
+	for _, e := range es {
+		if len(e.D.Args) != 2 {
+			continue
+		}
+		hs.List = append(hs.List, Header{Name: e.D.Args[0].Value, Value: e.D.Args[1].Value, Entry: e})
+	}
+	return hs
+}
+
+// Get returns the headers with a field name, compared ignoring case.
+func (hs HeaderSet) Get(name string) []Header {
+	var out []Header
+	for _, h := range hs.List {
+		if strings.EqualFold(h.Name, name) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// OuterWSHeaders returns the nearest level above the effective one whose
+// own proxy_set_header list sets Upgrade or Connection, with that list.
+func OuterWSHeaders(b *model.Block, from *model.Block) (HeaderSet, bool) {
+	if from == nil {
+		return HeaderSet{}, false
+	}
+	for l := from.Parent; l != nil; l = l.Parent {
+		own := l.Own("proxy_set_header")
+		if len(own) == 0 {
+			continue
+		}
+		hs := HeaderSet{Level: l}
+		for _, e := range own {
+			if len(e.D.Args) == 2 {
+				hs.List = append(hs.List, Header{Name: e.D.Args[0].Value, Value: e.D.Args[1].Value, Entry: e})
+			}
+		}
+		if len(hs.Get("Upgrade")) > 0 || len(hs.Get("Connection")) > 0 {
+			return hs, true
+		}
+		// this level replaced what was above it; keep looking: a level that
+		// sets WS headers further up is dropped all the same.
+	}
+	return HeaderSet{}, false
+}
+
+// tokens splits a header value into comma-separated tokens.
+func tokens(v string) []string {
+	var out []string
+	for _, t := range strings.Split(v, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// HasToken reports whether a header value lists a token, ignoring case.
+func HasToken(v, tok string) bool {
+	for _, t := range tokens(v) {
+		if strings.EqualFold(t, tok) {
+			return true
+		}
+	}
+	return false
+}
+
+// distance is the optimal-string-alignment Damerau-Levenshtein distance,
+// case-insensitive.
+func distance(a, b string) int {
+	a, b = strings.ToLower(a), strings.ToLower(b)
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}
+
+// Header names a proxy_set_header commonly sets; a name is a typo of
+// Upgrade or Connection only when neither it nor its nearest real name is
+// one of these.
+var commonHeaders = []string{
+	"Host", "X-Real-IP", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host",
+	"X-Forwarded-Port", "X-Forwarded-Ssl", "X-Forwarded-Prefix", "Forwarded", "X-Scheme",
+	"Origin", "Cookie", "Authorization", "Accept", "Accept-Encoding", "Accept-Language",
+	"Content-Type", "Content-Length", "User-Agent", "Referer", "Keep-Alive", "Proxy-Connection",
+	"Proxy-Authorization", "Upgrade-Insecure-Requests", "TE", "Expect", "Range", "If-Range",
+	"If-None-Match", "If-Modified-Since", "X-Request-ID", "X-NginX-Proxy", "Early-Data",
+	"Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions",
+	"X-Frame-Options", "X-Original-URI", "X-Original-Host", "Via", "Cache-Control", "Pragma",
+	"Destination", "Depth", "Overwrite", "Connection-Upgrade",
+}
+
+// isTypoOf reports whether s is a near miss of target (case-insensitive):
+// within two edits, not equal, at least five characters long, and closer
+// to target than to any common header name.
+func isTypoOf(s, target string) bool {
+	if len(s) < 5 || len(s) > len(target)+2 || len(s) < len(target)-2 || strings.EqualFold(s, target) {
+		return false
+	}
+	d := distance(s, target)
+	if d == 0 || d > 2 {
+		return false
+	}
+	for _, h := range commonHeaders {
+		if strings.EqualFold(s, h) {
+			return false
+		}
+		if distance(s, h) < d {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,220 @@
+package websocket
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/rules"
+)
+
+func init() { rules.Register(&missingConnectionUpgrade{}) }
+
+type missingConnectionUpgrade struct{}
+
+var missingConnectionUpgradeMeta = &rules.Meta{
+	ID: "WS002", Name: "missing-connection-upgrade", Severity: rules.Error, Fixable: true,
+	Doc: rules.Doc{
+		Summary: "A WebSocket location sends no Connection header carrying the upgrade token.",
+		Why: "Connection is hop-by-hop, so nginx replaces the client's: before 1.29.7 it sends Connection: close, " +
+			"from 1.29.7 on it sends none. A WebSocket server accepts the handshake only when Connection lists " +
+			"\"upgrade\" (gorilla: 'upgrade' token not found in 'Connection' header → 400; coder/websocket → 426). " +
+			"The same happens when the value cannot yield the token: a literal such as \"\" (the upstream keepalive recipe), " +
+			"close or keep-alive, or a map that yields no upgrade for a WebSocket request.",
+		Bad:  "location /ws/ {\n    proxy_pass http://127.0.0.1:9001;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"\";\n}",
+		Good: "map $http_upgrade $connection_upgrade {\n    default upgrade;\n    ''      close;\n}\n\nlocation /ws/ {\n    proxy_pass http://127.0.0.1:9001;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection $connection_upgrade;\n}",
+		Fix: "Set proxy_set_header Connection $connection_upgrade; with map $http_upgrade $connection_upgrade { default upgrade; '' close; } in http{} " +
+			"(a hard-coded Connection \"upgrade\" works too). ngxlint fix inserts or rewrites the header and adds the map when none exists.",
+		SeverityNote: "Error when the location is declared WebSocket or its path is a known application's endpoint; warning on a path hint alone. Values ngxlint cannot evaluate (set or if-computed variables) are not reported.",
+		Since:        "0.1.0",
+		Refs:         []string{"NGINX-WEBSOCKET.md §2, §4, §6.1", "https://nginx.org/en/docs/http/websocket.html"},
+	},
+}
+
+func (*missingConnectionUpgrade) Meta() *rules.Meta { return missingConnectionUpgradeMeta }
+
+// ConnStatus is what a Connection value yields for a browser's handshake.
+type ConnStatus int
+
+// The results of ConnectionStatus.
+const (
+	ConnUnknown  ConnStatus = iota // uses variables the model cannot evaluate
+	ConnUpgrade                    // carries the upgrade token
+	ConnTypo                       // a token misspells upgrade (WS009)
+	ConnInverted                   // a map on $http_upgrade with its branches swapped (WS013)
+	ConnMissing                    // carries no upgrade token
+)
+
+// ConnectionStatus evaluates a Connection value for the Chrome and Firefox
+// handshakes and says what it yields.
+func ConnectionStatus(cfg *model.Config, value string) (ConnStatus, string) {
+	if mapHasTypo(cfg, value) {
+		return ConnTypo, ""
+	}
+	var yields []string
+	for _, req := range []model.Request{model.ChromeHandshake, model.FirefoxHandshake} {
+		v, known := cfg.Expand(value, req)
+		if !known {
+			return ConnUnknown, ""
+		}
+		yields = append(yields, v)
+		if !HasToken(v, "upgrade") {
+			for _, tok := range tokens(v) {
+				if isTypoOf(tok, "upgrade") {
+					return ConnTypo, v
+				}
+			}
+			if invertedMapOf(cfg, value) != nil {
+				return ConnInverted, v
+			}
+			return ConnMissing, v
+		}
+	}
+	return ConnUpgrade, yields[0]
+}
+
+// mapHasTypo reports whether value uses a map whose source variable or
+// values misspell a WebSocket word (WS009 reports those).
+func mapHasTypo(cfg *model.Config, value string) bool {
+	for _, v := range model.Variables(value) {
+		m, ok := cfg.Maps[v]
+		if !ok {
+			continue
+		}
+		for _, src := range model.Variables(m.Source) {
+			if h, ok := strings.CutPrefix(src, "http_"); ok && (isTypoOf(h, "upgrade") || isTypoOf(h, "connection")) {
+				return true
+			}
+		}
+		for _, e := range append(m.Entries, m.Default) {
+			if e == nil {
+				continue
+			}
+			for _, tok := range tokens(e.Value) {
+				if isTypoOf(tok, "upgrade") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (*missingConnectionUpgrade) Check(p *rules.Pass) {
+	for _, pl := range ProxyLocations(p.Cfg) {
+		in := webSocket(p, pl.Block)
+		if in.Evidence == NoEvidence {
+			continue
+		}
+		sev := in.Severity(rules.Error)
+		hs := Headers(pl.Block)
+		conns := hs.Get("Connection")
+		if len(conns) == 0 {
+			if hasTypoHeader(hs, "connection") {
+				continue // WS008
+			}
+			if outer, ok := OuterWSHeaders(pl.Block, hs.Level); ok && len(outer.Get("Connection")) > 0 {
+				continue // WS003
+			}
+			sent := "Connection: close (the default before nginx 1.29.7)"
+			if p.Cfg.Version.DefaultHTTP11() {
+				sent = "no Connection header (the default since nginx 1.29.7)"
+			}
+			f := p.ReportSev(sev, Anchor(pl.Block),
+				"%s proxies WebSocket%s but sets no Connection header, so nginx sends %s and the backend refuses the handshake (400 or 426); add proxy_set_header Connection $connection_upgrade; with its map in http{}",
+				pl.Block.Name(), because(in), sent)
+			level := hs.Level
+			if level == nil {
+				level = pl.Block
+			}
+			addConnectionFix(p, f, level, nil)
+			continue
+		}
+		worst := ConnUpgrade
+		var bad Header
+		var yields string
+		for _, h := range conns {
+			st, y := ConnectionStatus(p.Cfg, h.Value)
+			if st == ConnUpgrade || st == ConnUnknown {
+				worst = st
+				break
+			}
+			worst, bad, yields = st, h, y
+		}
+		if worst != ConnMissing {
+			continue // fine, unknown, or reported by WS009/WS013
+		}
+		d := bad.Entry.D
+		what := fmt.Sprintf("yields %q for a WebSocket handshake", yields)
+		if !strings.Contains(bad.Value, "$") {
+			what = "is a fixed value without it"
+		}
+		hint := ""
+		if bad.Value == "" {
+			hint = " (Connection \"\" is the upstream keepalive recipe; it belongs in non-WebSocket locations)"
+		}
+		f := p.ReportSev(sev, rules.WordSpan(d, d.Args[1]),
+			"proxy_set_header Connection %s never carries the upgrade token: it %s, so the backend refuses the handshake in %s%s%s; use $connection_upgrade with its map",
+			d.File.Raw(d.Args[1]), what, pl.Block.Name(), because(in), hint)
+		addConnectionFix(p, f, nil, &bad)
+	}
+}
+
+// addConnectionFix sets Connection to $connection_upgrade (inserting the
+// header at level, or rewriting the value of h) and adds the map when the
+// configuration has none. When h already uses a map on $http_upgrade, the
+// map itself is repaired instead: the entry a WebSocket request reaches
+// gets the value upgrade (a normal request, where $http_upgrade is empty,
+// keeps what it had).
+func addConnectionFix(p *rules.Pass, f *rules.Finding, level *model.Block, h *Header) {
+	var edits []rules.Edit
+	if h != nil {
+		if e, ok := repairUpgradeMap(p.Cfg, h.Value); ok {
+			f.WithFix(&rules.Fix{Message: "make the map yield upgrade for a WebSocket request", Edits: []rules.Edit{e}})
+			return
+		}
+		d := h.Entry.D
+		if st, _ := ConnectionStatus(p.Cfg, "$"+ConnectionVar); st != ConnUpgrade && p.Cfg.Maps[ConnectionVar] != nil {
+			f.NoFix = "$" + ConnectionVar + " is defined by a map that does not yield upgrade either; correct that map"
+			return
+		}
+		edits = append(edits, rules.ReplaceWord(d, d.Args[1], "$"+ConnectionVar))
+	} else {
+		e, ok := rules.InsertInLevel(level, []string{"proxy_set_header"}, []string{Render(ConnectionHeader())})
+		if !ok {
+			f.NoFix = "the headers in effect here come from a level with no place to write to"
+			return
+		}
+		edits = append(edits, e)
+	}
+	mapEdit, needed, reason := ConnectionMapFix(p.Cfg)
+	if needed && reason != "" {
+		f.NoFix = reason
+		return
+	}
+	if needed {
+		edits = append(edits, mapEdit)
+	}
+	f.WithFix(&rules.Fix{Message: "set Connection to $connection_upgrade", Edits: edits})
+}
+
+// repairUpgradeMap returns the edit that makes the map on $http_upgrade
+// that value uses yield upgrade for a WebSocket request.
+func repairUpgradeMap(cfg *model.Config, value string) (rules.Edit, bool) {
+	vars := model.Variables(value)
+	if len(vars) != 1 || strings.TrimSpace(value) != "$"+vars[0] && strings.TrimSpace(value) != "${"+vars[0]+"}" {
+		return rules.Edit{}, false
+	}
+	m, ok := cfg.Maps[vars[0]]
+	if !ok || !strings.EqualFold(m.Source, "$http_upgrade") || m.Dir == nil || m.Dir.Block == nil {
+		return rules.Edit{}, false
+	}
+	_, e, known := m.Eval("websocket")
+	if !known {
+		return rules.Edit{}, false
+	}
+	if e == nil {
+		return rules.InsertFirst(m.Dir, []string{"default upgrade;"}), true
+	}
+	return rules.ReplaceWord(e.D, e.ValueWord(), "upgrade"), true
+}

@@ -1,0 +1,117 @@
+package websocket
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/rules"
+)
+
+func init() { rules.Register(&wsHeadersDropped{}) }
+
+type wsHeadersDropped struct{}
+
+var wsHeadersDroppedMeta = &rules.Meta{
+	ID: "WS003", Name: "ws-headers-dropped-by-inheritance", Severity: rules.Error, Fixable: true,
+	Doc: rules.Doc{
+		Summary: "A proxy_set_header at an inner level silently drops the Upgrade/Connection headers set further out.",
+		Why: "nginx inherits proxy_set_header from the enclosing level if and only if the current level has none: " +
+			"the list is merged as one piece (ngx_conf_merge_ptr_value on headers_source). One proxy_set_header Host in a " +
+			"location, or an include of proxy_params, throws away the Upgrade and Connection headers set in server{} or http{}, " +
+			"and the handshake fails with 400. if blocks cannot hold proxy_set_header, so they always inherit the location's list.",
+		Bad:  "server {\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n\n    location /ws/ {\n        proxy_set_header Host $host;\n        proxy_pass http://127.0.0.1:9001;\n    }\n}",
+		Good: "server {\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n\n    location /ws/ {\n        proxy_set_header Host $host;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n        proxy_pass http://127.0.0.1:9001;\n    }\n}",
+		Fix: "Repeat the outer Upgrade and Connection lines at the level that sets its own proxy_set_header, or keep every proxy_set_header in one include used at one level. " +
+			"ngxlint fix copies the outer lines, exactly as written, after the inner level's last proxy_set_header.",
+		SeverityNote: "Error when the location shows WebSocket intent of its own (its path, a comment, --ws-path); warning when the outer headers are the only sign, since the location may serve plain HTTP only.",
+		Since:        "0.1.0",
+		Refs:         []string{"NGINX-WEBSOCKET.md §3, §6.2", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header"},
+	},
+}
+
+func (*wsHeadersDropped) Meta() *rules.Meta { return wsHeadersDroppedMeta }
+
+func (*wsHeadersDropped) Check(p *rules.Pass) {
+	// Group the proxied locations by the level whose proxy_set_header list
+	// they use: one finding per level that drops the outer headers.
+	type group struct {
+		level *model.Block
+		locs  []ProxyLocation
+	}
+	var groups []*group
+	byLevel := map[*model.Block]*group{}
+	for _, pl := range ProxyLocations(p.Cfg) {
+		hs := Headers(pl.Block)
+		if hs.Level == nil {
+			continue
+		}
+		g := byLevel[hs.Level]
+		if g == nil {
+			g = &group{level: hs.Level}
+			byLevel[hs.Level] = g
+			groups = append(groups, g)
+		}
+		g.locs = append(g.locs, pl)
+	}
+	for _, g := range groups {
+		hs := Headers(g.locs[0].Block)
+		outer, ok := OuterWSHeaders(g.locs[0].Block, hs.Level)
+		if !ok {
+			continue
+		}
+		var missing []Header
+		for _, field := range []string{"Upgrade", "Connection"} {
+			if len(hs.Get(field)) == 0 && !hasTypoHeader(hs, strings.ToLower(field)) {
+				missing = append(missing, outer.Get(field)...)
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		// The location with the strongest WebSocket evidence speaks for the group.
+		rep, in := g.locs[0], webSocket(p, g.locs[0].Block)
+		for _, pl := range g.locs[1:] {
+			if i := webSocket(p, pl.Block); i.Evidence > in.Evidence {
+				rep, in = pl, i
+			}
+		}
+		sev := rules.Error
+		if in.Evidence == NoEvidence {
+			sev = rules.Warning
+		}
+		culprit := hs.List[0].Entry
+		at := culprit.At()
+		var names []string
+		for _, h := range missing {
+			names = append(names, h.Name)
+		}
+		cause := fmt.Sprintf("it sets proxy_set_header %s", culprit.D.Arg(0))
+		if culprit.Via != nil {
+			cause = fmt.Sprintf("its include %s sets proxy_set_header %s (%s)", culprit.Via.Arg(0), culprit.D.Arg(0), rules.Line(culprit.D, at.File))
+		}
+		affected := ""
+		if hs.Level != rep.Block {
+			affected = fmt.Sprintf(" for %s", rep.Block.Name())
+		}
+		f := p.ReportSev(sev, rules.DirectiveSpan(at),
+			"%s drops the %s header%s that %s sets on %s%s because %s: nginx inherits proxy_set_header only when a level sets none%s; repeat them here",
+			levelName(hs.Level), strings.Join(names, " and "), plural(len(names)), levelName(outer.Level),
+			rules.Line(missing[0].Entry.D, at.File), affected, cause, because(in))
+		var lines []string
+		for _, h := range missing {
+			d := h.Entry.D
+			lines = append(lines, strings.TrimSpace(string(d.File.Src[d.Start():d.End])))
+		}
+		if e, ok := rules.InsertInLevel(hs.Level, []string{"proxy_set_header"}, lines); ok {
+			f.WithFix(&rules.Fix{Message: "repeat the " + strings.Join(names, " and ") + " headers here", Edits: []rules.Edit{e}})
+		}
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

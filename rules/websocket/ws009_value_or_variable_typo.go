@@ -1,0 +1,97 @@
+package websocket
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/ngxlint/ngxlint/parser"
+	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/rules"
+)
+
+func init() { rules.Register(&valueTypo{}) }
+
+type valueTypo struct{}
+
+var valueTypoMeta = &rules.Meta{
+	ID: "WS009", Name: "value-or-variable-typo", Severity: rules.Error, Fixable: true,
+	Doc: rules.Doc{
+		Summary: "A Connection value, a map value or an $http_ variable misspells upgrade or connection.",
+		Why: "nginx -t accepts all of these and the handshake fails at run time with 400: " +
+			"proxy_set_header Connection \"ugrade\" (the spelling of a widely copied blog post) sends a token no server knows; " +
+			"a map value ugrade does the same; and $http_upgarde is valid to nginx because $http_ is a prefix family matching any " +
+			"request header, so it is simply empty and no Upgrade is sent.",
+		Bad:   "proxy_set_header Upgrade $http_upgarde;\nproxy_set_header Connection \"ugrade\";",
+		Good:  "proxy_set_header Upgrade $http_upgrade;\nproxy_set_header Connection \"upgrade\";",
+		Fix:   "Correct the spelling; ngxlint fix does.",
+		Since: "0.1.0",
+		Refs:  []string{"NGINX-WEBSOCKET.md §6.6", "../shared/seeds (the \"ugrade\" blog post)"},
+	},
+}
+
+func (*valueTypo) Meta() *rules.Meta { return valueTypoMeta }
+
+func (*valueTypo) Check(p *rules.Pass) {
+	connMaps := map[string]bool{}
+	p.Cfg.Walk(func(_ *model.Block, e model.Entry) {
+		d := e.D
+		if d.Name == "proxy_set_header" && len(d.Args) == 2 &&
+			(strings.EqualFold(d.Args[0].Value, "Connection") || isTypoOf(d.Args[0].Value, "connection")) {
+			checkUpgradeTokens(p, d, d.Args[1], "proxy_set_header Connection")
+			for _, v := range model.Variables(d.Args[1].Value) {
+				connMaps[v] = true
+			}
+		}
+		for _, w := range model.ScriptArgs(d) {
+			checkHTTPVarTypos(p, d, w)
+		}
+	})
+	for name, m := range p.Cfg.Maps {
+		if !connMaps[name] && !strings.EqualFold(m.Source, "$http_upgrade") {
+			continue
+		}
+		for _, me := range append(m.Entries, m.Default) {
+			if me != nil {
+				checkUpgradeTokens(p, me.D, me.ValueWord(), "map $"+m.Target+" value")
+			}
+		}
+	}
+}
+
+// checkUpgradeTokens reports tokens of a value that misspell "upgrade".
+func checkUpgradeTokens(p *rules.Pass, d *parser.Directive, w parser.Word, what string) {
+	if strings.Contains(w.Value, "$") {
+		return
+	}
+	for _, tok := range tokens(w.Value) {
+		if isTypoOf(tok, "upgrade") {
+			fixed := strings.Replace(w.Value, tok, "upgrade", 1)
+			p.Report(rules.WordSpan(d, w),
+				"%s %q is a misspelling of %q: nginx -t accepts it, but the backend finds no upgrade token in Connection and answers 400",
+				what, tok, "upgrade").
+				WithFix(&rules.Fix{Message: "spell it upgrade", Edits: []rules.Edit{rules.ReplaceWord(d, w, fixed)}})
+			return
+		}
+	}
+}
+
+var httpVarRef = regexp.MustCompile(`(?i)\$\{?http_([a-z0-9_]+)\}?`)
+
+// checkHTTPVarTypos reports $http_ variables that misspell a WebSocket header.
+func checkHTTPVarTypos(p *rules.Pass, d *parser.Directive, w parser.Word) {
+	raw := d.File.Raw(w)
+	for _, m := range httpVarRef.FindAllStringSubmatchIndex(raw, -1) {
+		suffix := raw[m[2]:m[3]]
+		for _, want := range []string{"upgrade", "connection"} {
+			if !isTypoOf(suffix, want) {
+				continue
+			}
+			at := rules.Span{File: d.File, Start: w.Start + m[0], End: w.Start + m[1]}
+			p.Report(at,
+				"$http_%s is a misspelling of $http_%s: nginx -t accepts any $http_ name (it matches a request header), so it is always empty here and no %s is sent; the WebSocket handshake fails with 400",
+				suffix, want, map[string]string{"upgrade": "Upgrade", "connection": "Connection"}[want]).
+				WithFix(&rules.Fix{Message: "use $http_" + want, Edits: []rules.Edit{{File: d.File, Start: w.Start + m[2], End: w.Start + m[3], New: want}}})
+			return
+		}
+	}
+}
