@@ -60,7 +60,13 @@ func wsTargets(cfg *model.Config, wsPaths []string, extra []string) []wsTarget {
 	for _, srv := range cfg.Servers {
 		for _, p := range wsPaths {
 			// as the intent helper does: the servers where a location
-			// answers the path
+			// answers the path (HOST/PATH: the servers that name HOST)
+			if host, rest, scoped := strings.Cut(p, "/"); scoped && host != "" {
+				if !srv.Synthetic && !srv.MatchesHost(host) {
+					continue
+				}
+				p = "/" + rest
+			}
 			m := srv.FindLocation(p)
 			if m.Loc == nil {
 				continue
@@ -122,8 +128,12 @@ func wsEvidence(cfg *model.Config, loc *model.Block) (string, bool, bool) {
 		// Headers in effect at a location that proxies nothing are
 		// inherited, not meant for it.
 	case handler == "proxy_pass":
+		// Upgrade headers only shared with other locations (an include
+		// such as proxy.conf, a server-wide list) are boilerplate: ngxlint
+		// claims nothing from them alone, so they make no target.
+		shared := websocket.UpgradeHeadersShared(cfg, loc)
 		for _, h := range websocket.Headers(loc).List {
-			if upgradeHeader(h.Name, h.Value) {
+			if upgradeHeader(h.Name, h.Value) && !shared {
 				return "sets proxy_set_header " + h.Name, true, true
 			}
 		}
@@ -177,9 +187,10 @@ func wsEvidence(cfg *model.Config, loc *model.Block) (string, bool, bool) {
 // wsNamed matches paths that name WebSocket itself.
 var wsNamed = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|socket\.io|sockjs)([/$)|_.?-]|$)`)
 
-// wsLooking matches paths that look like WebSocket endpoints (the intent
-// helper's path hint).
-var wsLooking = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|cable|hubs?|live|signalr|sockjs|comms|push)([/$)|_.?-]|$)`)
+// wsLooking matches paths that name WebSocket (the intent helper's path
+// hint); words that name ordinary pages too (live, push, hub, cable) count
+// only as a known application's endpoint.
+var wsLooking = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|sockjs)([/$)|_.?-]|$)`)
 
 func appPathMatches(l *model.LocationSpec, p string) bool {
 	switch {

@@ -115,7 +115,7 @@ func TestConfigCheck(t *testing.T) {
 		{"sub/x", []string{"config", "check"}, 0, "../../.ngxlint.yml: valid\n", ""},
 		{".", []string{"config", "check", "bad.yml"}, 2, "", "bad.yml:3:10: rule WS004: severity must be off, info, warning or error, not \"loud\"\n"},
 		{".", []string{"config", "check", "syntax.yml"}, 2, "", "syntax.yml:1:1: did not find expected node content\n"},
-		{"sub", []string{"config", "check", "other.yml"}, 2, "", "other.yml:1:12: ws-paths entries are request paths and start with /, not \"ws\"\n"},
+		{"sub", []string{"config", "check", "other.yml"}, 2, "", "other.yml:1:12: ws-paths entries are request paths and start with /, or are HOST/PATH such as chat.example.com/ws/, not \"ws\"\n"},
 		{".", []string{"config", "check", "missing.yml"}, 2, "", "missing.yml: cannot read the configuration file"},
 		{".", []string{"config", "check", "a", "b"}, 2, "", "at most one file"},
 		{".", []string{"config"}, 2, "", "config needs a command"},

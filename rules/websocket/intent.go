@@ -2,7 +2,6 @@ package websocket
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -13,21 +12,70 @@ import (
 )
 
 // Evidence is how sure the linter is that a location carries WebSocket.
+// The grades, weakest first, and what each rule does with them, are in one
+// place: here. A location may have several grades at once (its headers and
+// its path); a rule's severity is the highest its table gives any of them.
 type Evidence int
 
-// Evidence levels, weakest first. Error-level "missing X" findings need
-// KnownPath or Declared; a PathHint alone lowers them to warnings.
+// Evidence grades, weakest first.
 const (
 	NoEvidence Evidence = iota
-	// PathHint: the location's path looks like a WebSocket path (/ws, /socket, /cable...).
+	// SharedHeaders: Upgrade/Connection headers reach the location only
+	// from a source other proxied locations use too: a shared include such
+	// as SWAG's proxy.conf, or a server{} or http{} list that several
+	// locations inherit. Boilerplate: it passes upgrades through wherever it
+	// is used, and says nothing about this location. Never a warning or an
+	// error on its own.
+	SharedHeaders
+	// OwnHeaders: the headers are written in the location itself, or reach
+	// it from a source (include, outer level) no other proxied location
+	// uses. The author set up this location for upgrades, so a missing piece
+	// of that setup is a certain failure; but copy-pasted headers do not make
+	// the location a WebSocket endpoint, so advisory notes do not count it.
+	OwnHeaders
+	// PathHint: the location's path names WebSocket (/ws, /websocket,
+	// /socket, /socket.io, /sockjs).
 	PathHint
-	// KnownPath: the path is the WebSocket endpoint of a known application.
+	// KnownPath: the path is the WebSocket endpoint of a known application
+	// (the Apps table).
 	KnownPath
-	// Declared: the configuration or the user says so: the location sets or
-	// forwards Upgrade/Connection, a "# ngxlint: websocket" comment marks it,
-	// or a --ws-path / ws-paths entry is served by it.
+	// Declared: the user says so: a "# ngxlint: websocket" comment marks
+	// the location, or a --ws-path / ws-paths entry is served by it.
 	Declared
+	numEvidence
 )
+
+// String names a grade for documentation and tests.
+func (e Evidence) String() string {
+	return [...]string{"none", "shared headers", "own headers", "path hint", "known path", "declared"}[e]
+}
+
+// SeverityTable gives the severity a rule reports for each evidence grade;
+// rules.Off (the zero value) reports nothing.
+type SeverityTable [numEvidence]rules.Severity
+
+// MissingPieceTable is the table of the rules that find a piece of the
+// WebSocket setup missing or broken (WS001, WS002, WS004...): certain
+// failures where the location is declared, a known endpoint, or set up for
+// upgrades by its own headers; a warning where only the path names
+// WebSocket; an info note where only shared boilerplate passes upgrades.
+func MissingPieceTable(def rules.Severity) SeverityTable {
+	return SeverityTable{
+		SharedHeaders: rules.Info,
+		OwnHeaders:    def,
+		PathHint:      min(def, rules.Warning),
+		KnownPath:     def,
+		Declared:      def,
+	}
+}
+
+// AdvisoryTable is the table of advisory topics (timeouts, Host, scheme):
+// only a location that really carries WebSocket (declared, a known
+// endpoint, a path naming WebSocket) earns a note; headers alone, written
+// or shared, do not.
+func AdvisoryTable(sev rules.Severity) SeverityTable {
+	return SeverityTable{PathHint: sev, KnownPath: sev, Declared: sev}
+}
 
 // App is an application with a known WebSocket path and heartbeat.
 type App struct {
@@ -44,30 +92,43 @@ type App struct {
 	Sticky bool
 	// ChecksOrigin is true when the app compares Origin with Host.
 	ChecksOrigin bool
+	// SchemeInOrigin is true when the app rebuilds the page's origin from
+	// the scheme the proxy reports (X-Forwarded-Proto) to check Origin.
+	SchemeInOrigin bool
 }
 
-// Apps from NGINX-WEBSOCKET.md §8.
+// Apps from NGINX-WEBSOCKET.md §8, and what the applications document
+// about their heartbeats: Socket.IO's pingInterval (25 s) and pingTimeout;
+// Node-RED's editor comms ping (15 s); ASP.NET Core SignalR's
+// KeepAliveInterval (15 s); Action Cable's server beat (every 3 s);
+// phoenix.js's heartbeatIntervalMs (30 s); SockJS's heartbeat_delay
+// (25 s); Jitsi Meet's XMPP ping (lib-jitsi-meet, every 10 s).
 var Apps = []*App{
 	{Name: "Socket.IO", Keywords: []string{"socket.io"}, Paths: []string{"/socket.io/"}, Heartbeat: 25 * time.Second, MinReadTimeout: 45 * time.Second, Sticky: true},
 	{Name: "Home Assistant", Keywords: []string{"websocket"}, Paths: []string{"/api/websocket"}},
 	{Name: "Grafana Live", Keywords: []string{"live"}, Paths: []string{"/api/live/ws", "/api/live/"}, ChecksOrigin: true},
-	{Name: "Rails Action Cable", Keywords: []string{"cable"}, Paths: []string{"/cable"}, ChecksOrigin: true},
+	{Name: "Rails Action Cable", Keywords: []string{"cable"}, Paths: []string{"/cable"}, Heartbeat: 3 * time.Second, ChecksOrigin: true, SchemeInOrigin: true},
 	{Name: "Portainer", Keywords: []string{"websocket"}, Paths: []string{"/api/websocket/"}},
 	{Name: "Nextcloud notify_push", Keywords: []string{"push"}, Paths: []string{"/push/ws", "/push/"}},
 	{Name: "Node-RED", Keywords: []string{"comms"}, Paths: []string{"/comms"}, Heartbeat: 15 * time.Second},
 	{Name: "Mattermost", Keywords: []string{"websocket"}, Paths: []string{"/api/v4/websocket", "/api/v4/users/websocket"}},
-	{Name: "Phoenix LiveView", Keywords: []string{"websocket"}, Paths: []string{"/live/websocket", "/socket/websocket"}},
+	{Name: "Phoenix LiveView", Keywords: []string{"websocket"}, Paths: []string{"/live/websocket", "/socket/websocket"}, Heartbeat: 30 * time.Second},
 	{Name: "Jupyter", Keywords: []string{"channels", "kernels", "terminals", "events"}, Paths: []string{"/api/kernels/", "/terminals/websocket/", "/api/events/subscribe"}, ChecksOrigin: true},
-	{Name: "SignalR", Keywords: []string{"hub", "signalr"}, Paths: []string{"/signalr", "/hubs/", "/hub"}, Sticky: true},
-	{Name: "SockJS", Keywords: []string{"sockjs"}, Paths: []string{"/sockjs/", "/sockjs-node"}},
+	{Name: "SignalR", Keywords: []string{"hub", "signalr"}, Paths: []string{"/signalr", "/hubs/", "/hub"}, Heartbeat: 15 * time.Second, Sticky: true},
+	{Name: "SockJS", Keywords: []string{"sockjs"}, Paths: []string{"/sockjs/", "/sockjs-node"}, Heartbeat: 25 * time.Second},
 	{Name: "Next.js dev server", Keywords: []string{"webpack-hmr"}, Paths: []string{"/_next/webpack-hmr"}},
+	{Name: "Jitsi Meet", Keywords: []string{"xmpp-websocket", "colibri-ws"}, Paths: []string{"/xmpp-websocket", "/colibri-ws/"}, Heartbeat: 10 * time.Second},
+	{Name: "Cockpit", Keywords: []string{"cockpit"}, Paths: []string{"/cockpit/socket"}, ChecksOrigin: true},
+	{Name: "Apache Guacamole", Keywords: []string{"websocket-tunnel"}, Paths: []string{"/websocket-tunnel"}},
 }
 
-var wsSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|cable|hubs?|live|signalr|sockjs|comms|push)([/$)|_.?-]|$)`)
 
 // Intent is the linter's view of whether a location carries WebSocket.
 type Intent struct {
+	// Evidence is the strongest grade.
 	Evidence Evidence
+	grades   uint
+	whyGrade []Evidence // the grade of each Why
 	// Why lists the evidence in the user's terms, strongest first.
 	Why []string
 	App *App
@@ -83,14 +144,70 @@ func (in Intent) Reason() string {
 	return in.Why[0]
 }
 
-// Severity scales a rule's severity to the evidence: a path hint alone gives
-// at most a warning.
-func (in Intent) Severity(def rules.Severity) rules.Severity {
-	if in.Evidence == PathHint && def > rules.Warning {
-		return rules.Warning
+// ReasonBy is the first reason, in message order, whose grade gets the
+// highest severity of table t.
+func (in Intent) ReasonBy(t SeverityTable) string {
+	sev := in.SeverityBy(t)
+	for i, g := range in.whyGrade {
+		if t[g] == sev {
+			return in.Why[i]
+		}
 	}
-	return def
+	return in.Reason()
 }
+
+// Has reports whether the intent has evidence of grade e.
+func (in Intent) Has(e Evidence) bool { return in.grades&(1<<e) != 0 }
+
+// add records evidence of grade ev, why in the user's terms. Why is
+// ordered for messages: a declaration, then headers written for this
+// location (they show what the configuration is set up to do, and make a
+// missing piece certain), then a known endpoint, a path hint, and shared
+// headers last; evidence of one rank keeps the order it was found in.
+func (in *Intent) add(ev Evidence, why string) {
+	in.grades |= 1 << ev
+	if ev > in.Evidence {
+		in.Evidence = ev
+	}
+	i := len(in.Why)
+	for i > 0 && messageRank[ev] < messageRank[in.whyGrade[i-1]] {
+		i--
+	}
+	in.Why = append(in.Why[:i], append([]string{why}, in.Why[i:]...)...)
+	in.whyGrade = append(in.whyGrade[:i], append([]Evidence{ev}, in.whyGrade[i:]...)...)
+}
+
+// messageRank orders evidence in messages (lower first).
+var messageRank = [numEvidence]int{Declared: 0, OwnHeaders: 1, KnownPath: 2, PathHint: 3, SharedHeaders: 4}
+
+// SeverityBy returns the highest severity t gives any grade of the intent;
+// rules.Off when none.
+func (in Intent) SeverityBy(t SeverityTable) rules.Severity {
+	sev := rules.Off
+	for e := SharedHeaders; e < numEvidence; e++ {
+		if in.Has(e) && t[e] > sev {
+			sev = t[e]
+		}
+	}
+	return sev
+}
+
+// Severity is the severity of a missing-piece finding whose default is
+// def (MissingPieceTable).
+func (in Intent) Severity(def rules.Severity) rules.Severity {
+	return in.SeverityBy(MissingPieceTable(def))
+}
+
+// Certain reports whether the location is declared WebSocket, a known
+// application's endpoint, or set up for upgrades by headers of its own:
+// what a finding that claims a certain failure needs.
+func (in Intent) Certain() bool {
+	return in.Has(Declared) || in.Has(KnownPath) || in.Has(OwnHeaders)
+}
+
+// Carries reports whether more than headers say the location carries
+// WebSocket: a declaration, a known endpoint, or a path naming WebSocket.
+func (in Intent) Carries() bool { return in.Evidence >= PathHint }
 
 // intents is the websocket family's per-unit state: the intent of each
 // location, computed once, and where the declared paths lead.
@@ -100,6 +217,10 @@ type intents struct {
 	mu     sync.Mutex
 	byLoc  map[*model.Block]*Intent
 	served map[*model.Block][]string // ws paths served, by location
+	// users counts, for each source of Upgrade/Connection headers (an
+	// included file, or the level whose list is inherited), the proxied
+	// locations whose upgrade headers come from it.
+	users map[any]int
 	// Redirects are --ws-path requests nginx answers with its automatic 301.
 	Redirects []PathRedirect
 }
@@ -112,10 +233,18 @@ type PathRedirect struct {
 }
 
 func newIntents(cfg *model.Config, opts *rules.Options) *intents {
-	in := &intents{cfg: cfg, opts: opts, byLoc: map[*model.Block]*Intent{}, served: map[*model.Block][]string{}}
+	in := &intents{cfg: cfg, opts: opts, byLoc: map[*model.Block]*Intent{}, served: map[*model.Block][]string{}, users: map[any]int{}}
+	for _, pl := range ProxyLocations(cfg) {
+		seen := map[any]bool{}
+		for _, h := range upgradeHeaders(cfg, pl.Block) {
+			if k := headerSource(pl.Block, h); !seen[k] {
+				seen[k] = true
+				in.users[k]++
+			}
+		}
+	}
 	for _, srv := range cfg.Servers {
-		paths, _ := wsPaths(opts)
-		for _, path := range paths {
+		for _, path := range serverWSPaths(opts, srv) {
 			m := srv.FindLocation(path)
 			if m.Loc == nil {
 				continue
@@ -225,39 +354,112 @@ func wsRedirects(p *rules.Pass) []PathRedirect { return intentsOf(p).Redirects }
 
 func (in *intents) compute(b *model.Block) Intent {
 	var out Intent
-	add := func(ev Evidence, why string) {
-		if ev > out.Evidence {
-			out.Evidence = ev
-			out.Why = append([]string{why}, out.Why...)
-		} else {
-			out.Why = append(out.Why, why)
-		}
-	}
 	// The user said so.
 	for _, path := range in.served[b] {
 		_, src := wsPaths(in.opts)
-		add(Declared, fmt.Sprintf("%s %s is served here", src, path))
+		out.add(Declared, fmt.Sprintf("%s %s is served here", src, path))
 		out.Paths = append(out.Paths, path)
+		if out.App == nil {
+			out.App = appForPath(path)
+		}
 	}
 	// A comment says so.
 	if c, ok := marker(b); ok {
-		add(Declared, fmt.Sprintf("it is marked %q on %s", "#"+c.Text, lineOf(b, c.Start)))
+		out.add(Declared, fmt.Sprintf("it is marked %q on %s", "#"+c.Text, lineOf(b, c.Start)))
 	}
 	// The headers say so.
-	if why, ok := headerIntent(in.cfg, b); ok {
-		add(Declared, why)
+	if why, ev := in.headerIntent(b); ev != NoEvidence {
+		out.add(ev, why)
 	}
 	// The path says so.
 	if loc := b.EnclosingLocation(); loc != nil && loc.Loc != nil && !loc.Synthetic {
 		if app, path := knownApp(loc.Loc); app != nil {
 			out.App = app
 			out.Paths = append(out.Paths, path)
-			add(KnownPath, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
-		} else if wsSegment.MatchString(loc.Loc.Pattern) {
-			add(PathHint, fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()))
+			out.add(KnownPath, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
+		} else if strongWSSegment.MatchString(loc.Loc.Pattern) {
+			out.add(PathHint, fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()))
 		}
 	}
 	return out
+}
+
+// upgradeHeaders returns the proxy_set_header lines in effect at b that
+// pass a WebSocket upgrade: an Upgrade field, or a Connection field that
+// carries the upgrade token (literally, misspelled, or through a map).
+func upgradeHeaders(cfg *model.Config, b *model.Block) []Header {
+	var out []Header
+	for _, h := range Headers(b).List {
+		switch {
+		case strings.EqualFold(h.Name, "Upgrade"), isTypoOf(h.Name, "upgrade"):
+			out = append(out, h)
+		case strings.EqualFold(h.Name, "Connection"), isTypoOf(h.Name, "connection"):
+			if ConnectionIntent(cfg, h.Value) {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}
+
+// headerSource is where an upgrade header in effect at loc comes from: the
+// file an include brought it from, the outer level whose list loc
+// inherits, or loc itself when it is written there.
+func headerSource(loc *model.Block, h Header) any {
+	if h.Entry.Via != nil {
+		return h.Entry.D.File
+	}
+	if lvl := Headers(loc).Level; lvl != nil && lvl != loc {
+		return lvl
+	}
+	return loc
+}
+
+// headerIntent grades the upgrade headers in effect at b: OwnHeaders when
+// one of them is written in b or comes from a source no other proxied
+// location uses, SharedHeaders when they all come from shared sources. An
+// if or limit_except block inherits its location's list and its grade.
+func (in *intents) headerIntent(b *model.Block) (string, Evidence) {
+	hs := upgradeHeaders(in.cfg, b)
+	if len(hs) == 0 {
+		return "", NoEvidence
+	}
+	loc := b
+	if b.Kind == model.If || b.Kind == model.LimitExcept {
+		if l := b.EnclosingLocation(); l != nil {
+			loc = l
+		}
+	}
+	ev := SharedHeaders
+	for _, h := range hs {
+		if k := headerSource(loc, h); k == any(loc) || in.users[k] <= 1 {
+			ev = OwnHeaders
+		}
+	}
+	h := hs[0]
+	why := fmt.Sprintf("it sets proxy_set_header %s on %s", h.Name, rules.Line(h.Entry.D, h.Entry.D.File))
+	if strings.EqualFold(h.Name, "Connection") || isTypoOf(h.Name, "connection") {
+		why = fmt.Sprintf("it sets proxy_set_header %s %s on %s", h.Name, h.Entry.D.File.Raw(h.Entry.D.Args[1]), rules.Line(h.Entry.D, h.Entry.D.File))
+	}
+	if ev == SharedHeaders {
+		src := "its server"
+		switch k := headerSource(loc, h).(type) {
+		case *parser.File:
+			src = "the shared include " + h.Entry.Via.Arg(0)
+		case *model.Block:
+			src = levelName(k)
+		}
+		why += fmt.Sprintf(", from %s that %d proxied locations use", src, in.users[headerSource(loc, h)])
+	}
+	return why, ev
+}
+
+// UpgradeHeadersShared reports whether the upgrade headers in effect at a
+// proxied location come only from shared boilerplate (SharedHeaders).
+func UpgradeHeadersShared(cfg *model.Config, loc *model.Block) bool {
+	in := newIntents(cfg, &rules.Options{})
+	_, ev := in.headerIntent(loc)
+	return ev == SharedHeaders
 }
 
 func lineOf(b *model.Block, off int) string {
@@ -370,6 +572,29 @@ func knownApp(l *model.LocationSpec) (*App, string) {
 	return nil, ""
 }
 
+// appForPath returns the application whose WebSocket endpoint a request
+// path is, also when the application is mounted under a prefix
+// (/nodered/comms is Node-RED's /comms): the path is the endpoint, starts
+// with an endpoint that ends with '/', or ends with the endpoint or holds
+// it followed by '/'.
+func appForPath(p string) *App {
+	for _, exact := range []bool{true, false} {
+		for _, app := range Apps {
+			for _, ap := range app.Paths {
+				switch {
+				case exact && (p == ap || strings.TrimSuffix(p, "/") == strings.TrimSuffix(ap, "/")):
+					return app
+				case !exact && strings.HasSuffix(ap, "/") && strings.Contains(p, ap),
+					!exact && strings.HasSuffix(p, ap),
+					!exact && !strings.HasSuffix(ap, "/") && strings.Contains(p, ap+"/"):
+					return app
+				}
+			}
+		}
+	}
+	return nil
+}
+
 func containsAny(s string, words []string) bool {
 	for _, w := range words {
 		if strings.Contains(s, w) {
@@ -377,24 +602,6 @@ func containsAny(s string, words []string) bool {
 		}
 	}
 	return false
-}
-
-// headerIntent reports whether the headers in effect at b forward a
-// WebSocket upgrade: an Upgrade field, or a Connection field that carries
-// the upgrade token (literally, misspelled, or through a map).
-func headerIntent(cfg *model.Config, b *model.Block) (string, bool) {
-	hs := Headers(b)
-	for _, h := range hs.List {
-		switch {
-		case strings.EqualFold(h.Name, "Upgrade"), isTypoOf(h.Name, "upgrade"):
-			return fmt.Sprintf("it sets proxy_set_header %s on %s", h.Name, rules.Line(h.Entry.D, h.Entry.D.File)), true
-		case strings.EqualFold(h.Name, "Connection"), isTypoOf(h.Name, "connection"):
-			if ConnectionIntent(cfg, h.Value) {
-				return fmt.Sprintf("it sets proxy_set_header %s %s on %s", h.Name, h.Entry.D.File.Raw(h.Entry.D.Args[1]), rules.Line(h.Entry.D, h.Entry.D.File)), true
-			}
-		}
-	}
-	return "", false
 }
 
 // ConnectionIntent reports whether a Connection value shows the author
@@ -429,11 +636,11 @@ func init() {
 	rules.RegisterSetting(rules.Setting{
 		Key:      wsPathsKey,
 		Flag:     "ws-path",
-		Usage:    "request `PATH` where clients open WebSockets (repeatable); the location nginx picks for it in each server is checked as WebSocket",
-		Hint:     "request paths such as /ws/",
-		Valid:    func(v string) bool { return strings.HasPrefix(v, "/") },
-		FlagRule: "must be a request path starting with /",
-		FileRule: "entries are request paths and start with /",
+		Usage:    "request `PATH` where clients open WebSockets (repeatable); the location nginx picks for it in each server is checked as WebSocket; HOST/PATH (chat.example.com/ws/) only in the servers whose server_name matches HOST",
+		Hint:     "request paths such as /ws/, or chat.example.com/ws/ for one server name",
+		Valid:    validWSPath,
+		FlagRule: "must be a request path starting with /, or HOST/PATH such as chat.example.com/ws/",
+		FileRule: "entries are request paths and start with /, or are HOST/PATH such as chat.example.com/ws/",
 	})
 }
 
@@ -445,6 +652,39 @@ func wsPaths(o *rules.Options) ([]string, string) {
 		src = "--ws-path"
 	}
 	return paths, src
+}
+
+// validWSPath accepts /PATH and HOST/PATH.
+func validWSPath(v string) bool {
+	if strings.HasPrefix(v, "/") {
+		return true
+	}
+	host, _, ok := strings.Cut(v, "/")
+	return ok && host != "" && !strings.ContainsAny(host, " \t$")
+}
+
+// serverWSPaths returns the declared WebSocket request paths that apply in
+// server srv: every /PATH, and the PATH of HOST/PATH when one of srv's
+// server names matches HOST (nginx's rules: exact, *.example.com,
+// www.example.*, ~regex). A server around a fragment, whose names are
+// unknown, takes them all.
+func serverWSPaths(o *rules.Options, srv *model.Block) []string {
+	paths, _ := wsPaths(o)
+	var out []string
+	for _, p := range paths {
+		if strings.HasPrefix(p, "/") {
+			out = append(out, p)
+			continue
+		}
+		host, rest, _ := strings.Cut(p, "/")
+		if i := strings.LastIndex(host, ":"); i >= 0 {
+			host = host[:i] // a port is not part of the name
+		}
+		if srv == nil || srv.Synthetic || srv.MatchesHost(host) {
+			out = append(out, "/"+rest)
+		}
+	}
+	return out
 }
 
 // SetWSPaths declares request paths where clients open WebSockets, with

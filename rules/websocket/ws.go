@@ -77,6 +77,15 @@ func levelName(b *model.Block) string {
 	return b.Name()
 }
 
+// becauseBy formats, for a message, the evidence that gives the severity
+// of table t.
+func becauseBy(in Intent, t SeverityTable) string {
+	if r := in.ReasonBy(t); r != "" {
+		return " (" + r + ")"
+	}
+	return ""
+}
+
 // because formats intent evidence for a message.
 func because(in Intent) string {
 	if r := in.Reason(); r != "" {

@@ -113,7 +113,7 @@ func (*missingConnectionUpgrade) Check(p *rules.Pass) {
 			if hasTypoHeader(hs, "connection") {
 				continue // WS008
 			}
-			if outer, ok := OuterWSHeaders(pl.Block, hs.Level); ok && len(outer.Get("Connection")) > 0 {
+			if outer, ok := OuterWSHeaders(p.Cfg, pl.Block, hs.Level); ok && len(outer.Get("Connection")) > 0 {
 				continue // WS003
 			}
 			sent := "Connection: close (the default before nginx 1.29.7)"

@@ -41,6 +41,13 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 	}
 	var groups []*group
 	byLevel := map[*model.Block]*group{}
+	// under counts the proxied locations inside each level.
+	under := map[*model.Block]int{}
+	for _, pl := range ProxyLocations(p.Cfg) {
+		for l := pl.Block.Parent; l != nil; l = l.Parent {
+			under[l]++
+		}
+	}
 	for _, pl := range ProxyLocations(p.Cfg) {
 		hs := Headers(pl.Block)
 		if hs.Level == nil {
@@ -56,7 +63,7 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 	}
 	for _, g := range groups {
 		hs := Headers(g.locs[0].Block)
-		outer, ok := OuterWSHeaders(g.locs[0].Block, hs.Level)
+		outer, ok := OuterWSHeaders(p.Cfg, g.locs[0].Block, hs.Level)
 		if !ok {
 			continue
 		}
@@ -76,8 +83,16 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 				rep, in = pl, i
 			}
 		}
+		// The location's own evidence makes the loss certain; without it the
+		// outer headers are the only sign: a warning where they were written
+		// for this location alone, an info note where the outer level is
+		// boilerplate that several proxied locations inherit or drop.
 		sev := rules.Error
-		if in.Evidence == NoEvidence {
+		switch {
+		case in.Carries():
+		case under[outer.Level] > 1:
+			sev = rules.Info
+		default:
 			sev = rules.Warning
 		}
 		culprit := hs.List[0].Entry

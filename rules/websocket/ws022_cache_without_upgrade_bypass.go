@@ -39,10 +39,17 @@ var cacheWithoutUpgradeBypassMeta = &rules.Meta{
 
 func (*cacheWithoutUpgradeBypass) Meta() *rules.Meta { return cacheWithoutUpgradeBypassMeta }
 
+// cacheTable: a cached location that only carries upgrade headers (often
+// pasted into every proxied location, or included from a shared file) is
+// not shown to be a WebSocket endpoint: an info note where it writes them
+// itself, nothing where they are shared boilerplate.
+var cacheTable = SeverityTable{OwnHeaders: rules.Info, PathHint: rules.Warning, KnownPath: rules.Warning, Declared: rules.Warning}
+
 func (*cacheWithoutUpgradeBypass) Check(p *rules.Pass) {
 	for _, pl := range ProxyLocations(p.Cfg) {
 		in := webSocket(p, pl.Block)
-		if in.Evidence == NoEvidence {
+		sev := in.SeverityBy(cacheTable)
+		if sev == rules.Off {
 			continue
 		}
 		cache, ok := pl.Block.Scalar("proxy_cache")
@@ -59,12 +66,15 @@ func (*cacheWithoutUpgradeBypass) Check(p *rules.Pass) {
 			zone += fmt.Sprintf(" (set in %s, %s)", levelName(lvl), rules.Line(cache.D, where.File))
 		}
 		add := "proxy_cache_bypass $http_upgrade; and proxy_no_cache $http_upgrade;"
+		why := becauseBy(in, cacheTable)
 		if listReferencesUpgrade(p, pl.Block, "proxy_no_cache") {
 			add = "proxy_cache_bypass $http_upgrade;"
+			// proxy_no_cache $http_upgrade: the location expects handshakes.
+			sev = rules.Warning
 		}
-		f := p.ReportSev(in.Severity(rules.Warning), where,
+		f := p.ReportSev(sev, where,
 			"%s applies to %s, which proxies WebSocket%s, and no proxy_cache_bypass tests $http_upgrade: nginx looks the handshake up in the cache first (the key ignores Upgrade), so once a plain GET of the URL is cached the browser gets that 200 instead of 101; add %s (or proxy_cache off;)",
-			zone, pl.Block.Name(), because(in), add)
+			zone, pl.Block.Name(), why, add)
 		var edits []rules.Edit
 		var here []string
 		for _, name := range []string{"proxy_cache_bypass", "proxy_no_cache"} {

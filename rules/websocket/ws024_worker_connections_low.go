@@ -68,7 +68,7 @@ func (*workerConnectionsLow) Check(p *rules.Pass) {
 	var ws *ProxyLocation
 	var wsIn Intent
 	for _, pl := range ProxyLocations(p.Cfg) {
-		if in := webSocket(p, pl.Block); in.Evidence >= KnownPath {
+		if in := webSocket(p, pl.Block); in.Certain() {
 			ws, wsIn = &pl, in
 			break
 		}

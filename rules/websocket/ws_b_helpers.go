@@ -74,8 +74,7 @@ func forwardsUpgrade(cfg *model.Config, b *model.Block) bool {
 	if h, ok := b.Handler(); ok && (h.D.Name == "uwsgi_pass" || h.D.Name == "scgi_pass") {
 		return true
 	}
-	_, ok := headerIntent(cfg, b)
-	return ok
+	return len(upgradeHeaders(cfg, b)) > 0
 }
 
 // locationKeepalive returns the upstream{} block the proxy_pass of a

@@ -11,10 +11,11 @@ import (
 
 // Helpers shared by WS005, WS006, WS007, WS011, WS012, WS013, WS014 and WS029.
 
-// strongWSSegment is the part of the path heuristics that names WebSocket
-// itself (ws, wss, websocket, socket.io, sockjs), without the words that
-// also name ordinary pages (live, push, hub, cable...).
-var strongWSSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|socket\.io|sockjs)([/$)|_.?-]|$)`)
+// strongWSSegment matches a path that names WebSocket (ws, wss, websocket,
+// socket, socket.io, sockjs): the PathHint grade. Words that also name
+// ordinary pages (live, push, hub, cable, comms) count only as a known
+// application's exact endpoint (the Apps table).
+var strongWSSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|sockjs)([/$)|_.?-]|$)`)
 
 // handlerIntent is the WebSocket evidence for a location served by a
 // handler that cannot carry proxy_set_header's meaning (fastcgi_pass,
@@ -33,14 +34,7 @@ var strongWSSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|s
 // ordinary pages too often.
 func handlerIntent(p *rules.Pass, b *model.Block) Intent {
 	var out Intent
-	add := func(ev Evidence, why string) {
-		if ev > out.Evidence {
-			out.Evidence = ev
-			out.Why = append([]string{why}, out.Why...)
-		} else {
-			out.Why = append(out.Why, why)
-		}
-	}
+	add := out.add
 	loc := b.EnclosingLocation()
 	levels := []*model.Block{b}
 	if loc != nil && loc != b {
@@ -65,7 +59,7 @@ func handlerIntent(p *rules.Pass, b *model.Block) Intent {
 				}
 				if strings.EqualFold(field, "Upgrade") ||
 					strings.EqualFold(field, "Connection") && ConnectionIntent(p.Cfg, value) {
-					add(Declared, fmt.Sprintf("it sets %s %s on %s", name, e.D.Args[0].Value, rules.Line(e.D, e.D.File)))
+					add(OwnHeaders, fmt.Sprintf("it sets %s %s on %s", name, e.D.Args[0].Value, rules.Line(e.D, e.D.File)))
 				}
 			}
 		}
@@ -102,7 +96,7 @@ func pathEvidence(p *rules.Pass, loc *model.Block) (string, bool) {
 	if app, _ := knownApp(loc.Loc); app != nil {
 		return fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name), true
 	}
-	if wsSegment.MatchString(loc.Loc.Pattern) {
+	if strongWSSegment.MatchString(loc.Loc.Pattern) {
 		return fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()), true
 	}
 	return "", false
