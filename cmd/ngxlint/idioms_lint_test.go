@@ -83,4 +83,3 @@ func TestIdioms(t *testing.T) {
 		}
 	}
 }
-

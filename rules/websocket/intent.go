@@ -122,7 +122,6 @@ var Apps = []*App{
 	{Name: "Apache Guacamole", Keywords: []string{"websocket-tunnel"}, Paths: []string{"/websocket-tunnel"}},
 }
 
-
 // Intent is the linter's view of whether a location carries WebSocket.
 type Intent struct {
 	// Evidence is the strongest grade.

@@ -28,8 +28,8 @@ var connectionPassthroughMeta = &rules.Meta{
 		SeverityNote: "Info, and only where it costs something: the location proxies to an upstream{} that keeps connections " +
 			"alive, where a client's Connection: close makes the backend close a connection nginx meant to reuse. Without " +
 			"keepalive nothing is reported: the configuration works, and it is what official documentation recommends.",
-		Since:        "0.1.0",
-		Refs:         []string{"NGINX-WEBSOCKET.md §6.8, §4", "https://nginx.org/en/docs/http/websocket.html"},
+		Since: "0.1.0",
+		Refs:  []string{"NGINX-WEBSOCKET.md §6.8, §4", "https://nginx.org/en/docs/http/websocket.html"},
 	},
 }
 
