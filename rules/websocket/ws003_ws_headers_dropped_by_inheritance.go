@@ -24,7 +24,7 @@ var wsHeadersDroppedMeta = &rules.Meta{
 		Good: "server {\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n\n    location /ws/ {\n        proxy_set_header Host $host;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n        proxy_pass http://127.0.0.1:9001;\n    }\n}",
 		Fix: "Repeat the outer Upgrade and Connection lines at the level that sets its own proxy_set_header, or keep every proxy_set_header in one include used at one level. " +
 			"ngxlint fix copies the outer lines, exactly as written, after the inner level's last proxy_set_header.",
-		SeverityNote: "Error when the location shows WebSocket intent of its own (its path, a comment, --ws-path); warning when the outer headers are the only sign, since the location may serve plain HTTP only.",
+		SeverityNote: "Error when the location shows WebSocket intent of its own (its path, a comment, --ws-path); warning when the outer headers, written for this location alone, are the only sign; info when they are boilerplate that several proxied locations inherit. Only Upgrade and a Connection that carries the upgrade token count: Connection \"\" (the keepalive idiom) is not an upgrade header.",
 		Since:        "0.1.0",
 		Refs:         []string{"NGINX-WEBSOCKET.md §3, §6.2", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header"},
 	},

@@ -31,7 +31,8 @@ var wsReadTimeoutMeta = &rules.Meta{
 		SeverityNote: "Error for 0 (the handshake fails with 504) and for a value at or below the heartbeat of the application the path " +
 			"identifies (every idle socket is closed before its next ping: ngxlint reads this as the socket dying early, not as a risk). " +
 			"Warning for an explicit value below 60s, or below what the known application asks for (Socket.IO: 45s). " +
-			"Info for the 60s default on a location declared WebSocket (by its headers, a comment or --ws-path), naming the application " +
+			"Info for the 60s default, at most one note per server, on a location declared WebSocket (a comment or --ws-path), a known " +
+			"endpoint or a path naming WebSocket (headers alone do not count), naming the application " +
 			"when the path identifies it, unless the application is known to ping well inside 60 s (Socket.IO, Node-RED), where nothing is reported. " +
 			"Only the path's evidence gives at most a warning. Values nginx would refuse are WS029's.",
 		Since: "0.1.0",

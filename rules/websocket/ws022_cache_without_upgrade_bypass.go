@@ -32,6 +32,9 @@ var cacheWithoutUpgradeBypassMeta = &rules.Meta{
 			"map of $http_upgrade counts. ngxlint fix appends the missing lines to the proxy_cache_bypass and proxy_no_cache " +
 			"lists in effect (a list written further out gets the line there, so nothing it holds is dropped), or adds them to " +
 			"the location.",
+		SeverityNote: "Warning where the location is declared WebSocket, a known endpoint, its path names WebSocket, or its " +
+			"proxy_no_cache already tests $http_upgrade; info where it only writes upgrade headers itself (often pasted into every " +
+			"proxied location); nothing where they come from a shared include or an outer level several locations inherit.",
 		Since: "0.1.0",
 		Refs:  []string{"NGINX-WEBSOCKET.md §6.12", "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_cache_bypass"},
 	},
