@@ -60,13 +60,14 @@ var serverNameCases = []struct{ host, want string }{
 }
 
 func answerOf(s *model.Block) string {
-	for _, e := range s.Own("return") {
-		if e.D.Arg(0) == "200" {
-			return e.D.Arg(1)
-		}
-		return e.D.Arg(0)
+	e, ok := s.First("return")
+	switch {
+	case !ok:
+		return "?"
+	case e.D.Arg(0) == "200":
+		return e.D.Arg(1)
 	}
-	return "?"
+	return e.D.Arg(0)
 }
 
 func TestServerForOffline(t *testing.T) {

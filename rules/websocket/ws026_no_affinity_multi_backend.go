@@ -48,7 +48,7 @@ func (*noAffinityMultiBackend) Check(p *rules.Pass) {
 		}
 		in := webSocket(p, pl.Block)
 		app := wsAppFor(pl.Block, in)
-		if !in.Carries() && !(app != nil && app.Sticky && in.Certain()) {
+		if !in.Carries() && (app == nil || !app.Sticky || !in.Certain()) {
 			continue // headers alone do not make the location a WebSocket endpoint
 		}
 		t, ok := p.Cfg.ProxyTarget(pl.Handler.D)

@@ -53,7 +53,9 @@ func (*missingForwardedProto) Check(p *rules.Pass) {
 			continue
 		}
 		app := wsAppFor(pl.Block, in)
-		if !(app != nil && app.SchemeInOrigin && in.Certain() || app == nil && in.Has(Declared)) {
+		needs := app != nil && app.SchemeInOrigin && in.Certain()
+		declared := app == nil && in.Has(Declared)
+		if !needs && !declared {
 			continue
 		}
 		hs := Headers(pl.Block)
