@@ -51,6 +51,10 @@ type Problem struct {
 	// included file that failed to parse: the problem belongs to every
 	// unit that reports Via, because nginx -t fails on it there too.
 	Via *File
+	// Unproven is set when nothing shows that nginx -t fails: a glob
+	// include outside the roots, which ngxlint does not look at and nginx
+	// accepts when it matches nothing. Such a problem is an info note.
+	Unproven bool
 }
 
 // PathMap maps an absolute path prefix used in the configuration (for
@@ -713,8 +717,12 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 				d.Included = append(d.Included, bf)
 				return
 			}
-			unreadable("%s is outside the configuration's roots (%s), so ngxlint does not read it and what it holds is not checked; %s",
-				l.display(target), l.roots.shown(l.opt.Cwd), l.outsideHint(arg.Value))
+			msg := fmt.Sprintf("include %q: %s is outside the configuration's roots (%s), so ngxlint does not read it and what it holds is not checked; %s",
+				arg.Value, l.display(target), l.roots.shown(l.opt.Cwd), l.outsideHint(arg.Value))
+			// A glob that matches nothing is fine for nginx: unread, it
+			// proves nothing (SWAG's /etc/nginx/modules/*.conf lives in the
+			// container, not in the checkout).
+			u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End, Msg: msg, Unproven: glob})
 			return
 		}
 		var matches []string

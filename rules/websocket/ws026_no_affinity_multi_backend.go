@@ -30,8 +30,8 @@ var noAffinityMultiBackendMeta = &rules.Meta{
 			"sticky cookie srv_id; works too. ngxlint fix adds ip_hash; at the top of the upstream block, or puts it in place of a " +
 			"least_conn or random line; it does not when a server is marked backup, which ip_hash does not support.",
 		SeverityNote: "Warning on the WebSocket path of an application that needs affinity (Socket.IO, SignalR); info on other " +
-			"WebSocket locations, where it matters only if the application keeps per-session state in one process or falls back " +
-			"to long polling. Servers marked down or backup do not count toward the two.",
+			"locations declared WebSocket or whose path names it, where it matters only if the application keeps per-session state " +
+			"in one process or falls back to long polling; nothing where only upgrade headers suggest WebSocket. Servers marked down or backup do not count toward the two.",
 		Since: "0.1.0",
 		Refs: []string{"https://nginx.org/en/docs/http/ngx_http_upstream_module.html#ip_hash",
 			"https://socket.io/docs/v4/using-multiple-nodes/"},
@@ -47,8 +47,9 @@ func (*noAffinityMultiBackend) Check(p *rules.Pass) {
 			continue
 		}
 		in := webSocket(p, pl.Block)
-		if in.Evidence == noEvidence {
-			continue
+		app := wsAppFor(pl.Block, in)
+		if !in.Carries() && (app == nil || !app.Sticky || !in.Certain()) {
+			continue // headers alone do not make the location a WebSocket endpoint
 		}
 		t, ok := p.Cfg.ProxyTarget(pl.Handler.D)
 		if !ok || t.Upstream == nil || reported[t.Upstream] {
@@ -74,8 +75,8 @@ func (*noAffinityMultiBackend) Check(p *rules.Pass) {
 		}
 		reported[up] = true
 		sev, why := rules.Info, "that matters when the application keeps a session in one process or falls back to long polling"
-		if in.App != nil && in.App.Sticky {
-			sev, why = rules.Warning, in.App.Name+" needs every request of a session (handshake, long polling, negotiate) on the server that created it, or the session fails with 400 or 404"
+		if app != nil && app.Sticky {
+			sev, why = rules.Warning, app.Name+" needs every request of a session (handshake, long polling, negotiate) on the server that created it, or the session fails with 400 or 404"
 		}
 		spread := "round-robin"
 		if has {
