@@ -2,7 +2,9 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -83,11 +85,23 @@ func loadIdioms(t *testing.T) []idiom {
 // parser/nginxtest rewrites listens to free loopback ports, upstreams to
 // an echo backend and drops TLS files; without nginx the test skips,
 // except under CI=true.
+//
+// An entry with a .env file holds envsubst templates (templates/*.template,
+// the official Docker image's layout): the test renders them with the real
+// envsubst and the names .env defines, into conf.d/ of a copy of the tree
+// as the image's entrypoint does, and runs the copy; a template target is
+// checked as its rendered file.
 func TestIdiomsNginx(t *testing.T) {
 	nginxtest.Require(t)
 	for _, id := range loadIdioms(t) {
+		if _, err := os.Stat(filepath.Join(id.dir, ".env")); err == nil {
+			id.dir = renderTemplates(t, id.dir)
+		}
 		for _, target := range id.targets {
 			t.Run(id.name+"/"+target, func(t *testing.T) {
+				if name, ok := strings.CutSuffix(target, ".template"); ok {
+					target = filepath.Join("conf.d", filepath.Base(name))
+				}
 				load := parser.Options{Cwd: id.dir}
 				for _, p := range flagValues(id.args, "--prefix") {
 					load.Prefix = absIn(id.dir, p)
@@ -114,4 +128,68 @@ func TestIdiomsNginx(t *testing.T) {
 			})
 		}
 	}
+}
+
+// renderTemplates copies the tree at dir and renders its
+// templates/*.template into conf.d/ with envsubst, given only the names of
+// dir/.env (NAME=value lines), as the official image's entrypoint does.
+func renderTemplates(t *testing.T, dir string) string {
+	t.Helper()
+	envsubst, err := exec.LookPath("envsubst")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("envsubst is needed for this test (.ci/run installs gettext-base)")
+		}
+		t.Skip("envsubst not installed (apt-get install gettext-base)")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ".env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	environ := []string{"PATH=" + os.Getenv("PATH")}
+	var names []string
+	for _, l := range strings.Split(string(b), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		name, _, ok := strings.Cut(l, "=")
+		if !ok {
+			t.Fatalf("%s/.env: want NAME=value, got %q", dir, l)
+		}
+		names = append(names, "${"+name+"}")
+		environ = append(environ, l)
+	}
+	out := t.TempDir()
+	if err := copyTree(dir, out); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(out, "conf.d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	templates, _ := filepath.Glob(filepath.Join(dir, "templates", "*.template"))
+	if len(templates) == 0 {
+		t.Fatalf("%s has a .env but no templates/*.template", dir)
+	}
+	for _, tpl := range templates {
+		in, err := os.ReadFile(tpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(envsubst, strings.Join(names, " "))
+		cmd.Env = environ
+		cmd.Stdin = strings.NewReader(string(in))
+		rendered, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("envsubst %s: %v", tpl, err)
+		}
+		if regexp.MustCompile(`\$\{[A-Z]`).Match(rendered) {
+			t.Fatalf("%s: a placeholder .env does not define is left:\n%s", tpl, rendered)
+		}
+		name := strings.TrimSuffix(filepath.Base(tpl), ".template")
+		if err := os.WriteFile(filepath.Join(out, "conf.d", name), rendered, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
 }
