@@ -524,8 +524,31 @@ func (l *loader) prefixFor(path string, ctx Context) string {
 		if isFragmentDir(filepath.Base(dir)) {
 			return filepath.Dir(dir)
 		}
+		if p, ok := l.mappedConfPrefix(); ok {
+			return p
+		}
 	}
 	return dir
+}
+
+// confPrefixes are the configuration prefixes of packaged nginx builds
+// (Debian, nginx.org, the Docker image; a source build; FreeBSD ports):
+// where nginx.conf lives, and what relative includes resolve against.
+var confPrefixes = []string{"/etc/nginx", "/usr/local/nginx/conf", "/usr/local/etc/nginx"}
+
+// mappedConfPrefix returns the local directory a --path-map gives for a
+// packaged configuration prefix (--path-map /etc/nginx=./etc/nginx): a
+// fragment that sits elsewhere (a proxy manager's /data/nginx/proxy_host/
+// file) is read by that nginx.conf, so its relative includes resolve there.
+func (l *loader) mappedConfPrefix() (string, bool) {
+	for _, cp := range confPrefixes {
+		for _, m := range l.opt.PathMaps {
+			if filepath.Clean(m.From) == cp {
+				return m.To, true
+			}
+		}
+	}
+	return "", false
 }
 
 // ancestorWithNginxConf returns the nearest directory at or above dir (at
@@ -570,8 +593,8 @@ func isFragmentDir(name string) bool {
 }
 
 // discoverMain looks for the nginx.conf that includes the fragment at path:
-// in --prefix, in the parent of a conf.d/ or sites-*/ directory, or beside
-// the fragment. It returns the unit built from it and the fragment's file in
+// in --prefix, in the parent of a conf.d/ or sites-*/ directory, beside the
+// fragment, or where --path-map puts /etc/nginx. It returns the unit built from it and the fragment's file in
 // that unit.
 func (l *loader) discoverMain(path string, frag *File) (*Unit, *File) {
 	var cands []string
@@ -581,6 +604,9 @@ func (l *loader) discoverMain(path string, frag *File) (*Unit, *File) {
 	dir := filepath.Dir(path)
 	if root, ok := ancestorWithNginxConf(dir); ok {
 		cands = append(cands, filepath.Join(root, "nginx.conf"))
+	}
+	if p, ok := l.mappedConfPrefix(); ok {
+		cands = append(cands, filepath.Join(p, "nginx.conf"))
 	}
 	want := realPath(path)
 	for _, c := range cands {

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -98,4 +100,76 @@ func TestIdioms(t *testing.T) {
 			t.Errorf("idioms (%s): %d info notes on %d configurations: more than one per configuration on average", variant.name, c.bySev["info"], len(ids))
 		}
 	}
+}
+
+// TestIdiomsFileByFile lints each configuration file of every tree entry
+// alone, with the entry's flags, as a pre-commit hook passes the files a
+// commit changed: a site, a snippet, a template read in its natural context
+// must get no warning and no error either.
+func TestIdiomsFileByFile(t *testing.T) {
+	n, info := 0, 0
+	for _, id := range loadIdioms(t) {
+		if id.dir == filepath.Clean(mustAbsDir(t, idiomsDir)) {
+			continue // a single-file entry
+		}
+		for _, file := range idiomConfigFiles(t, id.dir) {
+			one := id
+			one.targets = []string{file}
+			n++
+			for _, f := range lintIdiom(t, one, id.args) {
+				if f.Severity == "info" {
+					info++
+					continue
+				}
+				t.Errorf("%s, %s alone: false %s on a working configuration: %s:%d:%d: %s [%s]",
+					id.name, file, f.Severity, f.File, f.Line, f.Column, f.Message, f.Rule)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no tree entry in the corpus")
+	}
+	t.Logf("idioms file by file: %d files of tree entries, %d info notes", n, info)
+}
+
+func mustAbsDir(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// idiomConfigFiles lists, relative to dir, the configuration files of a
+// tree: *.conf, *.template and the files of sites-enabled/ and
+// sites-available/ (links included); dotfiles and other files (.env, maps,
+// password files) are not configurations of their own.
+func idiomConfigFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() && p != dir {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		parent := filepath.Base(filepath.Dir(p))
+		if strings.HasSuffix(p, ".conf") || strings.HasSuffix(p, ".template") || parent == "sites-enabled" || parent == "sites-available" {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
