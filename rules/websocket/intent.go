@@ -264,10 +264,19 @@ func (in *intents) compute(b *model.Block) intent {
 			out.Paths = append(out.Paths, path)
 			out.add(knownPath, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
 		} else if strongWSSegment.MatchString(loc.Loc.Pattern) {
-			out.add(pathHint, fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()))
+			out.add(pathHint, pathHintWhy(loc))
 		}
 	}
 	return out
+}
+
+// pathHintWhy is the path-hint evidence of loc in the user's terms: a
+// named location has a name, not a path.
+func pathHintWhy(loc *model.Block) string {
+	if loc.Loc.IsNamed() {
+		return fmt.Sprintf("its name %s says WebSocket", loc.Loc.String())
+	}
+	return fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String())
 }
 
 // upgradeHeaders returns the proxy_set_header lines in effect at b that
@@ -590,7 +599,7 @@ func handlerIntent(p *rules.Pass, b *model.Block) intent {
 			}
 			add(ev, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
 		case strong:
-			add(pathHint, fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()))
+			add(pathHint, pathHintWhy(loc))
 		}
 	}
 	return out
@@ -611,7 +620,7 @@ func pathEvidence(p *rules.Pass, loc *model.Block) (string, bool) {
 		return fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name), true
 	}
 	if strongWSSegment.MatchString(loc.Loc.Pattern) {
-		return fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()), true
+		return pathHintWhy(loc), true
 	}
 	return "", false
 }
