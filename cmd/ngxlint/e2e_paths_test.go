@@ -57,10 +57,27 @@ func wsTargets(cfg *model.Config, wsPaths []string, extra []string) []wsTarget {
 		seen[key] = true
 		out = append(out, w)
 	}
+	// A plain /PATH that one server answers with a location of its own is
+	// that server's: another server reaching it only through its catch-all
+	// location / is another site (the intent helper's reading).
+	catchAll := func(l *model.Block) bool {
+		return l.Loc != nil && !l.Synthetic && (l.Loc.Modifier == "" || l.Loc.Modifier == "^~") && l.Loc.Pattern == "/"
+	}
+	specific := map[string]bool{}
+	for _, srv := range cfg.Servers {
+		for _, p := range wsPaths {
+			if strings.HasPrefix(p, "/") {
+				if m := srv.FindLocation(p); m.Loc != nil && !m.Redirect && (srv.Synthetic || !catchAll(m.Loc)) {
+					specific[p] = true
+				}
+			}
+		}
+	}
 	for _, srv := range cfg.Servers {
 		for _, p := range wsPaths {
 			// as the intent helper does: the servers where a location
 			// answers the path (HOST/PATH: the servers that name HOST)
+			plain := strings.HasPrefix(p, "/")
 			if host, rest, scoped := strings.Cut(p, "/"); scoped && host != "" {
 				if !srv.Synthetic && !srv.MatchesHost(host) {
 					continue
@@ -69,6 +86,9 @@ func wsTargets(cfg *model.Config, wsPaths []string, extra []string) []wsTarget {
 			}
 			m := srv.FindLocation(p)
 			if m.Loc == nil {
+				continue
+			}
+			if plain && specific[p] && !srv.Synthetic && !m.Redirect && catchAll(m.Loc) {
 				continue
 			}
 			add(wsTarget{srv: srv, loc: m.Loc, path: p, why: "--ws-path " + p, strong: true})

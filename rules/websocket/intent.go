@@ -197,21 +197,48 @@ func newIntents(cfg *model.Config, opts *rules.Options) *intents {
 			}
 		}
 	}
+	// A plain /PATH is declared in every server, but a server that only
+	// reaches it through its catch-all location / (a blog, another API on
+	// the same nginx) does not serve the application when another server
+	// has a location of its own for the path: there the declaration does
+	// not count. HOST/PATH names its servers and always counts.
+	type hit struct {
+		loc      *model.Block
+		path     string
+		catchAll bool
+	}
+	var hits []hit
+	specific := map[string]bool{}
 	for _, srv := range cfg.Servers {
-		for _, path := range serverWSPaths(opts, srv) {
-			m := srv.FindLocation(path)
+		for _, d := range serverWSDecls(opts, srv) {
+			m := srv.FindLocation(d.path)
 			if m.Loc == nil {
 				continue
 			}
 			if m.Redirect {
-				in.Redirects = append(in.Redirects, pathRedirect{Path: path, Server: srv, Loc: m.Loc})
+				in.Redirects = append(in.Redirects, pathRedirect{Path: d.path, Server: srv, Loc: m.Loc})
 				continue
 			}
-			loc := Serving(m.Loc)
-			in.served[loc] = append(in.served[loc], path)
+			catchAll := !d.hostBound && !srv.Synthetic && isCatchAll(m.Loc)
+			if !catchAll && !d.hostBound {
+				specific[d.path] = true
+			}
+			hits = append(hits, hit{Serving(m.Loc), d.path, catchAll})
 		}
 	}
+	for _, h := range hits {
+		if h.catchAll && specific[h.path] {
+			continue
+		}
+		in.served[h.loc] = append(in.served[h.loc], h.path)
+	}
 	return in
+}
+
+// isCatchAll reports whether loc is a server's location /, which takes
+// every request no other location does.
+func isCatchAll(loc *model.Block) bool {
+	return loc.Loc != nil && !loc.Synthetic && (loc.Loc.Modifier == "" || loc.Loc.Modifier == "^~") && loc.Loc.Pattern == "/"
 }
 
 // intentsKey is the memo key of the unit's intents.
@@ -493,11 +520,27 @@ func validWSPath(v string) bool {
 // www.example.*, ~regex). A server around a fragment, whose names are
 // unknown, takes them all.
 func serverWSPaths(o *rules.Options, srv *model.Block) []string {
-	paths, _ := wsPaths(o)
 	var out []string
+	for _, d := range serverWSDecls(o, srv) {
+		out = append(out, d.path)
+	}
+	return out
+}
+
+// wsDecl is a declared WebSocket request path in one server; hostBound
+// when it was declared as HOST/PATH for that server's name.
+type wsDecl struct {
+	path      string
+	hostBound bool
+}
+
+// serverWSDecls is serverWSPaths with where each path comes from.
+func serverWSDecls(o *rules.Options, srv *model.Block) []wsDecl {
+	paths, _ := wsPaths(o)
+	var out []wsDecl
 	for _, p := range paths {
 		if strings.HasPrefix(p, "/") {
-			out = append(out, p)
+			out = append(out, wsDecl{path: p})
 			continue
 		}
 		host, rest, _ := strings.Cut(p, "/")
@@ -505,7 +548,7 @@ func serverWSPaths(o *rules.Options, srv *model.Block) []string {
 			host = host[:i] // a port is not part of the name
 		}
 		if srv == nil || srv.Synthetic || srv.MatchesHost(host) {
-			out = append(out, "/"+rest)
+			out = append(out, wsDecl{path: "/" + rest, hostBound: true})
 		}
 	}
 	return out
