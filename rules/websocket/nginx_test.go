@@ -8,6 +8,8 @@ package websocket
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -273,9 +275,17 @@ func TestHostOriginMismatchAgreesWithNginx(t *testing.T) {
 	echo := nginxtest.StartEcho(t, nginxtest.CheckOrigin())
 	for name, host := range map[string]string{"no-host": "", "host-without-port": "proxy_set_header Host $host;"} {
 		t.Run(name, func(t *testing.T) {
+			// the port's default server rejects unknown names, so the
+			// fix may forward $http_host (README, Security family: SEC005)
 			n := nginxtest.Start(t, fmt.Sprintf(`
 server {
+    listen 127.0.0.1:{{PORT}} default_server;
+    return 444;
+}
+
+server {
     listen 127.0.0.1:{{PORT}};
+    server_name 127.0.0.1;
 
     location /ws/ {
         proxy_pass http://%s;
@@ -303,6 +313,51 @@ server {
 				t.Errorf("the fix leaves WS021: %s", fs[0].Message)
 			}
 		})
+	}
+}
+
+// TestHostOriginMismatchExposedServer: on a server that any Host reaches
+// (the only one for its port), WS021 still reports the handshake nginx
+// breaks, but does not set Host $http_host for you: it says to shield the
+// server with a rejecting default_server first, so that following its
+// advice never earns a SEC005 finding.
+func TestHostOriginMismatchExposedServer(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(conf, []byte(`events {}
+http {
+    server {
+        listen 8080;
+        location /ws/ {
+            proxy_pass http://127.0.0.1:9001;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+        }
+    }
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	units, err := parser.Load([]string{conf}, parser.Options{Cwd: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := rules.Lint(units, &rules.Options{Version: spec.MustVersion("1.22.1")}, rules.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*rules.Finding
+	for _, f := range fs {
+		if f.Rule.ID == "WS021" {
+			out = append(out, f)
+		}
+	}
+	if len(out) != 1 || out[0].Fix != nil || out[0].NoFix != shieldFirst || !strings.Contains(out[0].Message, "default_server; return 444;") {
+		for _, f := range out {
+			t.Logf("%s (fix %v, no fix %q)", f.Message, f.Fix != nil, f.NoFix)
+		}
+		t.Fatalf("WS021 findings: %d, want 1 without a fix that says to add a rejecting default_server", len(out))
 	}
 }
 

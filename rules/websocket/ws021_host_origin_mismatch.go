@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 )
@@ -32,7 +33,11 @@ var hostOriginMismatchMeta = &rules.Meta{
 		Fix: "Set proxy_set_header Host $http_host; (or $host$is_request_port$request_port on nginx 1.29.3 and later), and on TLS " +
 			"servers proxy_set_header X-Forwarded-Proto $scheme; so that apps that rebuild the origin from the scheme (Action Cable) " +
 			"see https (WS028). ngxlint fix adds the Host line at the level whose proxy_set_header list the location uses, or " +
-			"rewrites $host; it uses $host$is_request_port$request_port when the target nginx is known to be 1.29.3 or later.",
+			"rewrites $host; it uses $host$is_request_port$request_port when the target nginx is known to be 1.29.3 or later. " +
+			"Before 1.29.3, on a server that any Host reaches (the default server of its port in a whole configuration, or a " +
+			"catch-all server_name), $http_host is whatever the client sends and the backend builds links from it (SEC005): " +
+			"there ngxlint gives no fix and asks first for a server with listen ... default_server; return 444; and this " +
+			"server's names in server_name.",
 		SeverityNote: "Warning when the location is the WebSocket endpoint of an application known to compare Origin with Host " +
 			"(Grafana Live, Jupyter, Action Cable); info otherwise, since servers such as Node's ws, Socket.IO and ASP.NET Core " +
 			"do not check Origin by default. Never reported when the location sets proxy_set_header Origin itself, nor for Host " +
@@ -66,11 +71,16 @@ func (*hostOriginMismatch) Check(p *rules.Pass) {
 			status = "404"
 		}
 		value, alt := betterHost(p)
+		exposed := exposedHost(p, pl.Block, value)
 		hosts := hs.Get("Host")
 		if len(hosts) == 0 {
 			f := p.ReportSev(sev, anchor(pl.Block),
-				"%s proxies WebSocket%s without proxy_set_header Host, so the backend gets Host: %s (nginx's default, $proxy_host) while the browser's Origin names your site; %s such a handshake (%s); add proxy_set_header Host %s;%s",
-				pl.Block.Name(), because(in), proxyHostOf(p, pl), who, status, value, alt)
+				"%s proxies WebSocket%s without proxy_set_header Host, so the backend gets Host: %s (nginx's default, $proxy_host) while the browser's Origin names your site; %s such a handshake (%s); add proxy_set_header Host %s;%s%s",
+				pl.Block.Name(), because(in), proxyHostOf(p, pl), who, status, value, alt, exposed)
+			if exposed != "" {
+				f.NoFix = shieldFirst
+				continue
+			}
 			level := hs.Level
 			if level == nil {
 				level = pl.Block
@@ -102,11 +112,45 @@ func (*hostOriginMismatch) Check(p *rules.Pass) {
 			continue
 		}
 		d := h.Entry.D
-		p.ReportSev(sev, rules.WordSpan(d, d.Args[1]),
-			"%s proxies WebSocket%s with proxy_set_header Host $host, which drops the port, on a server that listens on port %s: the browser's Origin carries the port, the Host the backend gets does not, and %s such a handshake (%s); use %s%s",
-			pl.Block.Name(), because(in), strings.Join(odd, ", "), who, status, value, alt).
-			WithFix(&rules.Fix{Message: "set Host to " + value, Edits: []rules.Edit{rules.ReplaceWord(d, d.Args[1], value)}})
+		f := p.ReportSev(sev, rules.WordSpan(d, d.Args[1]),
+			"%s proxies WebSocket%s with proxy_set_header Host $host, which drops the port, on a server that listens on port %s: the browser's Origin carries the port, the Host the backend gets does not, and %s such a handshake (%s); use %s%s%s",
+			pl.Block.Name(), because(in), strings.Join(odd, ", "), who, status, value, alt, exposed)
+		if exposed != "" {
+			f.NoFix = shieldFirst
+			continue
+		}
+		f.WithFix(&rules.Fix{Message: "set Host to " + value, Edits: []rules.Edit{rules.ReplaceWord(d, d.Args[1], value)}})
 	}
+}
+
+// shieldFirst is why WS021 does not set Host $http_host on a server that
+// any Host reaches.
+const shieldFirst = "$http_host is safe to forward only from a server that a rejecting default_server shields; add that server first"
+
+type hostsKey struct{}
+
+// exposedHost is what the advice to forward $http_host must add on a server
+// that any Host reaches (its port's default server, or a catch-all name):
+// there $http_host is whatever the client sent, and the backend builds its
+// links from it (the security family's SEC005). The one safe story
+// (README, Security family): $http_host only behind a default_server that
+// rejects unknown names; "" when value is not $http_host or the server is
+// shielded, or unknown (a fragment).
+func exposedHost(p *rules.Pass, loc *model.Block, value string) string {
+	if value != "$http_host" {
+		return ""
+	}
+	srv := loc.Server()
+	if srv == nil {
+		return ""
+	}
+	hosts := rules.Memo(p, hostsKey{}, func() *model.Hosts { return model.NewHosts(p.Cfg) })
+	r := hosts.Reach(srv)
+	if !r.AnyHost {
+		return ""
+	}
+	return fmt.Sprintf(", but only once this server no longer gets any Host (%s): until then $http_host is whatever the client sends; "+
+		"first add a server with listen ... default_server; return 444; for the port and list this server's names in server_name", r.Why)
 }
 
 // betterHost is the Host value that keeps the client's port: $http_host, or
