@@ -141,6 +141,18 @@ func sameFile(a, b string) bool {
 	return err1 == nil && err2 == nil && ra == rb
 }
 
+// Explain documents a rule for hover: ngxlint explain's text.
+func (l *lspLinter) Explain(id string, markdown bool) string {
+	r, ok := rules.Lookup(id)
+	if !ok {
+		return ""
+	}
+	if markdown {
+		return explainMarkdown(r.Meta())
+	}
+	return Explain(r.Meta())
+}
+
 func (l *lspLinter) diagnostic(f *rules.Finding) lsp.Diagnostic {
 	sev := lsp.SeverityInformation
 	switch f.Severity {
@@ -152,8 +164,7 @@ func (l *lspLinter) diagnostic(f *rules.Finding) lsp.Diagnostic {
 	d := lsp.Diagnostic{
 		Start: f.Span.Start, End: f.Span.End, Severity: sev,
 		Code: f.Rule.ID, Href: ruleHelpURI(f.Rule, version()),
-		Message:       f.Message,
-		HoverMarkdown: explainMarkdown(f.Rule), HoverText: Explain(f.Rule),
+		Message: f.Message,
 	}
 	if f.Fix != nil && len(f.Fix.Edits) > 0 {
 		fix := lsp.Fix{Title: fmt.Sprintf("%s (%s)", f.Fix.Message, f.Rule.ID)}

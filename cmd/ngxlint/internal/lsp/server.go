@@ -51,10 +51,7 @@ type Diagnostic struct {
 	Code       string // the rule id
 	Href       string // the rule's documentation
 	Message    string
-	// HoverMarkdown and HoverText are the rule's documentation, shown on
-	// hover over the finding.
-	HoverMarkdown, HoverText string
-	Fixes                    []Fix
+	Fixes      []Fix
 }
 
 // Fix is one repair of a finding, offered as a quick fix.
@@ -73,9 +70,13 @@ type Edit struct {
 	New        string
 }
 
-// Linter lints one document. It is called from one goroutine at a time.
+// Linter lints documents and documents its rules. Lint is called from one
+// goroutine at a time.
 type Linter interface {
 	Lint(doc Document) []Diagnostic
+	// Explain returns the documentation of the rule with the id code,
+	// shown on hover over its findings: Markdown or plain text.
+	Explain(code string, markdown bool) string
 }
 
 // Server is a Language Server for one client on one stream.
@@ -580,10 +581,10 @@ func (s *Server) hover(p *textDocumentPositionParams) any {
 		if !covers(d.Start, d.End, off, off) || seen[d.Code] {
 			continue
 		}
-		text := d.HoverText
-		if markdown {
-			text = d.HoverMarkdown
+		if d.Code == "" {
+			continue
 		}
+		text := s.Linter.Explain(d.Code, markdown)
 		if text == "" {
 			continue
 		}
