@@ -480,6 +480,26 @@ func testLSPProtocol(t *testing.T, bin string) {
 		t.Fatalf("after didClose: want the diagnostics cleared, got %+v", pub.Diagnostics)
 	}
 
+	// A buffer with no file is linted like standard input.
+	c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": "untitled:Untitled-1", "languageId": "nginx", "version": 1, "text": lspBroken}})
+	if pub := c.diagnostics("untitled:Untitled-1", 1); len(pub.Diagnostics) == 0 || pub.Diagnostics[len(pub.Diagnostics)-1].Code != "WS009" {
+		t.Fatalf("an untitled buffer: want WS009 among its diagnostics, got %+v", pub.Diagnostics)
+	}
+	// A broken .ngxlint.yml beside a file is an error on the file, not a
+	// dead server.
+	badDir := filepath.Join(t.TempDir(), "bad")
+	if err := os.MkdirAll(badDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(badDir, ".ngxlint.yml"), []byte("rules: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	badURI := fileURIOf(filepath.Join(badDir, "site.conf"))
+	c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": badURI, "languageId": "nginx", "version": 1, "text": lspClean}})
+	if pub := c.diagnostics(badURI, 1); len(pub.Diagnostics) != 1 || pub.Diagnostics[0].Severity != 1 || !strings.Contains(pub.Diagnostics[0].Message, ".ngxlint.yml:1:") {
+		t.Fatalf("a broken .ngxlint.yml: want one error naming it, got %+v", pub.Diagnostics)
+	}
+
 	// shutdown, exit: the server ends with 0.
 	if m := c.call("shutdown", nil); m.Error != nil || string(m.Result) != "null" {
 		t.Fatalf("shutdown: %+v %s", m.Error, m.Result)
