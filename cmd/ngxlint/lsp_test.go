@@ -75,7 +75,9 @@ func buildNgxlint(t *testing.T) string {
 }
 
 // lspTree writes the configuration tree: nginx.conf, the fragment (clean
-// on disk) and a .ngxlint.yml that lowers WS004 to a warning.
+// on disk) and a .ngxlint.yml that lowers WS004 to a warning and turns
+// SEC005 off (proxy_set_header Host $http_host on a port with no
+// default_server: the test configuration is no real site).
 func lspTree(t *testing.T) (dir, frag string) {
 	t.Helper()
 	dir = t.TempDir()
@@ -86,7 +88,7 @@ func lspTree(t *testing.T) (dir, frag string) {
 	for p, c := range map[string]string{
 		"nginx.conf":   lspNginxConf,
 		frag:           lspClean,
-		".ngxlint.yml": "rules:\n  WS004: warning\n",
+		".ngxlint.yml": "rules:\n  WS004: warning\n  SEC005: off\n",
 	} {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
@@ -385,7 +387,7 @@ func testLSPProtocol(t *testing.T, bin string) {
 	c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "nginx", "version": 1, "text": lspBroken}})
 	pub := c.diagnostics(uri, 1)
 	if len(pub.Diagnostics) != 1 {
-		t.Fatalf("want one diagnostic (WS009), got %+v", pub.Diagnostics)
+		t.Fatalf("want one diagnostic (WS009; SEC005 is off in .ngxlint.yml), got %+v", pub.Diagnostics)
 	}
 	d := pub.Diagnostics[0]
 	line := strings.Split(lspBroken, "\n")[9]
