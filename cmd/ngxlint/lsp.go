@@ -45,6 +45,12 @@ func (e *env) lspCommand() *cli.Command {
 			if c.Duration("debounce") < 0 {
 				return &usageError{msg: "--debounce must not be negative"}
 			}
+			maxFile := parser.DefaultLimits.MaxFileSize
+			if c.IsSet("max-file-size") {
+				if n, err := parser.ParseSize(c.String("max-file-size")); err == nil && n > maxFile {
+					maxFile = n
+				}
+			}
 			srv := &lsp.Server{
 				Linter:   &lspLinter{e: e, c: c},
 				Debounce: c.Duration("debounce"),
@@ -52,7 +58,7 @@ func (e *env) lspCommand() *cli.Command {
 				Name:     "ngxlint",
 				Version:  version(),
 				// a document's text, JSON-escaped, and the message around it
-				MaxMessage: 8*parser.DefaultLimits.MaxFileSize + 1<<20,
+				MaxMessage: 8*maxFile + 1<<20,
 			}
 			return exitCode(srv.Serve(e.stdin, e.stdout))
 		},

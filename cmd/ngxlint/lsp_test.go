@@ -476,6 +476,23 @@ func testLSPProtocol(t *testing.T, bin string) {
 		t.Fatalf("after the change: want WS004 as a warning (from .ngxlint.yml) on line 6, got %+v", pub.Diagnostics)
 	}
 
+	// The buffer's includes are read under lint's roots: a file outside
+	// the configuration's directories is not read (NGX004), however the
+	// buffer names it.
+	outside := filepath.Join(t.TempDir(), "secret.conf")
+	if err := os.WriteFile(outside, []byte("proxy_set_header X-Secret 1;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	v4 := strings.Replace(fixed, "proxy_read_timeout 1h;", "proxy_read_timeout 1h; include "+outside+";", 1)
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": 4},
+		"contentChanges": []any{map[string]any{"text": v4}},
+	})
+	pub = c.diagnostics(uri, 4)
+	if len(pub.Diagnostics) != 1 || pub.Diagnostics[0].Code != "NGX004" || !strings.Contains(pub.Diagnostics[0].Message, "outside the configuration's roots") {
+		t.Fatalf("an include outside the roots: want NGX004, got %+v", pub.Diagnostics)
+	}
+
 	// didClose clears the diagnostics.
 	c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
 	if pub := c.diagnostics(uri, 0); len(pub.Diagnostics) != 0 {
