@@ -189,7 +189,12 @@ func (l *loader) loadDump(paths []string) ([]*Unit, bool, error) {
 		return nil, true, &UsageError{Msg: fmt.Sprintf("%s is an nginx -T dump: it holds a whole configuration and is linted alone; lint the other paths in another run", l.display(paths[found]))}
 	}
 	shown := l.display(paths[found])
-	if paths[found] != "-" {
+	if over, ok := l.overlaid(paths[found]); ok {
+		if len(over) > maxDumpSize {
+			return nil, true, &UsageError{Msg: fmt.Sprintf("cannot read %s: larger than %d MiB", shown, maxDumpSize>>20)}
+		}
+		src = over
+	} else if paths[found] != "-" {
 		var err error
 		if src, err = readDumpFile(paths[found]); err != nil {
 			return nil, true, &UsageError{Msg: fmt.Sprintf("cannot read %s: %v", shown, unwrapPathErr(err))}
@@ -218,6 +223,12 @@ func (l *loader) peekDump(p string) ([]byte, bool, error) {
 		}
 		l.opt.Stdin = bytes.NewReader(b)
 		return b, looksLikeDump(b), nil
+	}
+	if over, ok := l.overlaid(p); ok {
+		if len(over) > dumpPeek {
+			over = over[:dumpPeek]
+		}
+		return nil, looksLikeDump(over), nil
 	}
 	st, err := os.Stat(p)
 	if err != nil || !st.Mode().IsRegular() {

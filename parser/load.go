@@ -93,6 +93,12 @@ type Options struct {
 	// Template reads every file as an envsubst template (--template);
 	// files named *.template are templates anyway.
 	Template bool
+	// Overlay holds text read in place of a file's bytes on disk, by the
+	// file's absolute path: an editor's unsaved buffer (ngxlint lsp). The
+	// text is read like the file would be, under the same roots and size
+	// limits; a path named here may not exist on disk yet. Every other
+	// file, includes too, is read from disk.
+	Overlay map[string][]byte
 }
 
 // Unit is one configuration as nginx would read it: a root file (a main
@@ -177,6 +183,12 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 	}
 	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}, envs: map[string][]*File{}, envShared: map[string]*Shared{}, mainFiles: map[*Unit]map[*File]bool{},
 		budget: NewBudget(opt.Limits), roots: &Roots{Any: opt.AllowOutsideRoots}}
+	if len(opt.Overlay) > 0 {
+		l.overlay = make(map[string][]byte, len(opt.Overlay))
+		for p, src := range opt.Overlay {
+			l.overlay[realPath(p)] = src
+		}
+	}
 	l.roots.Add(opt.Prefix)
 	for _, m := range opt.PathMaps {
 		l.roots.Add(m.To)
@@ -192,6 +204,11 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 		if p == "-" {
 			requested = append(requested, "-")
 			l.roots.Add(l.prefixFor("-", CtxHTTP))
+			continue
+		}
+		if _, ok := l.overlaid(p); ok {
+			requested = append(requested, p)
+			l.addRootsOf(p)
 			continue
 		}
 		st, err := os.Stat(p)
@@ -302,6 +319,29 @@ type loader struct {
 	mainFiles map[*Unit]map[*File]bool
 	budget    *Budget
 	roots     *Roots
+	// overlay is Options.Overlay by real path.
+	overlay map[string][]byte
+}
+
+// overlaid returns the text Options.Overlay gives for the file at path.
+func (l *loader) overlaid(path string) ([]byte, bool) {
+	if l.overlay == nil || path == "-" {
+		return nil, false
+	}
+	src, ok := l.overlay[realPath(path)]
+	return src, ok
+}
+
+// readOverlay charges an overlay's text to the budget like a file read
+// from disk, under the same size limit.
+func (l *loader) readOverlay(src []byte) ([]byte, error) {
+	if max := l.budget.Limits().MaxFileSize; int64(len(src)) > max {
+		return nil, tooLarge(max)
+	}
+	if err := l.budget.charge(int64(len(src))); err != nil {
+		return nil, err
+	}
+	return src, nil
 }
 
 func (l *loader) display(p string) string {
@@ -360,7 +400,14 @@ func (l *loader) read(path string) (*parsedFile, error) {
 	if !l.roots.Allows(key) {
 		return nil, &ReadError{Kind: ReadOutsideRoots, Msg: fmt.Sprintf("it resolves to %s, outside the configuration's roots (%s); not read", key, l.roots.shown(l.opt.Cwd))}
 	}
-	src, stamp, err := ReadConfigFile(path, l.budget)
+	var src []byte
+	var stamp FileStamp
+	var err error
+	if over, ok := l.overlay[key]; ok {
+		src, err = l.readOverlay(over)
+	} else {
+		src, stamp, err = ReadConfigFile(path, l.budget)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -47,6 +47,10 @@ type env struct {
 	// getenv reads the environment (NO_COLOR); tests replace it.
 	getenv func(string) string
 	isTTY  bool
+	// configFrom is where .ngxlint.yml is looked for upward when --config
+	// is not given: the working directory when "", the linted file's
+	// directory for the language server.
+	configFrom string
 }
 
 // Run runs ngxlint with the given arguments and streams and returns the

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -75,6 +77,74 @@ func writeFile(t testing.TB, dir, name string, src []byte) {
 	}
 	if err := os.WriteFile(p, src, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkLSPChange measures the language server's latency from a
+// didChange of the servers-800 shape's nginx.conf (its whole text, as a
+// client that syncs in full sends it) to the publishDiagnostics of that
+// version, with no debounce: the server in-process, the protocol over
+// pipes. BenchmarkShapes/servers-800 is the same file linted by lint.
+func BenchmarkLSPChange(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "nginx.conf")
+	src := genServers(800, 8080, true)
+	if err := os.WriteFile(path, src, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		e := &env{stdin: inR, stdout: outW, stderr: io.Discard, cwd: filepath.Dir(path), getenv: os.Getenv}
+		done <- e.run([]string{"ngxlint", "lsp", "--debounce", "0s"})
+		_ = outW.Close()
+	}()
+	r := bufio.NewReader(outR)
+	send := func(v any) {
+		body, _ := json.Marshal(v)
+		if _, err := fmt.Fprintf(inW, "Content-Length: %d\r\n\r\n%s", len(body), body); err != nil {
+			b.Fatal(err)
+		}
+	}
+	waitFor := func(version int) {
+		for {
+			m, err := readLSP(r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var p lspPublish
+			if m.Method == "textDocument/publishDiagnostics" && json.Unmarshal(m.Params, &p) == nil && p.Version == version {
+				return
+			}
+		}
+	}
+	uri := fileURIOf(path)
+	send(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": map[string]any{"capabilities": map[string]any{}}})
+	if _, err := readLSP(r); err != nil {
+		b.Fatal(err)
+	}
+	send(map[string]any{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "nginx", "version": 1, "text": string(src)}}})
+	waitFor(1)
+	edited := string(src) + "# edited\n"
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	version := 1
+	for b.Loop() {
+		version++
+		text := string(src)
+		if version%2 == 0 {
+			text = edited
+		}
+		send(map[string]any{"jsonrpc": "2.0", "method": "textDocument/didChange", "params": map[string]any{
+			"textDocument": map[string]any{"uri": uri, "version": version}, "contentChanges": []any{map[string]any{"text": text}}}})
+		waitFor(version)
+	}
+	b.StopTimer()
+	go func() { _, _ = io.Copy(io.Discard, outR) }() // the answer to shutdown
+	send(map[string]any{"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+	send(map[string]any{"jsonrpc": "2.0", "method": "exit"})
+	if code := <-done; code != 0 {
+		b.Fatalf("exit %d", code)
 	}
 }
 

@@ -217,7 +217,11 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 	s.load.Template = c.Bool("template")
 	s.load.Stdin = e.stdin
 	s.load.Cwd = e.cwd
-	s.format, err = formatByName(c.String("format"))
+	format := c.String("format")
+	if format == "" {
+		format = "text" // a command without --format (lsp)
+	}
+	s.format, err = formatByName(format)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +260,11 @@ func (e *env) loadConfig(name string) (*rules.Config, error) {
 			p = filepath.Join(e.cwd, p)
 		}
 	} else {
-		found, ok := rules.FindConfig(e.absCwd())
+		from := e.absCwd()
+		if e.configFrom != "" {
+			from = e.configFrom
+		}
+		found, ok := rules.FindConfig(from)
 		if !ok {
 			return nil, nil
 		}
