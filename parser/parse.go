@@ -56,15 +56,18 @@ func Parse(path string, src []byte) (*File, *SyntaxError) {
 			f.Comments = append(f.Comments, Comment{Text: string(src[t.start+1 : t.end]), Start: t.start, End: t.end})
 		}
 	}
-	if serr != nil {
-		return f, &SyntaxError{File: f, Off: serr.off, Msg: serr.msg}
+	// nginx reads and applies every directive before the first error it
+	// meets: the file keeps them (f.Top is the part nginx read, blocks cut
+	// short included), so the errors nginx would report there are found too.
+	b := &builder{f: f, toks: toks, truncated: serr != nil}
+	f.Top, _ = b.block(nil, -1)
+	if b.err == nil && serr != nil {
+		b.err = &SyntaxError{File: f, Off: serr.off, Msg: serr.msg}
 	}
-	b := &builder{f: f, toks: toks}
-	top, err := b.block(nil, -1)
-	if err != nil {
-		return f, err
+	if b.err != nil {
+		f.Partial = true
+		return f, b.err
 	}
-	f.Top = top
 	attachGonginx(f, <-gon)
 	return f, nil
 }
@@ -73,6 +76,11 @@ type builder struct {
 	f    *File
 	toks []token
 	i    int
+	// truncated is set when the scanner stopped at an error: the tokens end
+	// there, not at the end of the file.
+	truncated bool
+	err       *SyntaxError // the first syntax error; reading stops there
+	closer    token        // the '}' that closed the last block read
 }
 
 func (b *builder) next() (token, bool) {
@@ -91,27 +99,35 @@ func (b *builder) errf(off int, format string, args ...any) *SyntaxError {
 }
 
 // block reads directives up to the '}' matching the '{' at offset open, or
-// to the end of the file when open < 0.
-func (b *builder) block(parent *Directive, open int) ([]*Directive, *SyntaxError) {
-	var out []*Directive
+// to the end of the file when open < 0. At a syntax error it records it in
+// b.err and returns the directives read so far, as nginx has applied them.
+// Errors are placed on the line nginx names (ngx_conf_parse and
+// ngx_conf_read_token, src/core/ngx_conf_file.c): the end of the file for
+// an unclosed block or an unterminated directive.
+func (b *builder) block(parent *Directive, open int) (out []*Directive, closed bool) {
 	var words []token
+	eof := len(b.f.Src)
 	for {
 		t, ok := b.next()
 		if !ok {
-			if len(words) > 0 {
-				return nil, b.errf(words[0].start, "directive \"%s\" is not terminated by \";\" (unexpected end of file)", words[0].value)
+			switch {
+			case b.truncated:
+			case len(words) > 0:
+				b.err = b.errf(eof, "unexpected end of file, expecting \";\" or \"}\": directive \"%s\" on line %d is not terminated by \";\"",
+					words[0].value, b.f.Position(words[0].start).Line)
+			case open >= 0:
+				b.err = b.errf(eof, "unexpected end of file, expecting \"}\": the block opened by \"%s\" on line %d is never closed",
+					parent.Name, b.f.Position(open).Line)
 			}
-			if open >= 0 {
-				return nil, b.errf(open, "unexpected end of file: the block opened here by \"%s\" is never closed with \"}\"", parent.Name)
-			}
-			return out, nil
+			return out, false
 		}
 		switch t.kind {
 		case tokWord:
 			words = append(words, t)
 		case tokSemicolon, tokBlockStart:
 			if len(words) == 0 {
-				return nil, b.errf(t.start, "unexpected \"%s\": no directive name before it", string(b.f.Src[t.start]))
+				b.err = b.errf(t.start, "unexpected \"%s\": no directive name before it", string(b.f.Src[t.start]))
+				return out, false
 			}
 			d := &Directive{File: b.f, Name: words[0].value, NameW: wordOf(words[0]), Parent: parent}
 			for _, w := range words[1:] {
@@ -120,30 +136,36 @@ func (b *builder) block(parent *Directive, open int) ([]*Directive, *SyntaxError
 			words = words[:0]
 			if t.kind == tokSemicolon {
 				d.End = t.end
-			} else {
-				d.Block = &Block{Open: t.start}
-				if b.i < len(b.toks) && b.toks[b.i].kind == tokLua {
-					lw := wordOf(b.toks[b.i])
-					d.Block.Lua = &lw
-					b.i++
-				}
-				children, err := b.block(d, t.start)
-				if err != nil {
-					return nil, err
-				}
-				d.Block.Directives = children
-				d.Block.Close = b.toks[b.i-1].start
-				d.End = b.toks[b.i-1].end
+				out = append(out, d)
+				continue
 			}
+			d.Block = &Block{Open: t.start}
+			if b.i < len(b.toks) && b.toks[b.i].kind == tokLua {
+				lw := wordOf(b.toks[b.i])
+				d.Block.Lua = &lw
+				b.i++
+			}
+			children, closed := b.block(d, t.start)
+			d.Block.Directives = children
 			out = append(out, d)
+			if !closed {
+				// cut short: the block runs to where nginx stopped
+				d.Block.Close, d.End = eof, eof
+				return out, false
+			}
+			d.Block.Close = b.closer.start
+			d.End = b.closer.end
 		case tokBlockEnd:
 			if len(words) > 0 {
-				return nil, b.errf(t.start, "unexpected \"}\": directive \"%s\" is not terminated by \";\"", words[0].value)
+				b.err = b.errf(t.start, "unexpected \"}\": directive \"%s\" is not terminated by \";\"", words[0].value)
+				return out, false
 			}
 			if open < 0 {
-				return nil, b.errf(t.start, "unexpected \"}\": no block is open here")
+				b.err = b.errf(t.start, "unexpected \"}\": no block is open here")
+				return out, false
 			}
-			return out, nil
+			b.closer = t
+			return out, true
 		}
 	}
 }
