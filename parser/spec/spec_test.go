@@ -166,3 +166,34 @@ func TestVariables(t *testing.T) {
 		}
 	}
 }
+
+func TestLocationNesting(t *testing.T) {
+	loc := func(args ...string) Location {
+		l, bad := ParseLocation(args)
+		if bad != "" {
+			t.Fatalf("%q: %s", args, bad)
+		}
+		return l
+	}
+	cases := []struct {
+		parent, child Location
+		want          string
+	}{
+		{loc("/api/"), loc("/api/v1/"), ""},
+		{loc("/api/"), loc("~", `\.php$`), ""},
+		{loc("/api/"), loc("/static/"), `location "/static/" is outside location "/api/"`},
+		{loc("=/x"), loc("/x"), `location "/x" cannot be inside the exact location "/x"`},
+		{loc("@fallback"), loc("/x"), `location "/x" cannot be inside the named location "@fallback"`},
+		{loc("/"), loc("@named"), `named location "@named" can be on the server level only`},
+		{loc(`~`, `^/a`), loc("/a"), `location "/a" is outside location "^/a"`},
+		{loc("^~", "/img/"), loc("=/img/x.png"), ""},
+	}
+	for _, c := range cases {
+		if got := NestingError(c.parent, c.child); got != c.want {
+			t.Errorf("%+v in %+v: got %q, want %q", c.child, c.parent, got, c.want)
+		}
+	}
+	if _, bad := ParseLocation([]string{"/media/", "extra"}); bad != `invalid location modifier "/media/"` {
+		t.Errorf("bad modifier: %q", bad)
+	}
+}
