@@ -243,9 +243,17 @@ type parsed struct {
 	dirs []Directive
 	vars []Variable
 	dups []string // functions that return "is duplicate"
+	// delegates maps a setter that hands its arguments to another one
+	// (rv = other(cf, cmd, conf); ... return rv;) to that one: it says
+	// "is duplicate" when the other does (limit_rate through
+	// ngx_http_set_complex_value_slot).
+	delegates map[string]string
 }
 
-var funcHead = regexp.MustCompile(`(?m)^(\w+)\(ngx_conf_t \*cf, (?:ngx_command_t|void) \*\w+, void \*\w+\)\s*$`)
+var delegateCall = regexp.MustCompile(`\brv = (\w+)\(cf, cmd, conf\);`)
+
+// funcHead is a setter's head; its parameters may wrap onto a second line.
+var funcHead = regexp.MustCompile(`(?m)^(\w+)\(ngx_conf_t \*cf,\s+(?:ngx_command_t|void) \*\w+,\s+void \*\w+\)\s*$`)
 
 func parseC(src string, fileModule string) (parsed, error) {
 	src = comments.ReplaceAllString(src, " ")
@@ -335,8 +343,14 @@ func parseC(src string, fileModule string) (parsed, error) {
 		if i+1 < len(heads) {
 			end = heads[i+1][0]
 		}
-		if strings.Contains(src[h[1]:end], `"is duplicate"`) {
+		body := src[h[1]:end]
+		if strings.Contains(body, `"is duplicate"`) {
 			p.dups = append(p.dups, src[h[2]:h[3]])
+		} else if m := delegateCall.FindStringSubmatch(body); m != nil && strings.Contains(body, "return rv;") {
+			if p.delegates == nil {
+				p.delegates = map[string]string{}
+			}
+			p.delegates[src[h[2]:h[3]]] = m[1]
 		}
 	}
 	// variables a module adds by a named string (gzip_ratio, uid_got)
@@ -452,6 +466,7 @@ func walkNginx(dir, from string) (*nginxResult, error) {
 	vars := map[vkey]*vstate{}
 	floor := parseVersion("1.18.0")
 	dupSetters := map[string]bool{}
+	delegates := map[string]string{}
 	for i, r := range rs {
 		files, err := g.cFiles(r.tag, "src")
 		if err != nil {
@@ -479,6 +494,9 @@ func walkNginx(dir, from string) (*nginxResult, error) {
 			if i == len(rs)-1 {
 				for _, f := range p.dups {
 					dupSetters[f] = true
+				}
+				for f, to := range p.delegates {
+					delegates[f] = to
 				}
 			}
 			for _, d := range p.dirs {
@@ -509,6 +527,15 @@ func walkNginx(dir, from string) (*nginxResult, error) {
 					s.first = i
 				}
 				s.v, s.last = v, i
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for f, to := range delegates {
+			if dupSetters[to] && !dupSetters[f] {
+				dupSetters[f] = true
+				changed = true
 			}
 		}
 	}
