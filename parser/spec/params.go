@@ -55,6 +55,14 @@ func init() {
 		"ngx_thread_pool":                        readThreadPool,
 		"ngx_set_cpu_affinity":                   readCPUAffinity,
 		"ngx_http_set_complex_value_size_slot":   readComplexSize,
+		"ngx_http_limit_req_zone":                readLimitReqZone,
+		"ngx_http_limit_conn_zone":               readLimitConnZone,
+		"ngx_http_limit_req":                     readLimitReq,
+		"ngx_http_limit_conn":                    readLimitConn,
+		"ngx_http_headers_add":                   readAddHeader,
+		"ngx_http_upstream_hash":                 readHash,
+		"ngx_stream_upstream_hash":               readHash,
+		"ngx_http_core_limit_except":             readLimitExcept,
 		"ngx_stream_set_complex_value_size_slot": readComplexSize,
 	}
 }
@@ -508,4 +516,121 @@ func CachePath(name string, args []string) (string, bool) {
 		return "", false
 	}
 	return args[0], true
+}
+
+// zoneSize reads zone=NAME:SIZE of limit_req_zone and limit_conn_zone.
+func zoneSize(i int, v string) *ArgError {
+	_, size, ok := strings.Cut(v[len("zone="):], ":")
+	if !ok || !IsSize(size, "kKmM") {
+		return &ArgError{Arg: i, Nginx: "invalid zone size " + quoted(v), Takes: "zone=NAME:SIZE"}
+	}
+	return nil
+}
+
+// readLimitReqZone is ngx_http_limit_req_zone: a key, then zone= and rate=.
+func readLimitReqZone(_ string, args []string) *ArgError {
+	const takes = "a key, zone=NAME:SIZE and rate=Nr/s or rate=Nr/m"
+	for i := 1; i < len(args); i++ {
+		v := args[i]
+		switch {
+		case strings.HasPrefix(v, "zone="):
+			if e := zoneSize(i, v); e != nil {
+				return e
+			}
+		case strings.HasPrefix(v, "rate="):
+			r := v[len("rate="):]
+			if strings.HasSuffix(r, "r/s") || strings.HasSuffix(r, "r/m") {
+				r = r[:len(r)-3]
+			}
+			if n, ok := Atoi(r); !ok || n <= 0 {
+				return &ArgError{Arg: i, Nginx: "invalid rate " + quoted(v), Takes: takes}
+			}
+		default:
+			return invalidParam(i, v, takes)
+		}
+	}
+	return nil
+}
+
+// readLimitConnZone is ngx_http_limit_conn_zone: a key, then zone=.
+func readLimitConnZone(_ string, args []string) *ArgError {
+	for i := 1; i < len(args); i++ {
+		v := args[i]
+		if !strings.HasPrefix(v, "zone=") {
+			return invalidParam(i, v, "a key and zone=NAME:SIZE")
+		}
+		if e := zoneSize(i, v); e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// readLimitReq is ngx_http_limit_req: zone=, burst=, delay=, nodelay.
+func readLimitReq(_ string, args []string) *ArgError {
+	const takes = "zone=NAME, burst=N, delay=N or nodelay"
+	for i, v := range args {
+		switch {
+		case strings.HasPrefix(v, "zone="), v == "nodelay":
+		case strings.HasPrefix(v, "burst="), strings.HasPrefix(v, "delay="):
+			key, val, _ := strings.Cut(v, "=")
+			if n, ok := Atoi(val); !ok || n <= 0 {
+				return &ArgError{Arg: i, Nginx: "invalid " + key + " value " + quoted(v), Takes: takes}
+			}
+		default:
+			return invalidParam(i, v, takes)
+		}
+	}
+	return nil
+}
+
+// readLimitConn is ngx_http_limit_conn: a zone and a number, 1 to 65535.
+func readLimitConn(_ string, args []string) *ArgError {
+	if len(args) != 2 {
+		return nil
+	}
+	n, ok := Atoi(args[1])
+	switch {
+	case !ok || n <= 0:
+		return &ArgError{Arg: 1, Nginx: "invalid number of connections " + quoted(args[1]), Takes: "a zone and a number of connections"}
+	case n > 65535:
+		return &ArgError{Arg: 1, Nginx: "connection limit must be less 65536", Takes: "a zone and a number of connections below 65536"}
+	}
+	return nil
+}
+
+// readAddHeader is ngx_http_headers_add (add_header, add_trailer).
+func readAddHeader(_ string, args []string) *ArgError {
+	if len(args) == 3 && args[2] != "always" {
+		return invalidParam(2, args[2], "a name, a value and always")
+	}
+	return nil
+}
+
+// readHash is ngx_http_upstream_hash: a key and consistent.
+func readHash(_ string, args []string) *ArgError {
+	if len(args) == 2 && args[1] != "consistent" {
+		return invalidParam(1, args[1], "a key and consistent")
+	}
+	return nil
+}
+
+// httpMethods are the methods limit_except takes (ngx_methods_names,
+// compared without case).
+var httpMethods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "MKCOL", "COPY", "MOVE", "OPTIONS", "PROPFIND", "PROPPATCH", "LOCK", "UNLOCK", "PATCH"}
+
+// readLimitExcept is ngx_http_core_limit_except.
+func readLimitExcept(_ string, args []string) *ArgError {
+	for i, v := range args {
+		ok := false
+		for _, m := range httpMethods {
+			if strings.EqualFold(v, m) {
+				ok = true
+			}
+		}
+		if !ok {
+			return &ArgError{Arg: i, Nginx: "invalid method " + quoted(v), Takes: strings.Join(httpMethods, ", ")}
+		}
+	}
+	return nil
 }

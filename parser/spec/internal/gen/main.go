@@ -166,6 +166,10 @@ type Directive struct {
 	Since, Until         string
 	Package              string
 	Once                 bool // the setter refuses a second one at the same level ("is duplicate")
+	// Post names the enum or bitmask array of an enum or bitmask setter
+	// when another file declares it (proxy_cache_methods and
+	// ngx_http_upstream_cache_method_mask): resolved over all files.
+	Post string
 }
 
 // Variable is one variable a module declares.
@@ -242,7 +246,8 @@ var ngxString = regexp.MustCompile(`^ngx_string\("([^"]*)"\)$`)
 type parsed struct {
 	dirs []Directive
 	vars []Variable
-	dups []string // functions that return "is duplicate"
+	dups  []string            // functions that return "is duplicate"
+	enums map[string][]string // the enum and bitmask arrays the file declares
 	// delegates maps a setter that hands its arguments to another one
 	// (rv = other(cf, cmd, conf); ... return rv;) to that one: it says
 	// "is duplicate" when the other does (limit_rate through
@@ -268,6 +273,7 @@ func parseC(src string, fileModule string) (parsed, error) {
 			enums[m[1]] = append(enums[m[1]], v[1])
 		}
 	}
+	p.enums = enums
 	bounds := map[string][2]string{}
 	for _, m := range boundsDecl.FindAllStringSubmatch(src, -1) {
 		bounds[m[1]] = [2]string{m[2], m[3]}
@@ -303,6 +309,8 @@ func parseC(src string, fileModule string) (parsed, error) {
 				post := strings.TrimPrefix(strings.TrimSpace(e[5]), "&")
 				if v, ok := enums[post]; ok {
 					d.Values = v
+				} else if e[2] == "ngx_conf_set_enum_slot" || e[2] == "ngx_conf_set_bitmask_slot" {
+					d.Post = post
 				}
 				if b, ok := bounds[post]; ok {
 					d.Min, d.Max = b[0], b[1]
@@ -467,6 +475,7 @@ func walkNginx(dir, from string) (*nginxResult, error) {
 	floor := parseVersion("1.18.0")
 	dupSetters := map[string]bool{}
 	delegates := map[string]string{}
+	headEnums := map[string][]string{}
 	for i, r := range rs {
 		files, err := g.cFiles(r.tag, "src")
 		if err != nil {
@@ -497,6 +506,9 @@ func walkNginx(dir, from string) (*nginxResult, error) {
 				}
 				for f, to := range p.delegates {
 					delegates[f] = to
+				}
+				for a, v := range p.enums {
+					headEnums[a] = v
 				}
 			}
 			for _, d := range p.dirs {
@@ -556,6 +568,9 @@ func walkNginx(dir, from string) (*nginxResult, error) {
 		}
 		if s.last < last {
 			d.Until = verName(s.last + 1)
+		}
+		if len(d.Values) == 0 && d.Post != "" {
+			d.Values = headEnums[d.Post]
 		}
 		now := strings.Join(d.Ctx, "|") + " " + strings.Join(d.Args, "|")
 		if s.floorSeen && s.atFloor != now {
