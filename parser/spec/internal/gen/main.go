@@ -244,8 +244,8 @@ var ngxString = regexp.MustCompile(`^ngx_string\("([^"]*)"\)$`)
 
 // parsed is what one C file declares.
 type parsed struct {
-	dirs []Directive
-	vars []Variable
+	dirs  []Directive
+	vars  []Variable
 	dups  []string            // functions that return "is duplicate"
 	enums map[string][]string // the enum and bitmask arrays the file declares
 	// delegates maps a setter that hands its arguments to another one
