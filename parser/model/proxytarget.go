@@ -103,6 +103,9 @@ func (b *Block) Servers() []UpstreamServer {
 		return nil
 	}
 	for _, e := range b.Own("server") {
+		if len(e.D.Args) == 0 {
+			continue // "server;": nginx -t refuses it (NGX104)
+		}
 		s := UpstreamServer{D: e.D}
 		for _, a := range e.D.Args[1:] {
 			switch strings.ToLower(a.Value) {
