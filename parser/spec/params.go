@@ -386,7 +386,12 @@ func readOpenFileCache(_ string, args []string) *ArgError {
 			return &ArgError{Arg: i, Nginx: `invalid "open_file_cache" parameter ` + quoted(v), Takes: "max=N [inactive=TIME], or off"}
 		}
 	}
-	return nil
+	for _, v := range args {
+		if v == "off" || strings.HasPrefix(v, "max=") {
+			return nil
+		}
+	}
+	return &ArgError{Arg: 0, Nginx: `"open_file_cache" must have the "max" parameter`, Takes: "max=N [inactive=TIME], or off"}
 }
 
 // readAio is ngx_http_core_set_aio.
@@ -462,7 +467,12 @@ func readThreadPool(_ string, args []string) *ArgError {
 			}
 		}
 	}
-	return nil
+	for _, v := range args[1:] {
+		if strings.HasPrefix(v, "threads=") {
+			return nil
+		}
+	}
+	return &ArgError{Arg: 0, Nginx: `"thread_pool" must have "threads" parameter`, Takes: "a name and threads=N"}
 }
 
 // readCPUAffinity is ngx_set_cpu_affinity: auto, or masks of 0 and 1,
@@ -633,4 +643,52 @@ func readLimitExcept(_ string, args []string) *ArgError {
 		}
 	}
 	return nil
+}
+
+// SplitPercent reads the first word of a split_clients line
+// (ngx_http_split_clients): "*", or a percentage above 0 with at most two
+// decimals ("0.5%", "33.33%"). It returns nginx's error, or "".
+func SplitPercent(s string) string {
+	bad := `invalid percent value "` + s + `"`
+	if s == "*" {
+		return ""
+	}
+	num, ok := strings.CutSuffix(s, "%")
+	if !ok || num == "" {
+		return bad
+	}
+	whole, frac, dot := strings.Cut(num, ".")
+	if dot && len(frac) > 2 || whole == "" && frac == "" {
+		return bad
+	}
+	nonzero := false
+	for _, c := range whole + frac {
+		if c < '0' || c > '9' {
+			return bad
+		}
+		nonzero = nonzero || c != '0'
+	}
+	if !nonzero {
+		return bad
+	}
+	return ""
+}
+
+// LimitZone returns the zone a limit_req (zone=NAME) or limit_conn (its
+// first argument) applies. ngx_http_limit_req and ngx_http_limit_conn
+// refuse a second one with the same zone at one level ("is duplicate").
+func LimitZone(name string, args []string) (string, bool) {
+	switch name {
+	case "limit_conn":
+		if len(args) == 2 {
+			return args[0], true
+		}
+	case "limit_req":
+		for _, a := range args {
+			if z, ok := strings.CutPrefix(a, "zone="); ok {
+				return z, true
+			}
+		}
+	}
+	return "", false
 }

@@ -167,7 +167,19 @@ func checkPairs(p *rules.Pass, m *parser.Directive) {
 // charset_map): often the body's } was lost, and the next block is read
 // as one of its lines.
 func checkNoBlocks(p *rules.Pass, m *parser.Directive) {
-	for _, d := range m.Block.Directives {
+	noBlocks(p, m, m.Block.Directives, 0)
+}
+
+// noBlocks checks the lines of a handler body, and the files an include
+// among them reads (types, map and geo read includes in their body).
+func noBlocks(p *rules.Pass, m *parser.Directive, ds []*parser.Directive, depth int) {
+	for _, d := range ds {
+		if d.Name == "include" && d.Block == nil && m.Name != "split_clients" && m.Name != "charset_map" && depth < maxDepth {
+			for _, f := range d.Included {
+				noBlocks(p, m, f.Top, depth+1)
+			}
+			continue
+		}
 		if d.Block == nil || d.Block.Lua != nil {
 			continue
 		}

@@ -40,6 +40,13 @@ func (*invalidArgument) Check(p *rules.Pass) {
 			if !ok || d.Block != nil && !e.Block() || d.Block == nil && e.Block() || !e.ArgsOK(len(d.Args)) {
 				continue
 			}
+			if d.Name == "split_clients" && d.Block != nil && d.Block.Lua == nil {
+				for _, l := range d.Block.Directives {
+					if msg := spec.SplitPercent(l.Name); msg != "" {
+						report(p, l, l.NameW, "a line of split_clients starts with a percentage above 0 (at most two decimals) or *, not "+quoteValue(l.Name), msg)
+					}
+				}
+			}
 			bad := spec.CheckArgs(d.Name, e.Setter, args(d))
 			if bad == nil {
 				continue

@@ -15,7 +15,7 @@ type duplicateName struct{}
 var duplicateNameMeta = &rules.Meta{
 	ID: "NGX112", Name: "duplicate-name", Severity: rules.Error,
 	Doc: rules.Doc{
-		Summary: "Two upstream blocks with one name, two limit_req_zone or limit_conn_zone with one zone name, or two cache paths with one directory.",
+		Summary: "Two upstream blocks with one name, two limit_req_zone or limit_conn_zone with one zone name, two cache paths with one directory, or two thread pools with one name.",
 		Why: "nginx keeps one table of upstreams, one of shared memory zones and one of paths for the whole configuration. " +
 			"A second `upstream app {}` fails nginx -t with `duplicate upstream \"app\"` (names compared without case), a zone " +
 			"declared twice with `limit_req_zone \"api\" is already bound to key ...` (or a size conflict, or `already declared " +
@@ -40,7 +40,22 @@ func (*duplicateName) Check(p *rules.Pass) {
 	}
 	zones := map[string]zoneDecl{}
 	paths := map[string]*parser.Directive{}
+	pools := map[string]*parser.Directive{}
 	for _, lv := range ix.levels {
+		if lv.ctx == spec.CtxMain {
+			for _, it := range lv.items {
+				d := it.d
+				if d.Name != "thread_pool" || d.Block != nil || len(d.Args) < 1 {
+					continue
+				}
+				if first := pools[d.Args[0].Value]; first != nil {
+					p.Report(spanAt(d, rules.DirectiveSpan(d)), "thread pool %s is defined again (first at %s): nginx -t: duplicate thread pool \"%s\"%s; rename one",
+						d.Args[0].Value, rules.Line(first, d.File), d.Args[0].Value, where(d))
+					continue
+				}
+				pools[d.Args[0].Value] = d
+			}
+		}
 		if lv.ctx != spec.CtxHTTPMain {
 			continue
 		}
