@@ -96,7 +96,8 @@ type UpstreamServer struct {
 	Backup, Down bool
 }
 
-// Servers returns the server lines of an upstream block.
+// Servers returns the server lines of an upstream block; a server without
+// its address (which nginx -t refuses) is none.
 func (b *Block) Servers() []UpstreamServer {
 	var out []UpstreamServer
 	if b.Kind != Upstream {
