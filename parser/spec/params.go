@@ -286,7 +286,7 @@ func readErrorPage(_ string, args []string) *ArgError {
 }
 
 // readCachePath is ngx_http_file_cache_set_slot (src/http/ngx_http_file_cache.c).
-func readCachePath(_ string, args []string) *ArgError {
+func readCachePath(name string, args []string) *ArgError {
 	const takes = "levels=, use_temp_path=, keys_zone=NAME:SIZE, inactive=, max_size=, min_free=, loader_files=, loader_sleep=, loader_threshold=, manager_files=, manager_sleep=, manager_threshold="
 	for i := 1; i < len(args); i++ {
 		v := args[i]
@@ -328,7 +328,12 @@ func readCachePath(_ string, args []string) *ArgError {
 			return &ArgError{Arg: i, Nginx: bad, Takes: takes}
 		}
 	}
-	return nil
+	for _, v := range args[1:] {
+		if strings.HasPrefix(v, "keys_zone=") {
+			return nil
+		}
+	}
+	return &ArgError{Arg: 0, Nginx: quoted(name) + ` must have "keys_zone" parameter`, Takes: "a directory and keys_zone=NAME:SIZE"}
 }
 
 // cacheLevels is levels=1:2: one to three numbers 1 or 2, joined by ':'.
