@@ -14,7 +14,7 @@ type ArgError struct {
 }
 
 // CheckArgs reads a directive's arguments the way the module's setter
-// does, for the setters modelled here (listen, upstream server, if,
+// does, for the setters modeled here (listen, upstream server, if,
 // return, error_page, proxy_cache_path and the other *_cache_path,
 // *_cache_valid, *_param, open_file_cache, aio, directio, keepalive,
 // worker_processes, worker_connections, use, thread_pool,

@@ -19,7 +19,7 @@ var invalidArgumentMeta = &rules.Meta{
 			"a code up to 999 or a URL, error_page codes 300-599, proxy_cache_path its own key=value parameters, " +
 			"proxy_cache_valid codes then a time, fastcgi_param only if_not_empty as a third word. An address that is a " +
 			"parameter (`server weight=2;`, the address lost) is a host nginx cannot resolve. What each reader takes is " +
-			"modelled on nginx's source in parser/spec; where versions differ, what any version takes is accepted.",
+			"modeled on nginx's source in parser/spec; where versions differ, what any version takes is accepted.",
 		Bad:   "upstream app {\n    server 127.0.0.1:8080 weight=0;\n}\nserver {\n    listen 80 reusepor;\n    return 30x;\n}",
 		Good:  "upstream app {\n    server 127.0.0.1:8080 weight=1;\n}\nserver {\n    listen 80 reuseport;\n    return 301 https://example.com$request_uri;\n}",
 		Fix:   "Write the parameter as the message says the directive takes it.",
