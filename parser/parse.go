@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/tufanbarisyildirim/gonginx/config"
-	gparser "github.com/tufanbarisyildirim/gonginx/parser"
 )
 
 // SyntaxError is a file that nginx would refuse to read, with the offset of
@@ -27,7 +24,8 @@ var bom = []byte{0xef, 0xbb, 0xbf}
 
 // Parse reads one file's bytes. It returns the file with its directive tree,
 // or the file (for positions) and the first syntax error, as nginx stops at
-// the first one too.
+// the first one too. The file keeps src, and the values of its words share
+// its bytes: src must not be changed afterwards.
 func Parse(path string, src []byte) (*File, *SyntaxError) {
 	f := &File{Path: path, Src: src}
 	f.index()
@@ -39,59 +37,64 @@ func Parse(path string, src []byte) (*File, *SyntaxError) {
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		return f, &SyntaxError{File: f, Off: i, Msg: "this is not a text file (NUL byte); nginx configuration is text"}
 	}
-	// gonginx reads only the bytes: let it parse while the scanner works,
-	// unless the file may nest blocks deeper than MaxNesting (then the
-	// scanner's tokens are checked first: both parsers recurse per level).
-	gon := make(chan gonginxResult, 1)
-	checkFirst := mayNestTooDeep(src[from:])
-	if !checkFirst {
-		go func() { gon <- gonginxParse(src[from:]) }()
-	}
-	toks, serr := scan(src, from) // stops past MaxNesting
-	if checkFirst && serr == nil {
-		go func() { gon <- gonginxParse(src[from:]) }()
-	}
-	for _, t := range toks {
-		if t.kind == tokComment {
-			f.Comments = append(f.Comments, Comment{Text: string(src[t.start+1 : t.end]), Start: t.start, End: t.end})
-		}
-	}
 	// nginx reads and applies every directive before the first error it
 	// meets: the file keeps them (f.Top is the part nginx read, blocks cut
-	// short included), so the errors nginx would report there are found too.
-	b := &builder{f: f, toks: toks, truncated: serr != nil}
+	// short included), so the errors nginx would report there are found
+	// too. The reading stops at a scanner error, so an error of the
+	// builder comes before it in the file.
+	b := &builder{f: f, s: &scanner{src: src, pos: from}}
 	f.Top, _ = b.block(nil, -1)
-	if b.err == nil && serr != nil {
-		b.err = &SyntaxError{File: f, Off: serr.off, Msg: serr.msg}
+	err := b.err
+	if err != nil {
+		// read the rest for its comments (suppressions)
+		for {
+			if _, ok := b.next(); !ok {
+				break
+			}
+		}
 	}
-	if b.err != nil {
+	if err == nil && b.s.err != nil {
+		err = &SyntaxError{File: f, Off: b.s.err.off, Msg: b.s.err.msg}
+	}
+	associateComments(f)
+	if err != nil {
 		f.Partial = true
-		return f, b.err
+		return f, err
 	}
-	attachGonginx(f, <-gon)
 	return f, nil
 }
 
+// builder reads the scanner's tokens one at a time into directives.
 type builder struct {
-	f    *File
-	toks []token
-	i    int
-	// truncated is set when the scanner stopped at an error: the tokens end
-	// there, not at the end of the file.
-	truncated bool
-	err       *SyntaxError // the first syntax error; reading stops there
-	closer    token        // the '}' that closed the last block read
+	f *File
+	s *scanner
+	// last is the last non-comment token read (a block's closing '}').
+	last token
+	// peeked holds a token read ahead of its turn.
+	peeked *token
+	err    *SyntaxError // the first syntax error; reading stops there
 }
 
+// next returns the next token that is not a comment, recording comments.
 func (b *builder) next() (token, bool) {
-	for b.i < len(b.toks) {
-		t := b.toks[b.i]
-		b.i++
-		if t.kind != tokComment {
-			return t, true
-		}
+	if b.peeked != nil {
+		t := *b.peeked
+		b.peeked = nil
+		b.last = t
+		return t, true
 	}
-	return token{}, false
+	for {
+		t, ok := b.s.next()
+		if !ok {
+			return token{}, false
+		}
+		if t.kind == tokComment {
+			b.f.Comments = append(b.f.Comments, Comment{Text: string(b.f.Src[t.start+1 : t.end]), Start: t.start, End: t.end})
+			continue
+		}
+		b.last = t
+		return t, true
+	}
 }
 
 func (b *builder) errf(off int, format string, args ...any) *SyntaxError {
@@ -100,10 +103,10 @@ func (b *builder) errf(off int, format string, args ...any) *SyntaxError {
 
 // block reads directives up to the '}' matching the '{' at offset open, or
 // to the end of the file when open < 0. At a syntax error it records it in
-// b.err and returns the directives read so far, as nginx has applied them.
-// Errors are placed on the line nginx names (ngx_conf_parse and
-// ngx_conf_read_token, src/core/ngx_conf_file.c): the end of the file for
-// an unclosed block or an unterminated directive.
+// b.err and returns the directives read so far, as nginx has applied them;
+// closed is false then. Errors are placed on the line nginx names
+// (ngx_conf_parse and ngx_conf_read_token, src/core/ngx_conf_file.c): the
+// end of the file for an unclosed block or an unterminated directive.
 func (b *builder) block(parent *Directive, open int) (out []*Directive, closed bool) {
 	var words []token
 	eof := len(b.f.Src)
@@ -111,7 +114,8 @@ func (b *builder) block(parent *Directive, open int) (out []*Directive, closed b
 		t, ok := b.next()
 		if !ok {
 			switch {
-			case b.truncated:
+			case b.s.err != nil:
+				// the scanner stopped at an error: not the end of the file
 			case len(words) > 0:
 				b.err = b.errf(eof, "unexpected end of file, expecting \";\" or \"}\": directive \"%s\" on line %d is not terminated by \";\"",
 					words[0].value, b.f.Position(words[0].start).Line)
@@ -130,8 +134,11 @@ func (b *builder) block(parent *Directive, open int) (out []*Directive, closed b
 				return out, false
 			}
 			d := &Directive{File: b.f, Name: words[0].value, NameW: wordOf(words[0]), Parent: parent}
-			for _, w := range words[1:] {
-				d.Args = append(d.Args, wordOf(w))
+			if len(words) > 1 {
+				d.Args = make([]Word, len(words)-1)
+				for i, w := range words[1:] {
+					d.Args[i] = wordOf(w)
+				}
 			}
 			words = words[:0]
 			if t.kind == tokSemicolon {
@@ -140,10 +147,13 @@ func (b *builder) block(parent *Directive, open int) (out []*Directive, closed b
 				continue
 			}
 			d.Block = &Block{Open: t.start}
-			if b.i < len(b.toks) && b.toks[b.i].kind == tokLua {
-				lw := wordOf(b.toks[b.i])
-				d.Block.Lua = &lw
-				b.i++
+			if n, ok := b.next(); ok {
+				if n.kind == tokLua {
+					lw := wordOf(n)
+					d.Block.Lua = &lw
+				} else {
+					b.peeked = &n
+				}
 			}
 			children, closed := b.block(d, t.start)
 			d.Block.Directives = children
@@ -153,8 +163,8 @@ func (b *builder) block(parent *Directive, open int) (out []*Directive, closed b
 				d.Block.Close, d.End = eof, eof
 				return out, false
 			}
-			d.Block.Close = b.closer.start
-			d.End = b.closer.end
+			d.Block.Close = b.last.start
+			d.End = b.last.end
 		case tokBlockEnd:
 			if len(words) > 0 {
 				b.err = b.errf(t.start, "unexpected \"}\": directive \"%s\" is not terminated by \";\"", words[0].value)
@@ -164,7 +174,6 @@ func (b *builder) block(parent *Directive, open int) (out []*Directive, closed b
 				b.err = b.errf(t.start, "unexpected \"}\": no block is open here")
 				return out, false
 			}
-			b.closer = t
 			return out, true
 		}
 	}
@@ -172,86 +181,6 @@ func (b *builder) block(parent *Directive, open int) (out []*Directive, closed b
 
 func wordOf(t token) Word {
 	return Word{Value: t.value, Start: t.start, End: t.end, Quote: t.quote}
-}
-
-type gonginxResult struct {
-	cfg *config.Config
-	err error
-}
-
-// gonginxParse runs gonginx's parser, turning a panic into an error.
-func gonginxParse(src []byte) (res gonginxResult) {
-	defer func() {
-		if r := recover(); r != nil {
-			res = gonginxResult{err: fmt.Errorf("gonginx panicked: %v", r)}
-		}
-	}()
-	p := gparser.NewStringParser(string(src), gparser.WithSkipValidDirectivesErr())
-	cfg, err := p.Parse()
-	return gonginxResult{cfg: cfg, err: err}
-}
-
-// attachGonginx links every directive to the node gonginx built for it.
-// gonginx reads some valid nginx syntax differently ("foo}bar", "C:\\", a '}' inside a Lua string, backticks); then
-// the file keeps the scanner's tree alone and GonginxErr records why.
-func attachGonginx(f *File, r gonginxResult) {
-	if r.err != nil {
-		f.GonginxErr = r.err
-		return
-	}
-	if err := align(f, f.Top, r.cfg.GetDirectives()); err != nil {
-		f.GonginxErr = err
-		f.Walk(func(d *Directive) { d.Node = nil })
-		return
-	}
-	f.Gonginx = r.cfg
-}
-
-// align pairs our directives with gonginx's, block by block. gonginx keeps
-// the servers of an upstream block apart from its other directives, so the
-// pairing is by name and rank: the k-th "server" with the k-th "server".
-func align(f *File, ours []*Directive, theirs []config.IDirective) error {
-	if len(ours) != len(theirs) {
-		return fmt.Errorf("gonginx read %d directives where nginx reads %d", len(theirs), len(ours))
-	}
-	byName := map[string][]config.IDirective{}
-	for _, t := range theirs {
-		byName[t.GetName()] = append(byName[t.GetName()], t)
-	}
-	for _, d := range ours {
-		raw := f.Raw(d.NameW)
-		list := byName[raw]
-		if len(list) == 0 {
-			return fmt.Errorf("gonginx has no directive %q at %d", raw, d.Start())
-		}
-		t := list[0]
-		byName[raw] = list[1:]
-		if _, isServer := t.(*config.UpstreamServer); !isServer {
-			params := t.GetParameters()
-			if len(params) != len(d.Args) {
-				return fmt.Errorf("gonginx read %d arguments of %q where nginx reads %d", len(params), raw, len(d.Args))
-			}
-			for i, p := range params {
-				if p.Value != f.Raw(d.Args[i]) {
-					return fmt.Errorf("gonginx read argument %q of %q where nginx reads %q", p.Value, raw, f.Raw(d.Args[i]))
-				}
-			}
-		}
-		d.Node = t
-		tb := t.GetBlock()
-		switch {
-		case d.Block == nil && tb == nil:
-		case d.Block == nil || tb == nil:
-			return fmt.Errorf("gonginx and nginx disagree on whether %q has a block", raw)
-		case d.Block.Lua != nil:
-			// gonginx re-joins Lua tokens with spaces; only the presence of code is comparable.
-		default:
-			if err := align(f, d.Block.Directives, tb.GetDirectives()); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // Quote returns s quoted for an nginx configuration when it needs quotes.

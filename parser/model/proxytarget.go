@@ -85,7 +85,7 @@ func (c *Config) ProxyTarget(d *parser.Directive) (ProxyTarget, bool) {
 		}
 	}
 	if !t.Variables && t.Port == "" {
-		t.Upstream = c.Upstreams[strings.ToLower(t.Host)]
+		t.Upstream = c.Upstream(t.Host)
 	}
 	return t, true
 }

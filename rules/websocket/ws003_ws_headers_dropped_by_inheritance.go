@@ -41,8 +41,8 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 	}
 	var groups []*group
 	byLevel := map[*model.Block]*group{}
-	for _, pl := range proxyLocations(p.Cfg) {
-		hs := Headers(pl.Block)
+	for _, pl := range proxyLocationsOf(p) {
+		hs := headersOf(p, pl.Block)
 		if hs.Level == nil {
 			continue
 		}
@@ -55,7 +55,7 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 		g.locs = append(g.locs, pl)
 	}
 	for _, g := range groups {
-		hs := Headers(g.locs[0].Block)
+		hs := headersOf(p, g.locs[0].Block)
 		outer, ok := outerWSHeaders(g.locs[0].Block, hs.Level)
 		if !ok {
 			continue

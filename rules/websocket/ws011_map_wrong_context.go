@@ -40,7 +40,7 @@ const mapNotAllowed = "nginx -t fails with \"map\" directive is not allowed here
 
 func (*mapWrongContext) Check(p *rules.Pass) {
 	seen := map[*parser.Directive]bool{}
-	p.Cfg.Walk(func(b *model.Block, e model.Entry) {
+	walk(p, func(b *model.Block, e model.Entry) {
 		d := e.D
 		if d.Name != "map" || d.Block == nil || seen[d] {
 			return

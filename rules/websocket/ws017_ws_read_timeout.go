@@ -44,7 +44,7 @@ func (*wsReadTimeout) Meta() *rules.Meta { return wsReadTimeoutMeta }
 const defaultReadTimeout = 60 * time.Second
 
 func (*wsReadTimeout) Check(p *rules.Pass) {
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		loc := pl.Block
 		in := webSocket(p, loc)
 		if in.Evidence == noEvidence {

@@ -35,8 +35,8 @@ func (*connectionPassthrough) Meta() *rules.Meta { return connectionPassthroughM
 
 func (*connectionPassthrough) Check(p *rules.Pass) {
 	seen := map[*parser.Directive]bool{}
-	for _, pl := range proxyLocations(p.Cfg) {
-		for _, h := range Headers(pl.Block).Get("Connection") {
+	for _, pl := range proxyLocationsOf(p) {
+		for _, h := range headersOf(p, pl.Block).Get("Connection") {
 			if !isHTTPConnection(h.Value) {
 				continue
 			}
@@ -54,7 +54,7 @@ func (*connectionPassthrough) Check(p *rules.Pass) {
 				continue
 			}
 			edits := []rules.Edit{rules.ReplaceWord(d, d.Args[1], "$"+ConnectionVar)}
-			mapEdit, needed, reason := connectionMapFix(p.Cfg)
+			mapEdit, needed, reason := connectionMapFixOf(p)
 			if reason != "" {
 				f.NoFix = reason
 				continue

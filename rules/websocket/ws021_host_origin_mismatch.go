@@ -48,12 +48,12 @@ var hostOriginMismatchMeta = &rules.Meta{
 func (*hostOriginMismatch) Meta() *rules.Meta { return hostOriginMismatchMeta }
 
 func (*hostOriginMismatch) Check(p *rules.Pass) {
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		in := webSocket(p, pl.Block)
 		if in.Evidence == noEvidence {
 			continue
 		}
-		hs := Headers(pl.Block)
+		hs := headersOf(p, pl.Block)
 		if len(hs.Get("Origin")) > 0 {
 			continue
 		}

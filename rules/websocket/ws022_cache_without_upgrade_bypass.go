@@ -40,7 +40,7 @@ var cacheWithoutUpgradeBypassMeta = &rules.Meta{
 func (*cacheWithoutUpgradeBypass) Meta() *rules.Meta { return cacheWithoutUpgradeBypassMeta }
 
 func (*cacheWithoutUpgradeBypass) Check(p *rules.Pass) {
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		in := webSocket(p, pl.Block)
 		if in.Evidence == noEvidence {
 			continue

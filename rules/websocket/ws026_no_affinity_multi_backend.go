@@ -42,7 +42,7 @@ func (*noAffinityMultiBackend) Meta() *rules.Meta { return noAffinityMultiBacken
 
 func (*noAffinityMultiBackend) Check(p *rules.Pass) {
 	reported := map[*model.Block]bool{}
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		if pl.Handler.D == nil {
 			continue
 		}

@@ -36,7 +36,7 @@ var missingForwardedProtoMeta = &rules.Meta{
 func (*missingForwardedProto) Meta() *rules.Meta { return missingForwardedProtoMeta }
 
 func (*missingForwardedProto) Check(p *rules.Pass) {
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		in := webSocket(p, pl.Block)
 		if in.Evidence == noEvidence {
 			continue
@@ -45,7 +45,7 @@ func (*missingForwardedProto) Check(p *rules.Pass) {
 		if srv == nil || srv.Synthetic || !srv.TLS() {
 			continue
 		}
-		hs := Headers(pl.Block)
+		hs := headersOf(p, pl.Block)
 		told := false
 		for _, h := range schemeHeaders {
 			if len(hs.Get(h)) > 0 {
