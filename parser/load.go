@@ -446,7 +446,7 @@ func (l *loader) units(requested []string) ([]*Unit, error) {
 	covered := map[*File]*Unit{}
 	// Main configs first: every fragment they reach is linted inside them.
 	for _, e := range entries {
-		if e.pf.err != nil || DetectContext(e.pf.file) != CtxMain {
+		if DetectContext(e.pf.file) != CtxMain {
 			continue
 		}
 		if covered[e.pf.file] != nil {
@@ -751,8 +751,9 @@ func (l *loader) build(path string, pf *parsedFile, ctx Context, prefix string) 
 	u := &Unit{Root: pf.file, Context: ctx, Prefix: prefix, Report: map[*File]bool{}, files: map[string]*File{},
 		Roots: l.roots, load: map[*File]weight{}}
 	if pf.err != nil {
+		// the directives before the error are read and checked, as nginx
+		// applies them before it stops
 		u.Problems = append(u.Problems, syntaxProblem(pf.err))
-		return u
 	}
 	l.expand(u, pf.file, []string{realPath(path)})
 	u.load = nil
@@ -864,7 +865,6 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 				pb := syntaxProblem(pf.err)
 				pb.Via = f
 				u.addProblem(pb)
-				continue
 			}
 			cw, done := u.load[pf.file]
 			if _, seen := u.files[rp]; !seen {

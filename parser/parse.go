@@ -37,26 +37,30 @@ func Parse(path string, src []byte) (*File, *SyntaxError) {
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		return f, &SyntaxError{File: f, Off: i, Msg: "this is not a text file (NUL byte); nginx configuration is text"}
 	}
+	// nginx reads and applies every directive before the first error it
+	// meets: the file keeps them (f.Top is the part nginx read, blocks cut
+	// short included), so the errors nginx would report there are found
+	// too. The reading stops at a scanner error, so an error of the
+	// builder comes before it in the file.
 	b := &builder{f: f, s: &scanner{src: src, pos: from}}
-	top, err := b.block(nil, -1)
+	f.Top, _ = b.block(nil, -1)
+	err := b.err
 	if err != nil {
-		// nginx reports the first error it meets; the scanner's errors
-		// come first, as the whole file is tokenized before it is read.
-		// Read the rest for its comments (suppressions) and scan errors.
+		// read the rest for its comments (suppressions)
 		for {
 			if _, ok := b.next(); !ok {
 				break
 			}
 		}
 	}
-	if b.s.err != nil {
-		return f, &SyntaxError{File: f, Off: b.s.err.off, Msg: b.s.err.msg}
+	if err == nil && b.s.err != nil {
+		err = &SyntaxError{File: f, Off: b.s.err.off, Msg: b.s.err.msg}
 	}
+	associateComments(f)
 	if err != nil {
+		f.Partial = true
 		return f, err
 	}
-	f.Top = top
-	associateComments(f)
 	return f, nil
 }
 
@@ -68,6 +72,7 @@ type builder struct {
 	last token
 	// peeked holds a token read ahead of its turn.
 	peeked *token
+	err    *SyntaxError // the first syntax error; reading stops there
 }
 
 // next returns the next token that is not a comment, recording comments.
@@ -97,27 +102,36 @@ func (b *builder) errf(off int, format string, args ...any) *SyntaxError {
 }
 
 // block reads directives up to the '}' matching the '{' at offset open, or
-// to the end of the file when open < 0.
-func (b *builder) block(parent *Directive, open int) ([]*Directive, *SyntaxError) {
-	var out []*Directive
+// to the end of the file when open < 0. At a syntax error it records it in
+// b.err and returns the directives read so far, as nginx has applied them;
+// closed is false then. Errors are placed on the line nginx names
+// (ngx_conf_parse and ngx_conf_read_token, src/core/ngx_conf_file.c): the
+// end of the file for an unclosed block or an unterminated directive.
+func (b *builder) block(parent *Directive, open int) (out []*Directive, closed bool) {
 	var words []token
+	eof := len(b.f.Src)
 	for {
 		t, ok := b.next()
 		if !ok {
-			if len(words) > 0 {
-				return nil, b.errf(words[0].start, "directive \"%s\" is not terminated by \";\" (unexpected end of file)", words[0].value)
+			switch {
+			case b.s.err != nil:
+				// the scanner stopped at an error: not the end of the file
+			case len(words) > 0:
+				b.err = b.errf(eof, "unexpected end of file, expecting \";\" or \"}\": directive \"%s\" on line %d is not terminated by \";\"",
+					words[0].value, b.f.Position(words[0].start).Line)
+			case open >= 0:
+				b.err = b.errf(eof, "unexpected end of file, expecting \"}\": the block opened by \"%s\" on line %d is never closed",
+					parent.Name, b.f.Position(open).Line)
 			}
-			if open >= 0 {
-				return nil, b.errf(open, "unexpected end of file: the block opened here by \"%s\" is never closed with \"}\"", parent.Name)
-			}
-			return out, nil
+			return out, false
 		}
 		switch t.kind {
 		case tokWord:
 			words = append(words, t)
 		case tokSemicolon, tokBlockStart:
 			if len(words) == 0 {
-				return nil, b.errf(t.start, "unexpected \"%s\": no directive name before it", string(b.f.Src[t.start]))
+				b.err = b.errf(t.start, "unexpected \"%s\": no directive name before it", string(b.f.Src[t.start]))
+				return out, false
 			}
 			d := &Directive{File: b.f, Name: words[0].value, NameW: wordOf(words[0]), Parent: parent}
 			if len(words) > 1 {
@@ -129,33 +143,38 @@ func (b *builder) block(parent *Directive, open int) ([]*Directive, *SyntaxError
 			words = words[:0]
 			if t.kind == tokSemicolon {
 				d.End = t.end
-			} else {
-				d.Block = &Block{Open: t.start}
-				if n, ok := b.next(); ok {
-					if n.kind == tokLua {
-						lw := wordOf(n)
-						d.Block.Lua = &lw
-					} else {
-						b.peeked = &n
-					}
-				}
-				children, err := b.block(d, t.start)
-				if err != nil {
-					return nil, err
-				}
-				d.Block.Directives = children
-				d.Block.Close = b.last.start
-				d.End = b.last.end
+				out = append(out, d)
+				continue
 			}
+			d.Block = &Block{Open: t.start}
+			if n, ok := b.next(); ok {
+				if n.kind == tokLua {
+					lw := wordOf(n)
+					d.Block.Lua = &lw
+				} else {
+					b.peeked = &n
+				}
+			}
+			children, closed := b.block(d, t.start)
+			d.Block.Directives = children
 			out = append(out, d)
+			if !closed {
+				// cut short: the block runs to where nginx stopped
+				d.Block.Close, d.End = eof, eof
+				return out, false
+			}
+			d.Block.Close = b.last.start
+			d.End = b.last.end
 		case tokBlockEnd:
 			if len(words) > 0 {
-				return nil, b.errf(t.start, "unexpected \"}\": directive \"%s\" is not terminated by \";\"", words[0].value)
+				b.err = b.errf(t.start, "unexpected \"}\": directive \"%s\" is not terminated by \";\"", words[0].value)
+				return out, false
 			}
 			if open < 0 {
-				return nil, b.errf(t.start, "unexpected \"}\": no block is open here")
+				b.err = b.errf(t.start, "unexpected \"}\": no block is open here")
+				return out, false
 			}
-			return out, nil
+			return out, true
 		}
 	}
 }

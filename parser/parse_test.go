@@ -169,11 +169,11 @@ func TestParseErrors(t *testing.T) {
 	cases := []struct {
 		name, src, want string
 	}{
-		{"unclosed block", "http {\n  server {\n  }\n", "t.conf:1:6: unexpected end of file: the block opened here by \"http\" is never closed with \"}\""},
+		{"unclosed block", "http {\n  server {\n  }\n", "t.conf:4:1: unexpected end of file, expecting \"}\": the block opened by \"http\" on line 1 is never closed"},
 		{"extra closing brace", "http {}\n}\n", "t.conf:2:1: unexpected \"}\": no block is open here"},
 		{"unterminated quote", "return 200 \"abc;\n}\n", "t.conf:1:12: unterminated quoted string: no closing \" before the end of the file"},
 		{"missing semicolon before brace", "location / {\n  return 200\n}\n", "t.conf:3:1: unexpected \"}\": directive \"return\" is not terminated by \";\""},
-		{"missing semicolon at end", "listen 80", "t.conf:1:1: directive \"listen\" is not terminated by \";\" (unexpected end of file)"},
+		{"missing semicolon at end", "listen 80", "t.conf:1:10: unexpected end of file, expecting \";\" or \"}\": directive \"listen\" on line 1 is not terminated by \";\""},
 		{"text after closing quote", "return 200 \"a\"b;", "t.conf:1:15: unexpected \"b\" after a quoted string; nginx needs a space, \";\" or \"{\" here"},
 		{"semicolon without directive", "http { ; }", "t.conf:1:8: unexpected \";\": no directive name before it"},
 		{"binary", "ev\x00ents {}", "t.conf:1:3: this is not a text file (NUL byte); nginx configuration is text"},
@@ -187,6 +187,44 @@ func TestParseErrors(t *testing.T) {
 			}
 			if err.Error() != c.want {
 				t.Errorf("got  %s\nwant %s", err.Error(), c.want)
+			}
+		})
+	}
+}
+
+// TestParsePartial: a file with a syntax error keeps the directives nginx
+// reads and applies before it stops, as nginx nests them.
+func TestParsePartial(t *testing.T) {
+	cases := []struct{ name, src, want string }{
+		// an extra } closes the location early: the rest of it is read in server
+		{"extra close", "server {\n location / {\n root /a;\n }\n index x;\n }\n return 200;\n}\nevents {}\n",
+			"server[location[root] index] return"},
+		// a lost } leaves the rest of the file inside the block
+		{"lost close", "http {\n server {\n listen 80;\n server { }\n", "http[server[listen server[]]]"},
+		// a lost { makes the next line's words arguments, and its } the server's
+		{"lost open", "server {\n location /\n root /a;\n }\n listen 80;\n}\n", "server[location] listen"},
+		{"stop at the error", "a;\nb ; ;\nc;\n", "a b"},
+	}
+	var render func(ds []*Directive) string
+	render = func(ds []*Directive) string {
+		var parts []string
+		for _, d := range ds {
+			s := d.Name
+			if d.Block != nil {
+				s += "[" + render(d.Block.Directives) + "]"
+			}
+			parts = append(parts, s)
+		}
+		return strings.Join(parts, " ")
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := Parse("t.conf", []byte(c.src))
+			if err == nil || !f.Partial {
+				t.Fatalf("want a syntax error and a partial file, got %v", err)
+			}
+			if got := render(f.Top); got != c.want {
+				t.Errorf("got  %s\nwant %s", got, c.want)
 			}
 		})
 	}

@@ -22,7 +22,11 @@ type File struct {
 	// BOM is true when Src starts with a UTF-8 byte-order mark. nginx does not
 	// skip it (the first directive name becomes "\ufeffname"); the loader
 	// reports it, and the rest of the file is parsed after it.
-	BOM      bool
+	BOM bool
+	// Partial is true when the file has a syntax error: Top then holds the
+	// directives nginx reads before it stops there (a block cut short ends
+	// at the end of the file).
+	Partial  bool
 	Top      []*Directive // top-level directives in file order
 	Comments []Comment    // every comment in file order
 	// Template is true for an envsubst template (a file named *.template,

@@ -42,7 +42,7 @@ func TestMalformedInput(t *testing.T) {
 			files:  map[string]string{"site.conf": "server {\n    location / {\n        return 200;\n    }\n"},
 			args:   []string{"site.conf"},
 			code:   1,
-			stdout: "site.conf:1:8: error: unexpected end of file: the block opened here by \"server\" is never closed with \"}\" [NGX001 syntax-error]\n 1 | server {\n   |        ^\n",
+			stdout: "site.conf:5:1: error: unexpected end of file, expecting \"}\": the block opened by \"server\" on line 1 is never closed [NGX001 syntax-error]\n 5 | \n   | ^\n",
 		},
 		{
 			name:   "unterminated quote",

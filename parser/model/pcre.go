@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 
@@ -25,9 +26,14 @@ import (
 //   - .NET accepts some syntax PCRE2 refuses (balancing groups
 //     (?<a-b>...), character-class subtraction [a-z-[aeiou]], some \p{}
 //     names): those are missed, never reported.
+//   - .NET repeats an assertion (^*, $+, \b?, \A{2}); PCRE2 refuses it
+//     ("quantifier does not follow a repeatable item"), and so does
+//     CheckPCRE, before compiling.
 //   - Error texts are .NET's, not PCRE2's; the finding says that nginx
 //     fails, not PCRE2's exact words.
 var pcreOnly = regexp.MustCompile(`\(\?(?:R|[+-]?\d|&|P>|\||C|U\)|J\)|[a-zA-Z]*U)|\\[KQEghvVRXNoH]|\\x\{|[*+?}]\+|\(\*[A-Z]`)
+
+var extended = regexp.MustCompile(`\(\?[a-zA-Z^-]*x`)
 
 var pyNamed = strings.NewReplacer("(?P<", "(?<")
 
@@ -36,6 +42,9 @@ var pyBackref = regexp.MustCompile(`\(\?P=(\w+)\)`)
 // CheckPCRE reports whether PCRE2 would compile re. checked is false when
 // the regex uses syntax the checker cannot judge.
 func CheckPCRE(re string, caseless bool) (checked bool, err error) {
+	if quantifiedAssertion(re) {
+		return true, errors.New("quantifier does not follow a repeatable item")
+	}
 	if pcreOnly.MatchString(re) {
 		return false, nil
 	}
@@ -47,4 +56,95 @@ func CheckPCRE(re string, caseless bool) (checked bool, err error) {
 	}
 	_, err = regexp2.Compile(s, opt)
 	return true, err
+}
+
+// quantifiedAssertion reports whether re repeats an assertion (^ $ \b \B
+// \A \z \Z \G followed by *, +, ? or {n}, {n,}, {n,m}) outside a
+// character class and \Q...\E, which PCRE2 refuses. A regex in extended
+// mode ((?x), where white space may stand between them) is not judged.
+func quantifiedAssertion(re string) bool {
+	if extended.MatchString(re) {
+		return false
+	}
+	quantifier := func(i int) bool {
+		if i >= len(re) {
+			return false
+		}
+		switch re[i] {
+		case '*', '+', '?':
+			return true
+		case '{':
+			j := i + 1
+			digits := func() int {
+				k := j
+				for j < len(re) && re[j] >= '0' && re[j] <= '9' {
+					j++
+				}
+				return j - k
+			}
+			if digits() == 0 {
+				return false
+			}
+			if j < len(re) && re[j] == ',' {
+				j++
+				digits()
+			}
+			return j < len(re) && re[j] == '}'
+		}
+		return false
+	}
+	for i := 0; i < len(re); i++ {
+		switch c := re[i]; c {
+		case '\\':
+			if i+1 >= len(re) {
+				return false
+			}
+			switch re[i+1] {
+			case 'Q':
+				end := strings.Index(re[i+2:], "\\E")
+				if end < 0 {
+					return false
+				}
+				i += 2 + end + 1
+				continue
+			case 'b', 'B', 'A', 'z', 'Z', 'G':
+				if quantifier(i + 2) {
+					return true
+				}
+			}
+			i++
+		case '[':
+			// a class: ']' first is literal, escapes and [:name:] inside
+			j := i + 1
+			if j < len(re) && re[j] == '^' {
+				j++
+			}
+			if j < len(re) && re[j] == ']' {
+				j++
+			}
+			for j < len(re) && re[j] != ']' {
+				switch {
+				case re[j] == '\\':
+					j++
+				case re[j] == '[' && j+1 < len(re) && re[j+1] == ':':
+					if k := strings.Index(re[j+2:], ":]"); k >= 0 {
+						j += 2 + k + 1
+					}
+				}
+				j++
+			}
+			i = j
+		case '^', '$':
+			if quantifier(i + 1) {
+				return true
+			}
+		case '(':
+			if strings.HasPrefix(re[i:], "(?#") {
+				if k := strings.IndexByte(re[i:], ')'); k >= 0 {
+					i += k
+				}
+			}
+		}
+	}
+	return false
 }

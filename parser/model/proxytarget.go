@@ -105,7 +105,7 @@ func (b *Block) Servers() []UpstreamServer {
 	}
 	for _, e := range b.Own("server") {
 		if len(e.D.Args) == 0 {
-			continue
+			continue // "server;": nginx -t refuses it (NGX104)
 		}
 		s := UpstreamServer{D: e.D}
 		for _, a := range e.D.Args[1:] {

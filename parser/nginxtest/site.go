@@ -151,7 +151,7 @@ func (s *Site) prepare(opt SiteOptions) error {
 	if u.Context == parser.CtxMain {
 		rootName = "nginx.conf"
 	}
-	if root.Top == nil && len(u.Problems) > 0 {
+	if root.Partial {
 		// It does not parse: nginx gets the bytes as written.
 		s.Files[rootName] = root.Src
 		s.Notes = append(s.Notes, "the configuration does not parse; it is given to nginx as written")
@@ -182,7 +182,9 @@ func (s *Site) prepare(opt SiteOptions) error {
 				if d.Name == "include" && d.Block == nil && len(d.Args) == 1 {
 					s.planInclude(d, lopt, newArgs, names)
 					for _, inc := range d.Included {
-						reach(inc, stack)
+						if !inc.Partial { // given to nginx as it was found, not rewritten
+							reach(inc, stack)
+						}
 					}
 				}
 				if d.Block != nil {

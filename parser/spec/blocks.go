@@ -19,3 +19,14 @@ var bodies = map[Ctx]map[string]Ctx{
 // (map, geo, types, split_clients, charset_map, match...: key-value lines,
 // not directives) or when nginx does not take the block there.
 func BodyContext(name string, ctx Ctx) Ctx { return bodies[ctx][name] }
+
+// handlerBodies are the block directives whose body nginx hands, line by
+// line, to the module's handler (cf->handler: ngx_http_core_types,
+// ngx_http_map, ngx_http_geo, ngx_http_split_clients,
+// ngx_http_charset_map, and their stream twins). A '{' in such a body
+// fails with `unexpected "{"` (ngx_conf_parse).
+var handlerBodies = map[string]bool{"types": true, "map": true, "geo": true, "split_clients": true, "charset_map": true}
+
+// HandlerBody reports whether nginx reads the body of block directive name
+// through its module's handler, where no block may open.
+func HandlerBody(name string) bool { return handlerBodies[name] }

@@ -166,3 +166,77 @@ func TestVariables(t *testing.T) {
 		}
 	}
 }
+
+func TestLocationNesting(t *testing.T) {
+	loc := func(args ...string) Location {
+		l, bad := ParseLocation(args)
+		if bad != "" {
+			t.Fatalf("%q: %s", args, bad)
+		}
+		return l
+	}
+	cases := []struct {
+		parent, child Location
+		want          string
+	}{
+		{loc("/api/"), loc("/api/v1/"), ""},
+		{loc("/api/"), loc("~", `\.php$`), ""},
+		{loc("/api/"), loc("/static/"), `location "/static/" is outside location "/api/"`},
+		{loc("=/x"), loc("/x"), `location "/x" cannot be inside the exact location "/x"`},
+		{loc("@fallback"), loc("/x"), `location "/x" cannot be inside the named location "@fallback"`},
+		{loc("/"), loc("@named"), `named location "@named" can be on the server level only`},
+		{loc(`~`, `^/a`), loc("/a"), `location "/a" is outside location "^/a"`},
+		{loc("^~", "/img/"), loc("=/img/x.png"), ""},
+	}
+	for _, c := range cases {
+		if got := NestingError(c.parent, c.child); got != c.want {
+			t.Errorf("%+v in %+v: got %q, want %q", c.child, c.parent, got, c.want)
+		}
+	}
+	if _, bad := ParseLocation([]string{"/media/", "extra"}); bad != `invalid location modifier "/media/"` {
+		t.Errorf("bad modifier: %q", bad)
+	}
+}
+
+func TestCheckArgs(t *testing.T) {
+	cases := []struct {
+		name, setter string
+		args         []string
+		want         string // nginx's message, "" when nginx reads the arguments
+	}{
+		{"listen", "ngx_http_core_listen", []string{"80", "default_server", "reuseport", "backlog=511"}, ""},
+		{"listen", "ngx_http_core_listen", []string{"80", "server_name", "x"}, `invalid parameter "server_name"`},
+		{"listen", "ngx_http_core_listen", []string{"[::]:80", "ipv6only=of"}, `invalid ipv6only flags "of"`},
+		{"listen", "ngx_http_core_listen", []string{"80", "backlog=0"}, `invalid backlog "backlog=0"`},
+		{"server", "ngx_http_upstream_server", []string{"weight=2"}, `host not found in upstream "weight=2"`},
+		{"server", "ngx_http_upstream_server", []string{"a.internal", "resolve"}, ""},
+		{"server", "ngx_http_upstream_server", []string{"10.0.0.1", "weight=0"}, `invalid parameter "weight=0"`},
+		{"server", "ngx_http_upstream_server", []string{"10.0.0.1", "fail_timeout=10x"}, ""}, // a time: WS029's
+		{"if", "ngx_http_rewrite_if", []string{"($a)"}, ""},
+		{"if", "ngx_http_rewrite_if", []string{"(", "$a", "=", "b", ")"}, ""},
+		{"if", "ngx_http_rewrite_if", []string{"(", ")"}, `invalid condition ")"`},
+		{"if", "ngx_http_rewrite_if", []string{"($a", "/tmp", "x)"}, `unexpected "/tmp" in condition`},
+		{"if", "ngx_http_rewrite_if", []string{"(!-x", "/bin/sh)"}, ""},
+		{"return", "ngx_http_rewrite_return", []string{"$scheme://x"}, ""},
+		{"return", "ngx_http_rewrite_return", []string{"1000"}, `invalid return code "1000"`},
+		{"return", "ngx_http_rewrite_return", []string{"/x"}, `invalid return code "/x"`},
+		{"error_page", "ngx_http_core_error_page", []string{"=", "/x"}, `invalid value "="`},
+		{"error_page", "ngx_http_core_error_page", []string{"499", "/x"}, `invalid value "499"`},
+		{"error_page", "ngx_http_core_error_page", []string{"404", "=", "@x"}, ""},
+		{"proxy_cache_valid", "ngx_http_file_cache_valid_set_slot", []string{"5m"}, ""},
+		{"proxy_cache_valid", "ngx_http_file_cache_valid_set_slot", []string{"99", "5m"}, `invalid status "99"`},
+		{"proxy_cache_path", "ngx_http_file_cache_set_slot", []string{"/c", "levels=1:2:2:2", "keys_zone=c:1m"}, `invalid "levels" "levels=1:2:2:2"`},
+		{"worker_cpu_affinity", "ngx_set_cpu_affinity", []string{"auto"}, ""},
+		{"limit_rate_after", "ngx_http_set_complex_value_size_slot", []string{"1x"}, `"limit_rate_after" directive invalid value`},
+		{"unmodelled", "ngx_conf_set_str_slot", []string{"anything"}, ""},
+	}
+	for _, c := range cases {
+		got := ""
+		if e := CheckArgs(c.name, c.setter, c.args); e != nil {
+			got = e.Nginx
+		}
+		if got != c.want {
+			t.Errorf("%s %q: got %q, want %q", c.name, c.args, got, c.want)
+		}
+	}
+}

@@ -11,7 +11,7 @@
 // directive, known only where the module is loaded).
 //
 // The facts come from parser/spec (generated from nginx's source); the
-// rules only apply them. Ids NGX101-NGX110.
+// rules only apply them. Ids NGX101-NGX113.
 package correctness
 
 import "github.com/ngxlint/ngxlint/rules"

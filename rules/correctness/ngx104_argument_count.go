@@ -42,6 +42,9 @@ func (*argumentCount) Check(p *rules.Pass) {
 			if (d.Name == "map" || d.Name == "geo") && d.Block != nil && d.Block.Lua == nil {
 				checkPairs(p, d)
 			}
+			if d.Block != nil && d.Block.Lua == nil && spec.HandlerBody(d.Name) {
+				checkNoBlocks(p, d)
+			}
 			at := spanAt(d, rules.DirectiveSpan(d))
 			switch {
 			case e.Block() && d.Block == nil:
@@ -156,5 +159,34 @@ func checkPairs(p *rules.Pass, m *parser.Directive) {
 		}
 		p.Report(spanAt(d, rules.DirectiveSpan(d)), "a line of %s takes a key and a value, not %s: nginx -t: invalid number of the %s parameters%s",
 			m.Name, plural(n, "word"), m.Name, where(d))
+	}
+}
+
+// checkNoBlocks reports a block opened in the body of a block nginx reads
+// through its module's handler (types, map, geo, split_clients,
+// charset_map): often the body's } was lost, and the next block is read
+// as one of its lines.
+func checkNoBlocks(p *rules.Pass, m *parser.Directive) {
+	noBlocks(p, m, m.Block.Directives, 0)
+}
+
+// noBlocks checks the lines of a handler body, and the files an include
+// among them reads (types, map and geo read includes in their body).
+func noBlocks(p *rules.Pass, m *parser.Directive, ds []*parser.Directive, depth int) {
+	for _, d := range ds {
+		if d.Name == "include" && d.Block == nil && m.Name != "split_clients" && m.Name != "charset_map" && depth < maxDepth {
+			for _, f := range d.Included {
+				noBlocks(p, m, f.Top, depth+1)
+			}
+			continue
+		}
+		if d.Block == nil || d.Block.Lua != nil {
+			continue
+		}
+		open := d.Block.Open
+		line := itoa(d.File.Position(open).Line)
+		p.Report(rules.Span{File: d.File, Start: open, End: open + 1},
+			"a block opens inside %s (%s), whose lines are values, not directives (is the } of %s missing?): nginx -t: unexpected \"{\" in %s:%s",
+			m.Name, rules.Line(m, d.File), m.Name, d.File.Path, line)
 	}
 }

@@ -2,6 +2,7 @@ package correctness
 
 import (
 	"github.com/ngxlint/ngxlint/parser"
+	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 )
 
@@ -35,8 +36,21 @@ func (*duplicateDirective) Check(p *rules.Pass) {
 	ix := indexOf(p)
 	for _, lv := range ix.levels {
 		seen := map[string]*parser.Directive{}
+		zones := map[string]*parser.Directive{}
 		for _, it := range lv.items {
 			d := it.d
+			if z, ok := spec.LimitZone(d.Name, args(d)); ok && d.Block == nil {
+				if _, known := ix.entryIn(d.Name, lv.ctx); known && lv.ctx&(spec.CtxHTTPMain|spec.CtxHTTPServer|spec.CtxHTTPLocation) != 0 {
+					key := d.Name + " " + z
+					if first := zones[key]; first != nil {
+						p.Report(spanAt(d, rules.WordSpan(d, d.NameW)),
+							"%s applies zone %s a second time in the same %s (first at %s): nginx -t: \"%s\" directive is duplicate%s; keep one",
+							d.Name, z, levelWord(lv), rules.Line(first, d.File), d.Name, where(d))
+						continue
+					}
+					zones[key] = d
+				}
+			}
 			e, ok := ix.entryIn(d.Name, lv.ctx)
 			if !ok || !e.Once || !e.ArgsOK(len(d.Args)) || (e.Block() != (d.Block != nil)) {
 				continue

@@ -14,7 +14,7 @@ var syntaxErrorMeta = &rules.Meta{
 	ID: "NGX001", Name: "syntax-error", Severity: rules.Error,
 	Doc: rules.Doc{
 		Summary: "The file does not parse the way nginx reads it.",
-		Why:     "nginx stops at the first syntax error and refuses to start or reload (nginx -t fails). ngxlint reads files exactly as nginx's tokenizer does and reports the first error with its position; nothing else in that file is checked until it parses.",
+		Why:     "nginx stops at the first syntax error and refuses to start or reload (nginx -t fails). ngxlint reads files exactly as nginx's tokenizer does and reports the first error on the line nginx names (an unclosed block at the end of the file, as nginx reaches it there). The directives before the error are checked as nginx applies them, nested as nginx nests them: an extra } closes its block early, so what follows is read one level up, and a lost { makes the next line's words arguments.",
 		Bad:     "location /ws/ {\n    proxy_pass http://127.0.0.1:9001\n}",
 		Good:    "location /ws/ {\n    proxy_pass http://127.0.0.1:9001;\n}",
 		Fix:     "Correct the syntax at the reported position: close the block, add the missing semicolon, close the quote.",

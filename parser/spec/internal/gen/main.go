@@ -166,6 +166,10 @@ type Directive struct {
 	Since, Until         string
 	Package              string
 	Once                 bool // the setter refuses a second one at the same level ("is duplicate")
+	// Post names the enum or bitmask array of an enum or bitmask setter
+	// when another file declares it (proxy_cache_methods and
+	// ngx_http_upstream_cache_method_mask): resolved over all files.
+	Post string
 }
 
 // Variable is one variable a module declares.
@@ -240,12 +244,21 @@ var ngxString = regexp.MustCompile(`^ngx_string\("([^"]*)"\)$`)
 
 // parsed is what one C file declares.
 type parsed struct {
-	dirs []Directive
-	vars []Variable
-	dups []string // functions that return "is duplicate"
+	dirs  []Directive
+	vars  []Variable
+	dups  []string            // functions that return "is duplicate"
+	enums map[string][]string // the enum and bitmask arrays the file declares
+	// delegates maps a setter that hands its arguments to another one
+	// (rv = other(cf, cmd, conf); ... return rv;) to that one: it says
+	// "is duplicate" when the other does (limit_rate through
+	// ngx_http_set_complex_value_slot).
+	delegates map[string]string
 }
 
-var funcHead = regexp.MustCompile(`(?m)^(\w+)\(ngx_conf_t \*cf, (?:ngx_command_t|void) \*\w+, void \*\w+\)\s*$`)
+var delegateCall = regexp.MustCompile(`\brv = (\w+)\(cf, cmd, conf\);`)
+
+// funcHead is a setter's head; its parameters may wrap onto a second line.
+var funcHead = regexp.MustCompile(`(?m)^(\w+)\(ngx_conf_t \*cf,\s+(?:ngx_command_t|void) \*\w+,\s+void \*\w+\)\s*$`)
 
 func parseC(src string, fileModule string) (parsed, error) {
 	src = comments.ReplaceAllString(src, " ")
@@ -260,6 +273,7 @@ func parseC(src string, fileModule string) (parsed, error) {
 			enums[m[1]] = append(enums[m[1]], v[1])
 		}
 	}
+	p.enums = enums
 	bounds := map[string][2]string{}
 	for _, m := range boundsDecl.FindAllStringSubmatch(src, -1) {
 		bounds[m[1]] = [2]string{m[2], m[3]}
@@ -295,6 +309,8 @@ func parseC(src string, fileModule string) (parsed, error) {
 				post := strings.TrimPrefix(strings.TrimSpace(e[5]), "&")
 				if v, ok := enums[post]; ok {
 					d.Values = v
+				} else if e[2] == "ngx_conf_set_enum_slot" || e[2] == "ngx_conf_set_bitmask_slot" {
+					d.Post = post
 				}
 				if b, ok := bounds[post]; ok {
 					d.Min, d.Max = b[0], b[1]
@@ -335,8 +351,14 @@ func parseC(src string, fileModule string) (parsed, error) {
 		if i+1 < len(heads) {
 			end = heads[i+1][0]
 		}
-		if strings.Contains(src[h[1]:end], `"is duplicate"`) {
+		body := src[h[1]:end]
+		if strings.Contains(body, `"is duplicate"`) {
 			p.dups = append(p.dups, src[h[2]:h[3]])
+		} else if m := delegateCall.FindStringSubmatch(body); m != nil && strings.Contains(body, "return rv;") {
+			if p.delegates == nil {
+				p.delegates = map[string]string{}
+			}
+			p.delegates[src[h[2]:h[3]]] = m[1]
 		}
 	}
 	// variables a module adds by a named string (gzip_ratio, uid_got)
@@ -452,6 +474,8 @@ func walkNginx(dir, from string) (*nginxResult, error) {
 	vars := map[vkey]*vstate{}
 	floor := parseVersion("1.18.0")
 	dupSetters := map[string]bool{}
+	delegates := map[string]string{}
+	headEnums := map[string][]string{}
 	for i, r := range rs {
 		files, err := g.cFiles(r.tag, "src")
 		if err != nil {
@@ -479,6 +503,12 @@ func walkNginx(dir, from string) (*nginxResult, error) {
 			if i == len(rs)-1 {
 				for _, f := range p.dups {
 					dupSetters[f] = true
+				}
+				for f, to := range p.delegates {
+					delegates[f] = to
+				}
+				for a, v := range p.enums {
+					headEnums[a] = v
 				}
 			}
 			for _, d := range p.dirs {
@@ -512,6 +542,15 @@ func walkNginx(dir, from string) (*nginxResult, error) {
 			}
 		}
 	}
+	for changed := true; changed; {
+		changed = false
+		for f, to := range delegates {
+			if dupSetters[to] && !dupSetters[f] {
+				dupSetters[f] = true
+				changed = true
+			}
+		}
+	}
 	res := &nginxResult{head: head, headVer: headVer[1], dupSetters: dupSetters}
 	verName := func(i int) string {
 		v := rs[i].version
@@ -529,6 +568,9 @@ func walkNginx(dir, from string) (*nginxResult, error) {
 		}
 		if s.last < last {
 			d.Until = verName(s.last + 1)
+		}
+		if len(d.Values) == 0 && d.Post != "" {
+			d.Values = headEnums[d.Post]
 		}
 		now := strings.Join(d.Ctx, "|") + " " + strings.Join(d.Args, "|")
 		if s.floorSeen && s.atFloor != now {
