@@ -1,6 +1,7 @@
 package model
 
 import (
+	"net"
 	"regexp"
 	"sort"
 	"strconv"
@@ -107,28 +108,97 @@ func CatchAllName(name string) bool {
 	return err == nil && re.MatchString(attackerHost)
 }
 
-// ListenKey names the socket a listen binds, as nginx groups servers for
-// name-based selection: "*:80" (listen 80, *:80 and 0.0.0.0:80 are the same
-// socket), "[::]:443", "127.0.0.1:8080", or "unix:/path". An address
-// nginx cannot read here (a template placeholder: listen ${NGINX_PORT}) is
-// keyed by its text, "?${NGINX_PORT}": the same text renders to the same
-// socket, while two different texts may or may not. "" when there is
-// nothing to key.
-func ListenKey(l Listen) string {
+// SocketAddr is nginx's text for the address of a listen argument
+// (addr_text): "0.0.0.0:80" for 80, *:80 and 0.0.0.0:80 (one socket,
+// INADDR_ANY), "[::1]:443" for an IPv6 address in canonical form,
+// "unix:/path" for a unix socket. "" when it cannot be compared: a host
+// name (resolved when nginx starts), a variable, an invalid port.
+func SocketAddr(a string) string {
+	if strings.HasPrefix(a, "unix:") {
+		return a // paths are case-sensitive
+	}
+	host, port := "", "80"
 	switch {
-	case l.Unix:
-		return strings.ToLower(l.D.Arg(0))
-	case l.Variable:
-		if l.D == nil || len(l.D.Args) == 0 {
+	case strings.HasPrefix(a, "["):
+		i := strings.Index(a, "]")
+		if i < 0 {
 			return ""
 		}
-		return "?" + l.D.Args[0].Value
+		host = a[1:i]
+		if rest := a[i+1:]; rest != "" {
+			if !strings.HasPrefix(rest, ":") {
+				return ""
+			}
+			port = rest[1:]
+		}
+		ip := net.ParseIP(host)
+		if ip == nil {
+			return ""
+		}
+		host = "[" + ip.String() + "]"
+	case strings.Contains(a, ":"):
+		i := strings.LastIndex(a, ":")
+		host, port = a[:i], a[i+1:]
+	case allDigits(a):
+		host, port = "*", a
+	default:
+		host = a
+	}
+	n, err := strconv.Atoi(port)
+	if !allDigits(port) || err != nil || n < 1 || n > 65535 {
+		return ""
+	}
+	if host == "*" || host == "" {
+		host = "0.0.0.0"
+	}
+	if !strings.HasPrefix(host, "[") {
+		ip := net.ParseIP(host)
+		if ip == nil || ip.To4() == nil {
+			return ""
+		}
+		host = ip.To4().String()
+	}
+	return host + ":" + strconv.Itoa(n)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// ListenKey names the socket a listen binds, as nginx groups servers for
+// name-based selection: its SocketAddr ("0.0.0.0:80" for listen 80, *:80
+// and 0.0.0.0:80, "[::]:443", "127.0.0.1:8080", "unix:/path"); a host name
+// is keyed by its text. An address nginx cannot read here (a template
+// placeholder: listen ${NGINX_PORT}) is keyed by its text, "?${NGINX_PORT}":
+// the same text renders to the same socket, while two different texts may
+// or may not. "" when there is nothing to key.
+func ListenKey(l Listen) string {
+	if l.D == nil || len(l.D.Args) == 0 {
+		if l.Unix || l.Variable {
+			return ""
+		}
+		return "0.0.0.0:" + strconv.Itoa(l.Port) // the implicit listen of a server without one
+	}
+	arg := l.D.Args[0].Value
+	if l.Variable {
+		return "?" + arg
+	}
+	if a := SocketAddr(arg); a != "" {
+		return a
+	}
+	if l.Unix {
+		return arg
 	}
 	host := l.Host
-	if host == "" || host == "0.0.0.0" {
-		host = "*"
+	if host == "" || host == "*" {
+		host = "0.0.0.0"
 	}
-	return host + ":" + strconv.Itoa(l.Port)
+	return strings.ToLower(host) + ":" + strconv.Itoa(l.Port)
 }
 
 // serverListens returns the listens of s; a server without any listens on

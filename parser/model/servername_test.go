@@ -192,10 +192,10 @@ server { listen *:8124; server_name dotted.test ~^.+\..+$; }`, nil)
 			t.Errorf("%s: %+v, want Why %q", name, r, want[name])
 		}
 	}
-	if d := c.DefaultServer("*:8124"); d == nil || d.ServerNames()[0] != "" {
+	if d := c.DefaultServer("0.0.0.0:8124"); d == nil || d.ServerNames()[0] != "" {
 		t.Errorf("the default of *:8124 is the server with default_server, got %v", d)
 	}
-	if s := c.ServerFor("*:8124", "attacker.invalid"); s == nil || s.ServerNames()[0] != "dotted.test" {
+	if s := c.ServerFor("0.0.0.0:8124", "attacker.invalid"); s == nil || s.ServerNames()[0] != "dotted.test" {
 		t.Errorf("a foreign name reaches the dotted regex, got %v", s)
 	}
 }
