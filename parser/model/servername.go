@@ -83,9 +83,24 @@ func NameMatches(name, host string) (match, ok bool) {
 }
 
 // MatchesHost reports whether one of server s's names matches host.
+// Regex names are compiled once per configuration.
 func (s *Block) MatchesHost(host string) bool {
+	if s.cfg == nil {
+		for _, n := range s.ServerNames() {
+			if m, _ := NameMatches(n, host); m {
+				return true
+			}
+		}
+		return false
+	}
+	h := s.cfg.hosts()
+	host = normHost(host)
 	for _, n := range s.ServerNames() {
-		if m, _ := NameMatches(n, host); m {
+		if !strings.HasPrefix(n, "~") {
+			if m, _ := NameMatches(n, host); m {
+				return true
+			}
+		} else if re := h.compiled(n); re != nil && re.MatchString(host) {
 			return true
 		}
 	}
@@ -258,6 +273,7 @@ type hostIndex struct {
 	sockets  map[string]*socket
 	listens  map[*Block][]keyedListen
 	reach    map[*Block]HostReach
+	regexps  map[string]*regexp.Regexp // regex names; nil when Go cannot compile one
 	rejects  map[*Block]bool
 	implicit []ImplicitDefault
 }
@@ -274,6 +290,7 @@ func (c *Config) hosts() *hostIndex {
 		sockets: map[string]*socket{},
 		listens: map[*Block][]keyedListen{},
 		reach:   map[*Block]HostReach{},
+		regexps: map[string]*regexp.Regexp{},
 		rejects: map[*Block]bool{},
 	}
 	var order []*socket
@@ -308,7 +325,7 @@ func (c *Config) hosts() *hostIndex {
 		}
 		for _, n := range s.ServerNames() {
 			for _, sk := range mine {
-				sk.addName(n, s)
+				sk.addName(h, n, s)
 			}
 		}
 	}
@@ -326,10 +343,10 @@ func (c *Config) hosts() *hostIndex {
 // addName enters one server_name of s in the socket's tables; the first
 // server to list a name keeps it, as nginx ignores the later ones with a
 // "conflicting server name" warning.
-func (sk *socket) addName(n string, s *Block) {
+func (sk *socket) addName(h *hostIndex, n string, s *Block) {
 	switch {
 	case strings.HasPrefix(n, "~"):
-		if re, err := compileName(n); err == nil {
+		if re := h.compiled(n); re != nil {
 			sk.regex = append(sk.regex, regexName{re, s})
 		}
 	case strings.HasPrefix(n, "*."):
@@ -347,6 +364,17 @@ func (sk *socket) addName(n string, s *Block) {
 			sk.exact[n] = s
 		}
 	}
+}
+
+// compiled returns the regex of a server name, compiled once; nil when Go
+// cannot compile it.
+func (h *hostIndex) compiled(n string) *regexp.Regexp {
+	re, ok := h.regexps[n]
+	if !ok {
+		re, _ = compileName(n)
+		h.regexps[n] = re
+	}
+	return re
 }
 
 // pick returns the server whose name matches host, nil when none does.
@@ -534,7 +562,10 @@ func (h *hostIndex) reachOf(s *Block) HostReach {
 func (h *hostIndex) computeReach(s *Block) HostReach {
 	for _, e := range s.Own("server_name") {
 		for _, a := range e.D.Args {
-			if CatchAllName(a.Value) {
+			if !strings.HasPrefix(a.Value, "~") {
+				continue
+			}
+			if re := h.compiled(a.Value); re != nil && re.MatchString(attackerHost) { // CatchAllName
 				return HostReach{AnyHost: true, Known: true, Why: "its server_name " + a.Value + " matches any host", Default: e.D}
 			}
 		}

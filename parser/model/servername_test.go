@@ -1,10 +1,15 @@
 package model_test
 
 import (
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 )
 
@@ -197,5 +202,41 @@ server { listen *:8124; server_name dotted.test ~^.+\..+$; }`, nil)
 	}
 	if s := c.ServerFor("0.0.0.0:8124", "attacker.invalid"); s == nil || s.ServerNames()[0] != "dotted.test" {
 		t.Errorf("a foreign name reaches the dotted regex, got %v", s)
+	}
+}
+
+// BenchmarkHostModel: building the server-selection model and asking every
+// server's Reach, OnlyNamedHosts and a ServerFor costs the same per server
+// however many servers share the port (compare ns/server across sizes).
+func BenchmarkHostModel(b *testing.B) {
+	for _, n := range []int{100, 1000, 4000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			var conf strings.Builder
+			conf.WriteString("events {}\nhttp {\nserver { listen 8080 default_server; return 444; }\n")
+			for i := range n {
+				fmt.Fprintf(&conf, "server { listen 8080; listen 8443 ssl; server_name s%d.example *.w%d.example ~^r%d-\\d+$; }\n", i, i, i)
+			}
+			conf.WriteString("}\n")
+			path := filepath.Join(b.TempDir(), "nginx.conf")
+			if err := os.WriteFile(path, []byte(conf.String()), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			units, err := parser.Load([]string{path}, parser.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				c := model.Build(units[0], model.Options{})
+				b.StartTimer()
+				for i, s := range c.Servers {
+					_ = s.Reach()
+					_ = s.OnlyNamedHosts()
+					_ = c.ServerFor("0.0.0.0:8080", "s"+strconv.Itoa(i)+".example")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*(n+1)), "ns/server")
+		})
 	}
 }
