@@ -91,6 +91,7 @@ type Config struct {
 	env       *env                  // the siblings' definitions of a fragment (env.go)
 	regexps   map[string]compiledRe // location regexes by expression (locmatch.go)
 	rewriteRe map[*parser.Directive]compiled
+	hostIdx   *hostIndex // server selection by socket and name (servername.go)
 }
 
 // ServerLocations returns the location, if and limit_except blocks of a

@@ -1,21 +1,31 @@
 package model
 
 import (
+	"net"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ngxlint/ngxlint/parser"
 )
 
 // Server names and default servers, as nginx picks the server for a
-// request (ngx_http_find_virtual_server, ngx_http_add_listening): among
-// the servers listening on the address and port a connection arrived on,
-// the one whose server_name matches the Host (exact name, then the longest
-// leading wildcard "*.example.com" or ".example.com", then the longest
-// trailing wildcard "www.example.*", then the first matching regex "~..."),
-// else the default server of that address:port: the one whose listen has
-// default_server, or the first server listening there.
+// request (ngx_http_add_listening, ngx_http_find_virtual_server): among the
+// servers listening on the address and port (or unix socket) a connection
+// arrived on, the one whose server_name matches the Host (an exact name,
+// then the longest leading wildcard "*.example.com" or ".example.com", then
+// the longest trailing wildcard "www.example.*", then the first matching
+// regex "~..." in the order written), else the default server of that
+// socket: the one whose listen has default_server, or the first server
+// listening there.
 // https://nginx.org/en/docs/http/server_names.html
 // https://nginx.org/en/docs/http/request_processing.html
+//
+// Everything here is computed once per configuration (Config.hostIndex):
+// the sockets, their default servers and name tables, and what each server
+// is reachable with. Rules ask ServerFor, DefaultServer, Reach and
+// OnlyNamedHosts instead of re-deriving any of it.
 
 // ServerNames returns the names of server s as written, lower case (regex
 // names keep their case and their leading "~"). A server without
@@ -37,14 +47,27 @@ func (s *Block) ServerNames() []string {
 	return out
 }
 
-// NameMatches reports whether one server_name entry matches a host (lower
-// case, without port). ok is false when the entry is a regex Go cannot
-// compile.
+// compileName compiles a regex server name (with its "~"). nginx matches
+// it against the Host it has lower-cased, and compiles a pattern that has
+// an upper-case letter caselessly (ngx_http_core_server_name), so matching
+// without regard to case is what nginx does for every pattern.
+func compileName(name string) (*regexp.Regexp, error) {
+	return regexp.Compile("(?i)" + strings.TrimPrefix(name, "~"))
+}
+
+// normHost lower-cases a Host and drops a trailing dot, as nginx does
+// before it looks up the server (ngx_http_validate_host).
+func normHost(host string) string {
+	return strings.ToLower(strings.TrimSuffix(host, "."))
+}
+
+// NameMatches reports whether one server_name entry matches a host (without
+// port). ok is false when the entry is a regex Go cannot compile.
 func NameMatches(name, host string) (match, ok bool) {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	host = normHost(host)
 	switch {
 	case strings.HasPrefix(name, "~"):
-		re, err := regexp.Compile(strings.TrimPrefix(name, "~"))
+		re, err := compileName(name)
 		if err != nil {
 			return false, false
 		}
@@ -60,99 +83,362 @@ func NameMatches(name, host string) (match, ok bool) {
 }
 
 // MatchesHost reports whether one of server s's names matches host.
+// Regex names are compiled once per configuration.
 func (s *Block) MatchesHost(host string) bool {
+	if s.cfg == nil {
+		for _, n := range s.ServerNames() {
+			if m, _ := NameMatches(n, host); m {
+				return true
+			}
+		}
+		return false
+	}
+	h := s.cfg.hosts()
+	host = normHost(host)
 	for _, n := range s.ServerNames() {
-		if m, _ := NameMatches(n, host); m {
+		if !strings.HasPrefix(n, "~") {
+			if m, _ := NameMatches(n, host); m {
+				return true
+			}
+		} else if re := h.compiled(n); re != nil && re.MatchString(host) {
 			return true
 		}
 	}
 	return false
 }
 
-// CatchAllName reports whether a server_name entry matches any host: a
-// regex such as ~.* or ~^.*$ that matches every name.
+// attackerHost is a host name no configuration means to serve.
+const attackerHost = "attacker.invalid"
+
+// CatchAllName reports whether a server_name entry takes hosts the
+// configuration does not name: a regex such as ~.* or ~^(.+)$ that matches
+// a foreign name (the client picks the Host, so a regex that lets any such
+// name through lets every client-chosen one through). A leading or
+// trailing wildcard is a family of real names and does not count.
 func CatchAllName(name string) bool {
 	if !strings.HasPrefix(name, "~") {
 		return false
 	}
-	re, err := regexp.Compile(strings.TrimPrefix(name, "~"))
-	if err != nil {
-		return false
+	re, err := compileName(name)
+	return err == nil && re.MatchString(attackerHost)
+}
+
+// SocketAddr is nginx's text for the address of a listen argument
+// (addr_text): "0.0.0.0:80" for 80, *:80 and 0.0.0.0:80 (one socket,
+// INADDR_ANY), "[::1]:443" for an IPv6 address in canonical form,
+// "unix:/path" for a unix socket. "" when it cannot be compared: a host
+// name (resolved when nginx starts), a variable, an invalid port.
+func SocketAddr(a string) string {
+	if strings.HasPrefix(a, "unix:") {
+		return a // paths are case-sensitive
 	}
-	for _, h := range []string{"a", "example.com", "x.y.z.invalid", "127.0.0.1"} {
-		if !re.MatchString(h) {
+	host, port := "", "80"
+	switch {
+	case strings.HasPrefix(a, "["):
+		i := strings.Index(a, "]")
+		if i < 0 {
+			return ""
+		}
+		host = a[1:i]
+		if rest := a[i+1:]; rest != "" {
+			if !strings.HasPrefix(rest, ":") {
+				return ""
+			}
+			port = rest[1:]
+		}
+		ip := net.ParseIP(host)
+		if ip == nil {
+			return ""
+		}
+		host = "[" + ip.String() + "]"
+	case strings.Contains(a, ":"):
+		i := strings.LastIndex(a, ":")
+		host, port = a[:i], a[i+1:]
+	case allDigits(a):
+		host, port = "*", a
+	default:
+		host = a
+	}
+	n, err := strconv.Atoi(port)
+	if !allDigits(port) || err != nil || n < 1 || n > 65535 {
+		return ""
+	}
+	if host == "*" || host == "" {
+		host = "0.0.0.0"
+	}
+	if !strings.HasPrefix(host, "[") {
+		ip := net.ParseIP(host)
+		if ip == nil || ip.To4() == nil {
+			return ""
+		}
+		host = ip.To4().String()
+	}
+	return host + ":" + strconv.Itoa(n)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}
-	return true
+	return s != ""
 }
 
-// ListenKey is the address:port a listen binds, as nginx groups servers
-// for name-based selection: "*:80", "[::]:443", "127.0.0.1:8080", or
-// "unix:/path". A server without listen binds "*:80".
+// ListenKey names the socket a listen binds, as nginx groups servers for
+// name-based selection: its SocketAddr ("0.0.0.0:80" for listen 80, *:80
+// and 0.0.0.0:80, "[::]:443", "127.0.0.1:8080", "unix:/path"); a host name
+// is keyed by its text. An address nginx cannot read here (a template
+// placeholder: listen ${NGINX_PORT}) is keyed by its text, "?${NGINX_PORT}":
+// the same text renders to the same socket, while two different texts may
+// or may not. "" when there is nothing to key.
 func ListenKey(l Listen) string {
-	switch {
-	case l.Unix:
-		return strings.ToLower(l.D.Arg(0))
-	case l.Variable:
-		return ""
+	if l.D == nil || len(l.D.Args) == 0 {
+		if l.Unix || l.Variable {
+			return ""
+		}
+		return "0.0.0.0:" + strconv.Itoa(l.Port) // the implicit listen of a server without one
+	}
+	arg := l.D.Args[0].Value
+	if l.Variable {
+		return "?" + arg
+	}
+	if a := SocketAddr(arg); a != "" {
+		return a
+	}
+	if l.Unix {
+		return arg
 	}
 	host := l.Host
-	if host == "" {
-		host = "*"
+	if host == "" || host == "*" {
+		host = "0.0.0.0"
 	}
-	return host + ":" + strconv.Itoa(l.Port)
+	return strings.ToLower(host) + ":" + strconv.Itoa(l.Port)
 }
 
-// serverKeys returns the listen keys of s, and for each whether that listen
-// has default_server (or the older "default").
-func serverKeys(s *Block) map[string]bool {
-	out := map[string]bool{}
+// serverListens returns the listens of s; a server without any listens on
+// *:DefaultListenPort, a synthetic one (around a fragment) on nothing known.
+func serverListens(s *Block) []Listen {
 	ls := s.Listens()
 	if len(ls) == 0 && !s.Synthetic {
-		out["*:"+strconv.Itoa(DefaultListenPort)] = false
+		ls = []Listen{{Port: DefaultListenPort}}
 	}
-	for _, l := range ls {
-		k := ListenKey(l)
-		if k == "" {
-			continue
+	return ls
+}
+
+func hasDefaultFlag(d *parser.Directive) bool {
+	if d == nil {
+		return false
+	}
+	for _, a := range d.Args[1:] {
+		if v := strings.ToLower(a.Value); v == "default_server" || v == "default" {
+			return true
 		}
-		def := false
-		for _, a := range l.D.Args[1:] {
-			if v := strings.ToLower(a.Value); v == "default_server" || v == "default" {
-				def = true
+	}
+	return false
+}
+
+// socket is one address:port (or unix socket) and the servers on it.
+type socket struct {
+	key      string
+	first    Listen   // the first server's listen for the socket
+	servers  []*Block // in order, each once
+	def      *Block
+	explicit bool // def is marked default_server
+	exact    map[string]*Block
+	lead     []wildName // leading wildcards, suffix with its dot: ".example.com"
+	trail    []wildName // trailing wildcards, prefix with its dot: "www.example."
+	regex    []regexName
+}
+
+type wildName struct {
+	part string
+	s    *Block
+}
+
+type regexName struct {
+	re *regexp.Regexp
+	s  *Block
+}
+
+type keyedListen struct {
+	Listen
+	key string
+}
+
+// hostIndex is the server-selection model of one configuration.
+type hostIndex struct {
+	c        *Config
+	whole    bool // a whole configuration, not a fragment
+	sockets  map[string]*socket
+	listens  map[*Block][]keyedListen
+	reach    map[*Block]HostReach
+	regexps  map[string]*regexp.Regexp // regex names; nil when Go cannot compile one
+	rejects  map[*Block]bool
+	implicit []ImplicitDefault
+}
+
+// hosts returns the configuration's server-selection model, built on first
+// use in one pass over the servers and their names.
+func (c *Config) hosts() *hostIndex {
+	if c.hostIdx != nil {
+		return c.hostIdx
+	}
+	h := &hostIndex{
+		c:       c,
+		whole:   c.Unit != nil && c.Unit.Context == parser.CtxMain,
+		sockets: map[string]*socket{},
+		listens: map[*Block][]keyedListen{},
+		reach:   map[*Block]HostReach{},
+		regexps: map[string]*regexp.Regexp{},
+		rejects: map[*Block]bool{},
+	}
+	var order []*socket
+	for _, s := range c.Servers {
+		var mine []*socket
+		for _, l := range serverListens(s) {
+			k := ListenKey(l)
+			if k == "" {
+				continue
+			}
+			h.listens[s] = append(h.listens[s], keyedListen{l, k})
+			sk := h.sockets[k]
+			if sk == nil {
+				sk = &socket{key: k, first: l, exact: map[string]*Block{}}
+				h.sockets[k] = sk
+				order = append(order, sk)
+			}
+			if len(sk.servers) == 0 || sk.servers[len(sk.servers)-1] != s {
+				sk.servers = append(sk.servers, s)
+				mine = append(mine, sk)
+			}
+			switch {
+			case sk.explicit:
+			case hasDefaultFlag(l.D):
+				sk.def, sk.explicit = s, true
+			case sk.def == nil:
+				sk.def = s
 			}
 		}
-		out[k] = out[k] || def
+		if len(mine) == 0 {
+			continue
+		}
+		for _, n := range s.ServerNames() {
+			for _, sk := range mine {
+				sk.addName(h, n, s)
+			}
+		}
 	}
-	return out
+	for _, sk := range order {
+		sort.SliceStable(sk.lead, func(i, j int) bool { return len(sk.lead[i].part) > len(sk.lead[j].part) })
+		sort.SliceStable(sk.trail, func(i, j int) bool { return len(sk.trail[i].part) > len(sk.trail[j].part) })
+		if h.whole && !sk.explicit && len(sk.servers) > 1 && !sk.first.Variable && sk.first.D != nil {
+			h.implicit = append(h.implicit, ImplicitDefault{Listen: sk.first, Server: sk.def, Servers: len(sk.servers)})
+		}
+	}
+	c.hostIdx = h
+	return h
+}
+
+// addName enters one server_name of s in the socket's tables; the first
+// server to list a name keeps it, as nginx ignores the later ones with a
+// "conflicting server name" warning.
+func (sk *socket) addName(h *hostIndex, n string, s *Block) {
+	switch {
+	case strings.HasPrefix(n, "~"):
+		if re := h.compiled(n); re != nil {
+			sk.regex = append(sk.regex, regexName{re, s})
+		}
+	case strings.HasPrefix(n, "*."):
+		sk.lead = append(sk.lead, wildName{n[1:], s})
+	case strings.HasPrefix(n, "."):
+		// ".example.com" is both the name example.com and *.example.com
+		if _, ok := sk.exact[n[1:]]; !ok {
+			sk.exact[n[1:]] = s
+		}
+		sk.lead = append(sk.lead, wildName{n, s})
+	case strings.HasSuffix(n, ".*"):
+		sk.trail = append(sk.trail, wildName{n[:len(n)-1], s})
+	default:
+		if _, ok := sk.exact[n]; !ok {
+			sk.exact[n] = s
+		}
+	}
+}
+
+// compiled returns the regex of a server name, compiled once; nil when Go
+// cannot compile it.
+func (h *hostIndex) compiled(n string) *regexp.Regexp {
+	re, ok := h.regexps[n]
+	if !ok {
+		re, _ = compileName(n)
+		h.regexps[n] = re
+	}
+	return re
+}
+
+// pick returns the server whose name matches host, nil when none does.
+func (sk *socket) pick(host string) *Block {
+	if s, ok := sk.exact[host]; ok {
+		return s
+	}
+	for _, w := range sk.lead { // longest first
+		if strings.HasSuffix(host, w.part) && len(host) > len(w.part) {
+			return w.s
+		}
+	}
+	for _, w := range sk.trail {
+		if strings.HasPrefix(host, w.part) && len(host) > len(w.part) {
+			return w.s
+		}
+	}
+	for _, r := range sk.regex {
+		if r.re.MatchString(host) {
+			return r.s
+		}
+	}
+	return nil
+}
+
+// ServerFor returns the server nginx picks for a request with host
+// (without port) on listen key (see ListenKey): an exact name first, then
+// the longest matching leading wildcard, then the longest matching trailing
+// wildcard, then the first matching regex in the order written, else the
+// default server of the key. nil when no server listens there.
+func (c *Config) ServerFor(key, host string) *Block {
+	sk := c.hosts().sockets[key]
+	if sk == nil {
+		return nil
+	}
+	if s := sk.pick(normHost(host)); s != nil {
+		return s
+	}
+	return sk.def
 }
 
 // DefaultServer returns the server nginx uses for requests on a listen key
 // whose Host no server names: the one that lists default_server there, else
 // the first server listening there. nil when no server listens there.
 func (c *Config) DefaultServer(key string) *Block {
-	var first *Block
-	for _, s := range c.Servers {
-		def, ok := serverKeys(s)[key]
-		if !ok {
-			continue
-		}
-		if def {
-			return s
-		}
-		if first == nil {
-			first = s
-		}
+	if sk := c.hosts().sockets[key]; sk != nil {
+		return sk.def
 	}
-	return first
+	return nil
 }
 
-// ListenKeys returns the address:port keys server s listens on.
+// ListenKeys returns the keys of the sockets server s listens on, in the
+// order of its listens, each once.
 func (s *Block) ListenKeys() []string {
+	if s.cfg == nil {
+		return nil
+	}
 	var out []string
-	for k := range serverKeys(s) {
-		out = append(out, k)
+	seen := map[string]bool{}
+	for _, l := range s.cfg.hosts().listens[s] {
+		if !seen[l.key] {
+			seen[l.key] = true
+			out = append(out, l.key)
+		}
 	}
 	return out
 }
@@ -163,6 +449,19 @@ func (s *Block) ListenKeys() []string {
 // TLS handshake (ssl_reject_handshake on) on its TLS listens and does so
 // on the others.
 func (s *Block) RejectsUnknownHosts() bool {
+	if s.cfg == nil {
+		return rejectsUnknownHosts(s)
+	}
+	h := s.cfg.hosts()
+	r, ok := h.rejects[s]
+	if !ok {
+		r = rejectsUnknownHosts(s)
+		h.rejects[s] = r
+	}
+	return r
+}
+
+func rejectsUnknownHosts(s *Block) bool {
 	rejects := func(b *Block) bool {
 		for _, e := range b.Own("return") {
 			code, err := strconv.Atoi(e.D.Arg(0))
@@ -175,9 +474,11 @@ func (s *Block) RejectsUnknownHosts() bool {
 	if rejects(s) {
 		return true
 	}
-	for _, l := range s.cfg.ServerLocations(s) {
-		if l.Kind == Location && l.Loc != nil && l.Loc.Modifier == "" && l.Loc.Pattern == "/" && rejects(l) {
-			return true
+	if s.cfg != nil {
+		for _, l := range s.cfg.ServerLocations(s) {
+			if l.Kind == Location && l.Loc != nil && l.Loc.Modifier == "" && l.Loc.Pattern == "/" && rejects(l) {
+				return true
+			}
 		}
 	}
 	if e, ok := s.Scalar("ssl_reject_handshake"); ok && strings.EqualFold(e.D.Arg(0), "on") {
@@ -191,73 +492,134 @@ func (s *Block) RejectsUnknownHosts() bool {
 	return false
 }
 
+// HostReach says whether a request can reach a server with any Host
+// header, or only with a name the server lists.
+type HostReach struct {
+	// AnyHost is true when nginx hands this server requests whatever their
+	// Host: it is the default server of one of its listen sockets (marked
+	// default_server, or the first server for that socket in a whole
+	// configuration), or one of its server_name entries matches any name
+	// (CatchAllName: a regex such as ~.* or ~^(.+)$).
+	AnyHost bool
+	// Known is false when ngxlint cannot tell: a fragment linted without
+	// the nginx.conf around it, where another file may hold the default
+	// server for the port.
+	Known bool
+	// Why is the evidence, for messages: "it is the default_server for
+	// port 80 (line 3)", "its server_name ~.* matches any host".
+	Why string
+	// Default is the directive that makes it the default (a listen), or
+	// the catch-all server_name.
+	Default *parser.Directive
+}
+
+// Hosts answers how Host headers reach the servers of one configuration.
+// It is a view of the model the Config builds once (ServerFor and
+// DefaultServer answer from the same tables).
+type Hosts struct{ h *hostIndex }
+
+// NewHosts returns the Host model of c; every call for the same c shares
+// one index.
+func NewHosts(c *Config) *Hosts { return &Hosts{c.hosts()} }
+
+// ImplicitDefault is a socket that several servers share and none of them
+// marks default_server: nginx makes the first one the default, so requests
+// with an unknown Host (or none) reach it.
+type ImplicitDefault struct {
+	Listen  Listen // the first server's listen for the socket
+	Server  *Block // the first server
+	Servers int    // how many servers listen on the socket
+}
+
+// ImplicitDefaults returns, in a whole configuration (an nginx.conf, not a
+// fragment whose other files are unknown), the sockets several servers share
+// without a default_server, in the order of their first listen.
+func (h *Hosts) ImplicitDefaults() []ImplicitDefault { return h.h.implicit }
+
+// Reach returns how Host headers reach server s.
+func (h *Hosts) Reach(s *Block) HostReach { return h.h.reachOf(s) }
+
+// Reach returns how Host headers reach server s (see HostReach).
+func (s *Block) Reach() HostReach {
+	if s.cfg == nil {
+		return HostReach{}
+	}
+	return s.cfg.hosts().reachOf(s)
+}
+
+func (h *hostIndex) reachOf(s *Block) HostReach {
+	if r, ok := h.reach[s]; ok {
+		return r
+	}
+	r := h.computeReach(s)
+	h.reach[s] = r
+	return r
+}
+
+// computeReach: only the server's own listens and names count; a request
+// whose Host names no server on a socket goes to that socket's default
+// server.
+func (h *hostIndex) computeReach(s *Block) HostReach {
+	for _, e := range s.Own("server_name") {
+		for _, a := range e.D.Args {
+			if !strings.HasPrefix(a.Value, "~") {
+				continue
+			}
+			if re := h.compiled(a.Value); re != nil && re.MatchString(attackerHost) { // CatchAllName
+				return HostReach{AnyHost: true, Known: true, Why: "its server_name " + a.Value + " matches any host", Default: e.D}
+			}
+		}
+	}
+	r := HostReach{Known: !s.Synthetic}
+	for _, l := range h.listens[s] {
+		sk := h.sockets[l.key]
+		where := "port " + strconv.Itoa(l.Port)
+		if l.Variable || l.Unix {
+			where = l.D.Args[0].Value
+		}
+		if hasDefaultFlag(l.D) {
+			return HostReach{AnyHost: true, Known: true, Why: "it is the default_server for " + where + " (line " + strconv.Itoa(l.D.File.Position(l.D.Start()).Line) + ")", Default: l.D}
+		}
+		if sk.explicit {
+			continue // another server is the default_server for this socket
+		}
+		if l.Variable || !h.whole {
+			// whether another address renders to the same socket (or
+			// another file of the configuration listens there first) is
+			// unknown
+			r.Known = false
+			continue
+		}
+		if sk.def == s {
+			why := "it is the first server that listens on " + where + " and none is marked default_server, so nginx makes it the default"
+			return HostReach{AnyHost: true, Known: true, Why: why, Default: l.D}
+		}
+	}
+	return r
+}
+
 // OnlyNamedHosts reports whether a request reaches server s only with a
-// Host that one of its names matches: s is not the default server of any
-// address:port it listens on (another server there rejects unknown hosts),
-// and none of its names is a catch-all regex. A server around a fragment,
-// whose listens are unknown, does not qualify.
+// Host that one of its names matches: it is not reachable with any Host
+// (Reach), and on every socket it listens on the default server is another
+// one that rejects unknown hosts. A server around a fragment, whose
+// listens are unknown, does not qualify.
 func (s *Block) OnlyNamedHosts() bool {
 	if s.Synthetic || s.cfg == nil {
 		return false
 	}
-	for _, n := range s.ServerNames() {
-		if CatchAllName(n) {
-			return false
-		}
-	}
-	keys := s.ListenKeys()
-	if len(keys) == 0 {
+	h := s.cfg.hosts()
+	if r := h.reachOf(s); r.AnyHost || !r.Known {
 		return false
 	}
-	for _, k := range keys {
-		def := s.cfg.DefaultServer(k)
+	ls := h.listens[s]
+	if len(ls) == 0 {
+		return false
+	}
+	for _, l := range ls {
+		def := h.sockets[l.key].def
 		if def == nil || def == s || !def.RejectsUnknownHosts() {
 			return false
 		}
 	}
 	return true
-}
-
-// ServerFor returns the server nginx picks for a request with host (lower
-// case, without port) on listen key: an exact name first, then the longest
-// matching leading wildcard, then the longest matching trailing wildcard,
-// then the first matching regex in the order written, else the default
-// server of the key. nil when no server listens there.
-func (c *Config) ServerFor(key, host string) *Block {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	var lead, trail, re *Block
-	leadLen, trailLen := 0, 0
-	for _, s := range c.Servers {
-		if _, ok := serverKeys(s)[key]; !ok {
-			continue
-		}
-		for _, n := range s.ServerNames() {
-			m, _ := NameMatches(n, host)
-			if !m {
-				continue
-			}
-			switch {
-			case strings.HasPrefix(n, "~"):
-				if re == nil {
-					re = s
-				}
-			case strings.HasPrefix(n, "*.") || strings.HasPrefix(n, "."):
-				if len(n) > leadLen {
-					lead, leadLen = s, len(n)
-				}
-			case strings.HasSuffix(n, ".*"):
-				if len(n) > trailLen {
-					trail, trailLen = s, len(n)
-				}
-			default:
-				return s
-			}
-		}
-	}
-	for _, s := range []*Block{lead, trail, re} {
-		if s != nil {
-			return s
-		}
-	}
-	return c.DefaultServer(key)
 }

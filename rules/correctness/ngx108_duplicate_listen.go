@@ -1,10 +1,10 @@
 package correctness
 
 import (
-	"net"
 	"strings"
 
 	"github.com/ngxlint/ngxlint/parser"
+	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/spec"
 	"github.com/ngxlint/ngxlint/rules"
 )
@@ -38,58 +38,6 @@ func (*duplicateListen) Meta() *rules.Meta { return duplicateListenMeta }
 var socketOptions = []string{"backlog=", "rcvbuf=", "sndbuf=", "accept_filter=", "deferred", "bind", "ipv6only=",
 	"reuseport", "so_keepalive=", "fastopen=", "setfib="}
 
-// listenAddr is nginx's addr_text for a listen address, "" when it cannot
-// be compared (a host name, a variable, an invalid port).
-func listenAddr(a string) string {
-	if strings.HasPrefix(a, "unix:") {
-		return a
-	}
-	host, port := "", "80"
-	switch {
-	case strings.HasPrefix(a, "["):
-		i := strings.Index(a, "]")
-		if i < 0 {
-			return ""
-		}
-		host = a[1:i]
-		if rest := a[i+1:]; rest != "" {
-			if !strings.HasPrefix(rest, ":") {
-				return ""
-			}
-			port = rest[1:]
-		}
-		ip := net.ParseIP(host)
-		if ip == nil {
-			return ""
-		}
-		host = "[" + ip.String() + "]"
-	case strings.Contains(a, ":"):
-		i := strings.LastIndex(a, ":")
-		host, port = a[:i], a[i+1:]
-	default:
-		if _, ok := atoi(a); ok {
-			host, port = "*", a
-		} else {
-			host = a
-		}
-	}
-	if n, ok := atoi(port); !ok || n < 1 || n > 65535 {
-		return ""
-	}
-	if host == "*" || host == "" {
-		host = "0.0.0.0"
-	}
-	if !strings.HasPrefix(host, "[") {
-		ip := net.ParseIP(host)
-		if ip == nil || ip.To4() == nil {
-			return ""
-		}
-		host = ip.To4().String()
-	}
-	n, _ := atoi(port)
-	return host + ":" + itoa(int(n))
-}
-
 func hasParam(d *parser.Directive, names ...string) bool {
 	for _, a := range d.Args[1:] {
 		for _, n := range names {
@@ -115,7 +63,7 @@ func (*duplicateListen) Check(p *rules.Pass) {
 			if d.Name != "listen" || d.Block != nil || len(d.Args) == 0 {
 				continue
 			}
-			addr := listenAddr(d.Args[0].Value)
+			addr := model.SocketAddr(d.Args[0].Value)
 			if addr == "" {
 				continue
 			}

@@ -176,8 +176,15 @@ func hostAdvice(p *rules.Pass, srv *model.Block, keepPort bool) hostChoice {
 	if srv != nil && srv.OnlyNamedHosts() {
 		return hostChoice{value: "$http_host", alt: " (or $host$is_request_port$request_port on nginx 1.29.3 and later)"}
 	}
+	why, names := "it is the default server of its port, or no separate default_server rejects unknown names", ""
+	if srv != nil {
+		if r := srv.Reach(); r.AnyHost && r.Default != nil && r.Default.Name == "server_name" {
+			// the model's evidence: a server_name regex that takes any name
+			why, names = r.Why, "list the names it serves in server_name, "
+		}
+	}
 	return hostChoice{value: "$http_host", noFix: "$http_host keeps the port, but it is whatever Host the client sent, and this server answers any Host " +
-		"(it is the default server of its port, or no separate default_server rejects unknown names): add server { listen <port> default_server; return 444; } " +
+		"(" + why + "): " + names + "add server { listen <port> default_server; return 444; } " +
 		"and then use $http_host, write the public name and port (proxy_set_header Host chat.example.com:8080;), or use " +
 		"$host$is_request_port$request_port on nginx 1.29.3 and later"}
 }
