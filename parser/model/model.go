@@ -78,6 +78,9 @@ type Config struct {
 	Version   spec.Version
 	Servers   []*Block
 	Locations []*Block // location, if and limit_except blocks, in document order
+	// Upstreams, Maps and Defined hold the unit's own definitions; a
+	// fragment's siblings lend it theirs too, so look names up with
+	// Upstream, Map and DefinedBy (ranging over these sees the unit's own).
 	Upstreams map[string]*Block
 	Maps      map[string]*Map // by defined variable name, lower case, without '$'
 	// Defined holds variables created by the configuration (map, geo, set,
