@@ -51,6 +51,10 @@ type Problem struct {
 	// included file that failed to parse: the problem belongs to every
 	// unit that reports Via, because nginx -t fails on it there too.
 	Via *File
+	// Unproven is set when nothing shows that nginx -t fails: a glob
+	// include outside the roots, which ngxlint does not look at and nginx
+	// accepts when it matches nothing. Such a problem is an info note.
+	Unproven bool
 }
 
 // PathMap maps an absolute path prefix used in the configuration (for
@@ -535,8 +539,31 @@ func (l *loader) prefixFor(path string, ctx Context) string {
 		if isFragmentDir(filepath.Base(dir)) {
 			return filepath.Dir(dir)
 		}
+		if p, ok := l.mappedConfPrefix(); ok {
+			return p
+		}
 	}
 	return dir
+}
+
+// confPrefixes are the configuration prefixes of packaged nginx builds
+// (Debian, nginx.org, the Docker image; a source build; FreeBSD ports):
+// where nginx.conf lives, and what relative includes resolve against.
+var confPrefixes = []string{"/etc/nginx", "/usr/local/nginx/conf", "/usr/local/etc/nginx"}
+
+// mappedConfPrefix returns the local directory a --path-map gives for a
+// packaged configuration prefix (--path-map /etc/nginx=./etc/nginx): a
+// fragment that sits elsewhere (a proxy manager's /data/nginx/proxy_host/
+// file) is read by that nginx.conf, so its relative includes resolve there.
+func (l *loader) mappedConfPrefix() (string, bool) {
+	for _, cp := range confPrefixes {
+		for _, m := range l.opt.PathMaps {
+			if filepath.Clean(m.From) == cp {
+				return m.To, true
+			}
+		}
+	}
+	return "", false
 }
 
 // ancestorWithNginxConf returns the nearest directory at or above dir (at
@@ -595,8 +622,8 @@ func isFragmentDir(name string) bool {
 }
 
 // discoverMain looks for the nginx.conf that includes the fragment at path:
-// in --prefix, in the parent of a conf.d/ or sites-*/ directory, or beside
-// the fragment. It returns the unit built from it and the fragment's file in
+// in --prefix, in the parent of a conf.d/ or sites-*/ directory, beside the
+// fragment, or where --path-map puts /etc/nginx. It returns the unit built from it and the fragment's file in
 // that unit.
 func (l *loader) discoverMain(path string, frag *File) (*Unit, *File) {
 	var cands []string
@@ -606,6 +633,9 @@ func (l *loader) discoverMain(path string, frag *File) (*Unit, *File) {
 	dir := filepath.Dir(path)
 	if root, ok := l.ancestorWithNginxConf(dir); ok {
 		cands = append(cands, filepath.Join(root, "nginx.conf"))
+	}
+	if p, ok := l.mappedConfPrefix(); ok {
+		cands = append(cands, filepath.Join(p, "nginx.conf"))
 	}
 	want := realPath(path)
 	for _, c := range cands {
@@ -745,8 +775,12 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 				d.Included = append(d.Included, bf)
 				return
 			}
-			unreadable("%s is outside the configuration's roots (%s), so ngxlint does not read it and what it holds is not checked; %s",
-				l.display(target), l.roots.shown(l.opt.Cwd), l.outsideHint(arg.Value))
+			msg := fmt.Sprintf("include %q: %s is outside the configuration's roots (%s), so ngxlint does not read it and what it holds is not checked; %s",
+				arg.Value, l.display(target), l.roots.shown(l.opt.Cwd), l.outsideHint(arg.Value))
+			// A glob that matches nothing is fine for nginx: unread, it
+			// proves nothing (SWAG's /etc/nginx/modules/*.conf lives in the
+			// container, not in the checkout).
+			u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End, Msg: msg, Unproven: glob})
 			return
 		}
 		var matches []string

@@ -67,7 +67,7 @@ func TestConfigErrors(t *testing.T) {
 		{"fail-level: off\n", `1:13: fail-level must be error, warning or info, not "off"`},
 		{"fail-level: [error]\n", `1:13: expected error, warning or info`},
 		{"nginx-version: latest\n", `1:16: nginx version "latest" must look like 1.22.1 or 1.30`},
-		{"ws-paths:\n  - /ws/\n  - socket.io\n", `3:5: ws-paths entries are request paths and start with /, not "socket.io"`},
+		{"ws-paths:\n  - /ws/\n  - socket.io\n", `3:5: ws-paths entries are request paths and start with /, or are HOST/PATH such as chat.example.com/ws/, not "socket.io"`},
 		{"rules:\n  WS999: off\n", `2:3: unknown rule "WS999"`},
 		{"rules:\n  WS004: loud\n", `2:10: rule WS004: severity must be off, info, warning or error, not "loud"`},
 		{"rules:\n  WS004: off\n  http-1.0-upstream: error\n", `3:3: rule WS004 is set twice (also on line 2)`},

@@ -118,7 +118,11 @@ func lintOne(u *parser.Unit, opts *Options, all []Rule) ([]*Finding, error) {
 		if r == nil {
 			continue
 		}
-		out = append(out, &Finding{Rule: r.Meta(), Severity: r.Meta().Severity,
+		sev := r.Meta().Severity
+		if pb.Unproven {
+			sev = min(sev, Info)
+		}
+		out = append(out, &Finding{Rule: r.Meta(), Severity: sev,
 			Span: Span{File: pb.File, Start: pb.Start, End: pb.End}, Message: pb.Msg, Fix: problemFix(pb)})
 	}
 	cfg := model.Build(u, model.Options{Version: opts.Version})

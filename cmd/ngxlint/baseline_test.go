@@ -122,10 +122,15 @@ func TestBaseline(t *testing.T) {
 	if line := strings.Split(text, "\n")[fs[0].Line-1]; !strings.Contains(line, `"rule":"WS009"`) || !strings.Contains(fs[0].Message, "WS009") {
 		t.Errorf("NGX008 points at line %d %q: %s", fs[0].Line, line, fs[0].Message)
 	}
-	// info does not fail the default gate; text output shows the entry
+	// info does not fail the default gate; text output counts the entry,
+	// and shows it with --show info
 	code, out, _ := runIn(dir, "", "lint", "--baseline", "ci/baseline.json", "nginx.conf")
-	if code != 0 || !strings.Contains(out, "ci/baseline.json:") || !strings.Contains(out, "[NGX008 stale-baseline-entry]") {
+	if code != 0 || !strings.Contains(out, "(1 info note not shown: --show info shows them)") {
 		t.Errorf("text output with a stale entry: exit %d\n%s", code, out)
+	}
+	code, out, _ = runIn(dir, "", "lint", "--show", "info", "--baseline", "ci/baseline.json", "nginx.conf")
+	if code != 0 || !strings.Contains(out, "ci/baseline.json:") || !strings.Contains(out, "[NGX008 stale-baseline-entry]") {
+		t.Errorf("text output with a stale entry, --show info: exit %d\n%s", code, out)
 	}
 	// every format exits as lint does
 	for _, format := range formatNames() {

@@ -57,12 +57,38 @@ func wsTargets(cfg *model.Config, wsPaths []string, extra []string) []wsTarget {
 		seen[key] = true
 		out = append(out, w)
 	}
+	// A plain /PATH that one server answers with a location of its own is
+	// that server's: another server reaching it only through its catch-all
+	// location / is another site (the intent helper's reading).
+	catchAll := func(l *model.Block) bool {
+		return l.Loc != nil && !l.Synthetic && (l.Loc.Modifier == "" || l.Loc.Modifier == "^~") && l.Loc.Pattern == "/"
+	}
+	specific := map[string]bool{}
+	for _, srv := range cfg.Servers {
+		for _, p := range wsPaths {
+			if strings.HasPrefix(p, "/") {
+				if m := srv.FindLocation(p); m.Loc != nil && !m.Redirect && (srv.Synthetic || !catchAll(m.Loc)) {
+					specific[p] = true
+				}
+			}
+		}
+	}
 	for _, srv := range cfg.Servers {
 		for _, p := range wsPaths {
 			// as the intent helper does: the servers where a location
-			// answers the path
+			// answers the path (HOST/PATH: the servers that name HOST)
+			plain := strings.HasPrefix(p, "/")
+			if host, rest, scoped := strings.Cut(p, "/"); scoped && host != "" {
+				if !srv.Synthetic && !srv.MatchesHost(host) {
+					continue
+				}
+				p = "/" + rest
+			}
 			m := srv.FindLocation(p)
 			if m.Loc == nil {
+				continue
+			}
+			if plain && specific[p] && !srv.Synthetic && !m.Redirect && catchAll(m.Loc) {
 				continue
 			}
 			add(wsTarget{srv: srv, loc: m.Loc, path: p, why: "--ws-path " + p, strong: true})
@@ -122,8 +148,12 @@ func wsEvidence(cfg *model.Config, loc *model.Block) (string, bool, bool) {
 		// Headers in effect at a location that proxies nothing are
 		// inherited, not meant for it.
 	case handler == "proxy_pass":
+		// Upgrade headers only shared with other locations (an include
+		// such as proxy.conf, a server-wide list) are boilerplate: ngxlint
+		// claims nothing from them alone, so they make no target.
+		shared := websocket.UpgradeHeadersShared(cfg, loc)
 		for _, h := range websocket.Headers(loc).List {
-			if upgradeHeader(h.Name, h.Value) {
+			if upgradeHeader(h.Name, h.Value) && !shared {
 				return "sets proxy_set_header " + h.Name, true, true
 			}
 		}
@@ -149,7 +179,7 @@ func wsEvidence(cfg *model.Config, loc *model.Block) (string, bool, bool) {
 		// fails the application's clients all the same)
 		for _, app := range websocket.KnownApps() {
 			for _, p := range app.Paths {
-				if appPathMatches(loc.Loc, p) {
+				if appPathMatches(loc.Loc, app, p) {
 					return "the WebSocket path of " + app.Name, true, true
 				}
 			}
@@ -165,7 +195,7 @@ func wsEvidence(cfg *model.Config, loc *model.Block) (string, bool, bool) {
 	case hasHandler && handler != "proxy_pass":
 		for _, app := range websocket.KnownApps() {
 			for _, p := range app.Paths {
-				if appPathMatches(loc.Loc, p) {
+				if appPathMatches(loc.Loc, app, p) {
 					return "the WebSocket path of " + app.Name + ", handed to " + handler, false, true
 				}
 			}
@@ -177,14 +207,23 @@ func wsEvidence(cfg *model.Config, loc *model.Block) (string, bool, bool) {
 // wsNamed matches paths that name WebSocket itself.
 var wsNamed = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|socket\.io|sockjs)([/$)|_.?-]|$)`)
 
-// wsLooking matches paths that look like WebSocket endpoints (the intent
-// helper's path hint).
-var wsLooking = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|cable|hubs?|live|signalr|sockjs|comms|push)([/$)|_.?-]|$)`)
+// wsLooking matches paths that name WebSocket (the intent helper's path
+// hint); words that name ordinary pages too (live, push, hub, cable) count
+// only as a known application's endpoint.
+var wsLooking = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|sockjs)([/$)|_.?-]|$)`)
 
-func appPathMatches(l *model.LocationSpec, p string) bool {
+// appPathMatches reports whether location l is where app's path p is
+// served: a prefix or exact location with that path, or a regex location
+// that matches it and names one of the app's keywords (~ ^/x catches
+// /xmpp-websocket too, but says nothing about Jitsi Meet).
+func appPathMatches(l *model.LocationSpec, app websocket.App, p string) bool {
 	switch {
 	case l.IsRegex():
-		return l.Regexp != nil && l.Regexp.MatchString(p)
+		named := false
+		for _, k := range app.Keywords {
+			named = named || strings.Contains(strings.ToLower(l.Pattern), k)
+		}
+		return named && l.Regexp != nil && l.Regexp.MatchString(p)
 	case l.IsNamed():
 		return false
 	}

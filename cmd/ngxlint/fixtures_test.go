@@ -49,7 +49,7 @@ func TestRuleFixtures(t *testing.T) {
 			goods = withoutFixed(goods)
 			for _, bad := range bads {
 				t.Run(filepath.Base(bad), func(t *testing.T) {
-					args := append([]string{"lint"}, caseArgs(bad)...)
+					args := append([]string{"lint", "--show", "info"}, caseArgs(bad)...)
 					code, out, errOut := runIn(dir, "", append(args, bad)...)
 					if errOut != "" {
 						t.Errorf("stderr: %s", errOut)
@@ -76,7 +76,7 @@ func TestRuleFixtures(t *testing.T) {
 			}
 			for _, good := range goods {
 				t.Run(filepath.Base(good), func(t *testing.T) {
-					args := append([]string{"lint"}, caseArgs(good)...)
+					args := append([]string{"lint", "--show", "info"}, caseArgs(good)...)
 					code, out, errOut := runIn(dir, "", append(args, good)...)
 					if code != 0 || errOut != "" {
 						t.Errorf("good fixture fails: exit %d\n%s%s", code, out, errOut)

@@ -52,7 +52,7 @@ func TestFormatGoldens(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			code, out, errOut := runIn(dir, "", "lint", "--config", "formats.yml", "--format", name, "conf/")
+			code, out, errOut := runIn(dir, "", "lint", "--config", "formats.yml", "--show", "info", "--format", name, "conf/")
 			if code != exitFindings || errOut != "" {
 				t.Errorf("exit %d (want %d), stderr %q", code, exitFindings, errOut)
 			}

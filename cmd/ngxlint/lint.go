@@ -32,6 +32,7 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "nginx-version", Usage: "target nginx `VERSION`, e.g. 1.22.1 (default: unknown, treated as older than 1.29.7 for defaults)"},
 		&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "configuration `FILE` (default: .ngxlint.yml found upward from the working directory)"},
 		&cli.StringFlag{Name: "fail-level", Usage: "lowest severity that makes the exit code 1: error, warning or info (default: warning)"},
+		&cli.StringFlag{Name: "show", Usage: "lowest severity the text format prints: error, warning or info (default: warning, info with --fail-level info); the other formats print every finding"},
 		&cli.BoolFlag{Name: "no-inline-ignores", Usage: "ignore the '# ngxlint ignore=' comments in the configuration, for audits (also no-inline-ignores: true in .ngxlint.yml)"},
 		&cli.BoolFlag{Name: "dump", Usage: "read the one path (or - for standard input) as the output of nginx -T; findings name each file by its original path (default: detected from the first line)"},
 		&cli.BoolFlag{Name: "template", Usage: "read every file as an envsubst template, so ${NAME} is a placeholder (default: only files named *.template)"},
@@ -66,8 +67,12 @@ func (e *env) lintCommand() *cli.Command {
 			if findings, err = e.applyBaseline(c, s, findings); err != nil {
 				return err
 			}
-			if err := s.format.write(e.stdout, findings, e); err != nil {
+			shown, hidden := s.shown(findings)
+			if err := s.format.write(e.stdout, shown, e); err != nil {
 				return err
+			}
+			if hidden > 0 {
+				fmt.Fprintf(e.stdout, "(%d info note%s not shown: --show info shows them)\n", hidden, plural(hidden))
 			}
 			return exitCode(exitFor(findings, s.failLevel))
 		},
@@ -78,10 +83,12 @@ func (e *env) lintCommand() *cli.Command {
 type settings struct {
 	format    formatter
 	failLevel rules.Severity
-	opts      rules.Options
-	load      parser.Options
-	ignore    []rules.PathRule
-	run       rules.RunOptions
+	// show is the lowest severity the text format prints.
+	show   rules.Severity
+	opts   rules.Options
+	load   parser.Options
+	ignore []rules.PathRule
+	run    rules.RunOptions
 }
 
 func (e *env) settings(c *cli.Context) (*settings, error) {
@@ -124,7 +131,7 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 		failLevel = c.String("fail-level")
 	}
 	if c.IsSet("prefix") {
-		prefix = c.String("prefix")
+		prefix = absFrom(e.cwd, c.String("prefix"))
 	}
 	for _, st := range rules.Settings() {
 		if st.Flag != "" && c.IsSet(st.Flag) {
@@ -178,6 +185,14 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 		}
 		s.failLevel = lvl
 	}
+	s.show = min(rules.Warning, s.failLevel)
+	if c.IsSet("show") {
+		lvl, err := rules.ParseSeverity(c.String("show"))
+		if err != nil || lvl == rules.Off {
+			return nil, &usageError{msg: fmt.Sprintf("--show must be error, warning or info, not %q", c.String("show"))}
+		}
+		s.show = lvl
+	}
 	for _, st := range rules.Settings() {
 		if st.Flag == "" || !c.IsSet(st.Flag) {
 			continue
@@ -194,6 +209,7 @@ func (e *env) settings(c *cli.Context) (*settings, error) {
 		if !filepath.IsAbs(m.From) {
 			return nil, &usageError{msg: fmt.Sprintf("path map %q: FROM must be an absolute path such as /etc/nginx", pm)}
 		}
+		m.To = absFrom(e.cwd, m.To)
 		s.load.PathMaps = append(s.load.PathMaps, m)
 	}
 	s.load.Prefix = prefix
@@ -317,4 +333,41 @@ func exitFor(fs []*rules.Finding, failLevel rules.Severity) int {
 		}
 	}
 	return exitOK
+}
+
+// absFrom resolves a relative path given on the command line against the
+// working directory the command runs in (the same as the process's, except
+// in tests that run the CLI in-process for another directory).
+func absFrom(cwd, p string) string {
+	if p == "" || filepath.IsAbs(p) || cwd == "" {
+		return p
+	}
+	return filepath.Join(cwd, p)
+}
+
+// shown returns the findings the output format prints, and how many info
+// notes the text format leaves out: text is read by people, who see
+// warnings and errors unless they ask for info (--show info, or
+// --fail-level info); the machine formats get every finding.
+func (s *settings) shown(fs []*rules.Finding) ([]*rules.Finding, int) {
+	if _, ok := s.format.(textFormat); !ok {
+		return fs, 0
+	}
+	out := fs[:0:0]
+	hidden := 0
+	for _, f := range fs {
+		if f.Severity < s.show {
+			hidden++
+			continue
+		}
+		out = append(out, f)
+	}
+	return out, hidden
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

@@ -19,7 +19,7 @@ func TestOfficialConfigs(t *testing.T) {
 	}
 	for _, conf := range confs {
 		t.Run(filepath.Base(conf), func(t *testing.T) {
-			args := append([]string{"lint"}, caseArgs(conf)...)
+			args := append([]string{"lint", "--show", "info"}, caseArgs(conf)...)
 			code, out, errOut := runIn(dir, "", append(args, conf)...)
 			if code != 0 || errOut != "" {
 				t.Errorf("exit %d\n%s%s", code, out, errOut)

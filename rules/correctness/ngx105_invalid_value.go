@@ -66,6 +66,11 @@ func checkSetter(p *rules.Pass, d *parser.Directive, e spec.Directive) {
 	if len(d.Args) == 0 {
 		return
 	}
+	for _, a := range d.Args {
+		if p.Cfg.Templated(d, a) {
+			return // an envsubst placeholder: its value comes with the container
+		}
+	}
 	w := d.Args[0]
 	v := w.Value
 	switch e.Value() {

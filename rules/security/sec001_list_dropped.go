@@ -2,6 +2,7 @@ package security
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 
@@ -88,16 +89,23 @@ func handlerFor(list string) []string {
 	return nil
 }
 
-// usesHandler reports whether b or a level nested in it hands requests to
-// one of the handlers.
-func usesHandler(b *model.Block, handlers []string) bool {
+// usesHandler reports whether b, or a level nested in it that inherits b's
+// list, hands requests to one of the handlers: a nested level that sets its
+// own list never sends b's, so b's drop reaches no backend through it.
+func usesHandler(b *model.Block, handlers []string, list string) bool {
 	for _, h := range handlers {
 		if len(b.Own(h)) > 0 {
 			return true
 		}
 	}
 	for _, ch := range b.Children {
-		if ch.IsLocationLike() && usesHandler(ch, handlers) {
+		if !ch.IsLocationLike() {
+			continue
+		}
+		if mode, _, _ := ch.InheritMode(list); mode == model.InheritOn && len(ch.Own(list)) > 0 {
+			continue
+		}
+		if usesHandler(ch, handlers, list) {
 			return true
 		}
 	}
@@ -123,7 +131,7 @@ func checkDropped(p *rules.Pass, b *model.Block, name string, own []model.Entry)
 	if mode, _, _ := b.InheritMode(name); mode != model.InheritOn {
 		return // merge keeps the outer list; off says the drop is meant
 	}
-	if hs := handlerFor(name); hs != nil && !usesHandler(b, hs) {
+	if hs := handlerFor(name); hs != nil && !usesHandler(b, hs, name) {
 		return
 	}
 	d, ok := b.DroppedList(name)
@@ -225,6 +233,10 @@ func checkDropped(p *rules.Pass, b *model.Block, name string, own []model.Entry)
 var assetSegments = []string{"static", "assets", "media", "images", "img", "css", "js", "fonts", "font", "libs", "lib",
 	"sounds", "lang", "icons", "favicon.ico", "robots.txt", ".well-known", "dist", "build", "vendor", "public", "uploads"}
 
+// assetExtensions are the extensions of files that are not documents.
+var assetExtensions = []string{".css", ".js", ".mjs", ".map", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico",
+	".webp", ".avif", ".woff", ".woff2", ".ttf", ".txt", ".webmanifest"}
+
 var firstSegRE = regexp.MustCompile(`^\^?/\(?(?:\?:)?([A-Za-z0-9_.|\\-]+)\)?/`)
 
 // servesAssetsOnly reports whether a level serves only static assets
@@ -263,6 +275,9 @@ func servesAssetsOnly(b *model.Block) bool {
 			}
 		}
 		return true
+	}
+	if l.Loc.Modifier == "=" && isOneOf(strings.ToLower(path.Ext(pat)), assetExtensions) {
+		return true // location = /service-worker.js: one file, not a document
 	}
 	seg := strings.Trim(pat, "/")
 	if i := strings.IndexByte(seg, '/'); i >= 0 {

@@ -25,23 +25,34 @@ type App struct {
 	Sticky bool
 	// ChecksOrigin is true when the app compares Origin with Host.
 	ChecksOrigin bool
+	// SchemeInOrigin is true when the app rebuilds the page's origin from
+	// the scheme the proxy reports (X-Forwarded-Proto) to check Origin.
+	SchemeInOrigin bool
 }
 
-// apps are the applications whose WebSocket endpoints ngxlint knows.
+// apps are the applications whose WebSocket endpoints ngxlint knows, with
+// what they document about their heartbeats: Socket.IO's pingInterval
+// (25 s) and pingTimeout; Node-RED's editor comms ping (15 s); ASP.NET Core SignalR's
+// KeepAliveInterval (15 s); Action Cable's server beat (every 3 s);
+// phoenix.js's heartbeatIntervalMs (30 s); SockJS's heartbeat_delay
+// (25 s); Jitsi Meet's XMPP ping (lib-jitsi-meet, every 10 s).
 var apps = []*App{
 	{Name: "Socket.IO", Keywords: []string{"socket.io"}, Paths: []string{"/socket.io/"}, Heartbeat: 25 * time.Second, MinReadTimeout: 45 * time.Second, Sticky: true},
 	{Name: "Home Assistant", Keywords: []string{"websocket"}, Paths: []string{"/api/websocket"}},
 	{Name: "Grafana Live", Keywords: []string{"live"}, Paths: []string{"/api/live/ws", "/api/live/"}, ChecksOrigin: true},
-	{Name: "Rails Action Cable", Keywords: []string{"cable"}, Paths: []string{"/cable"}, ChecksOrigin: true},
+	{Name: "Rails Action Cable", Keywords: []string{"cable"}, Paths: []string{"/cable"}, Heartbeat: 3 * time.Second, ChecksOrigin: true, SchemeInOrigin: true},
 	{Name: "Portainer", Keywords: []string{"websocket"}, Paths: []string{"/api/websocket/"}},
 	{Name: "Nextcloud notify_push", Keywords: []string{"push"}, Paths: []string{"/push/ws", "/push/"}},
 	{Name: "Node-RED", Keywords: []string{"comms"}, Paths: []string{"/comms"}, Heartbeat: 15 * time.Second},
 	{Name: "Mattermost", Keywords: []string{"websocket"}, Paths: []string{"/api/v4/websocket", "/api/v4/users/websocket"}},
-	{Name: "Phoenix LiveView", Keywords: []string{"websocket"}, Paths: []string{"/live/websocket", "/socket/websocket"}},
+	{Name: "Phoenix LiveView", Keywords: []string{"websocket"}, Paths: []string{"/live/websocket", "/socket/websocket"}, Heartbeat: 30 * time.Second},
 	{Name: "Jupyter", Keywords: []string{"channels", "kernels", "terminals", "events"}, Paths: []string{"/api/kernels/", "/terminals/websocket/", "/api/events/subscribe"}, ChecksOrigin: true},
-	{Name: "SignalR", Keywords: []string{"hub", "signalr"}, Paths: []string{"/signalr", "/hubs/", "/hub"}, Sticky: true},
-	{Name: "SockJS", Keywords: []string{"sockjs"}, Paths: []string{"/sockjs/", "/sockjs-node"}},
+	{Name: "SignalR", Keywords: []string{"hub", "signalr"}, Paths: []string{"/signalr", "/hubs/", "/hub"}, Heartbeat: 15 * time.Second, Sticky: true},
+	{Name: "SockJS", Keywords: []string{"sockjs"}, Paths: []string{"/sockjs/", "/sockjs-node"}, Heartbeat: 25 * time.Second},
 	{Name: "Next.js dev server", Keywords: []string{"webpack-hmr"}, Paths: []string{"/_next/webpack-hmr"}},
+	{Name: "Jitsi Meet", Keywords: []string{"xmpp-websocket", "colibri-ws"}, Paths: []string{"/xmpp-websocket", "/colibri-ws/"}, Heartbeat: 10 * time.Second},
+	{Name: "Cockpit", Keywords: []string{"cockpit"}, Paths: []string{"/cockpit/socket"}, ChecksOrigin: true},
+	{Name: "Apache Guacamole", Keywords: []string{"websocket-tunnel"}, Paths: []string{"/websocket-tunnel"}},
 }
 
 // knownApp matches a location against the applications' WebSocket paths.
@@ -81,6 +92,29 @@ func knownApp(l *model.LocationSpec) (*App, string) {
 		}
 	}
 	return nil, ""
+}
+
+// appForPath returns the application whose WebSocket endpoint a request
+// path is, also when the application is mounted under a prefix
+// (/nodered/comms is Node-RED's /comms): the path is the endpoint, starts
+// with an endpoint that ends with '/', or ends with the endpoint or holds
+// it followed by '/'.
+func appForPath(p string) *App {
+	for _, exact := range []bool{true, false} {
+		for _, app := range apps {
+			for _, ap := range app.Paths {
+				switch {
+				case exact && (p == ap || strings.TrimSuffix(p, "/") == strings.TrimSuffix(ap, "/")):
+					return app
+				case !exact && strings.HasSuffix(ap, "/") && strings.Contains(p, ap),
+					!exact && strings.HasSuffix(p, ap),
+					!exact && !strings.HasSuffix(ap, "/") && strings.Contains(p, ap+"/"):
+					return app
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func containsAny(s string, words []string) bool {

@@ -59,6 +59,5 @@ func forwardsUpgrade(cfg *model.Config, b *model.Block) bool {
 	if h, ok := b.Handler(); ok && (h.D.Name == "uwsgi_pass" || h.D.Name == "scgi_pass") {
 		return true
 	}
-	_, ok := headerIntent(cfg, b)
-	return ok
+	return len(upgradeHeaders(cfg, b)) > 0
 }

@@ -46,8 +46,11 @@ func (hs headerSet) Get(name string) []header {
 }
 
 // outerWSHeaders returns the nearest level above the effective one whose
-// own proxy_set_header list sets Upgrade or Connection, with that list.
-func outerWSHeaders(b *model.Block, from *model.Block) (headerSet, bool) {
+// own proxy_set_header list passes a WebSocket upgrade (an Upgrade field,
+// or a Connection field carrying the upgrade token), with those headers
+// only. Connection "" or keep-alive (the upstream keepalive idiom) is not
+// an upgrade header: dropping it loses nothing WebSocket needs.
+func outerWSHeaders(cfg *model.Config, b *model.Block, from *model.Block) (headerSet, bool) {
 	if from == nil {
 		return headerSet{}, false
 	}
@@ -58,11 +61,15 @@ func outerWSHeaders(b *model.Block, from *model.Block) (headerSet, bool) {
 		}
 		hs := headerSet{Level: l}
 		for _, e := range own {
-			if len(e.D.Args) == 2 {
-				hs.List = append(hs.List, header{Name: e.D.Args[0].Value, Value: e.D.Args[1].Value, Entry: e})
+			if len(e.D.Args) != 2 {
+				continue
+			}
+			name, value := e.D.Args[0].Value, e.D.Args[1].Value
+			if strings.EqualFold(name, "Upgrade") || strings.EqualFold(name, "Connection") && ConnectionIntent(cfg, value) {
+				hs.List = append(hs.List, header{Name: name, Value: value, Entry: e})
 			}
 		}
-		if len(hs.Get("Upgrade")) > 0 || len(hs.Get("Connection")) > 0 {
+		if len(hs.List) > 0 {
 			return hs, true
 		}
 		// this level replaced what was above it; keep looking: a level that

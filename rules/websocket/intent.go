@@ -12,42 +12,82 @@ import (
 )
 
 // evidence is how sure the linter is that a location carries WebSocket.
+// The grades, weakest first, and what each rule does with them, are in one
+// place: here. A location may have several grades at once (its headers and
+// its path); a rule's severity is the highest its table gives any of them.
 type evidence int
 
-// evidence levels, weakest first. Error-level "missing X" findings need
-// KnownPath or Declared; a PathHint alone lowers them to warnings.
+// Evidence grades, weakest first.
 const (
 	noEvidence evidence = iota
-	// PathHint: the location's path looks like a WebSocket path (/ws, /socket, /cable...).
+	// sharedHeaders: Upgrade/Connection headers reach the location only
+	// from a source other proxied locations use too: a shared include such
+	// as SWAG's proxy.conf, or a server{} or http{} list that several
+	// locations inherit. Boilerplate: it passes upgrades through wherever it
+	// is used, and says nothing about this location. Never a warning or an
+	// error on its own.
+	sharedHeaders
+	// ownHeaders: the headers are written in the location itself, or reach
+	// it from a source (include, outer level) no other proxied location
+	// uses. The author set up this location for upgrades, so a missing piece
+	// of that setup is a certain failure; but copy-pasted headers do not make
+	// the location a WebSocket endpoint, so advisory notes do not count it.
+	ownHeaders
+	// pathHint: the location's path names WebSocket (/ws, /websocket,
+	// /socket, /socket.io, /sockjs).
 	pathHint
-	// KnownPath: the path is the WebSocket endpoint of a known application.
+	// knownPath: the path is the WebSocket endpoint of a known application
+	// (the apps table).
 	knownPath
-	// Declared: the configuration or the user says so: the location sets or
-	// forwards Upgrade/Connection, a "# ngxlint: websocket" comment marks it,
-	// or a --ws-path / ws-paths entry is served by it.
+	// declared: the user says so: a "# ngxlint: websocket" comment marks
+	// the location, or a --ws-path / ws-paths entry is served by it.
 	declared
+	numEvidence
 )
 
-var wsSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|cable|hubs?|live|signalr|sockjs|comms|push)([/$)|_.?-]|$)`)
+// String names a grade for documentation and tests.
+func (e evidence) String() string {
+	return [...]string{"none", "shared headers", "own headers", "path hint", "known path", "declared"}[e]
+}
+
+// severityTable gives the severity a rule reports for each evidence grade;
+// rules.Off (the zero value) reports nothing.
+type severityTable [numEvidence]rules.Severity
+
+// missingPieceTable is the table of the rules that find a piece of the
+// WebSocket setup missing or broken (WS001, WS002, WS004...): certain
+// failures where the location is declared, a known endpoint, or set up for
+// upgrades by its own headers; a warning where only the path names
+// WebSocket; an info note where only shared boilerplate passes upgrades.
+func missingPieceTable(def rules.Severity) severityTable {
+	return severityTable{
+		sharedHeaders: rules.Info,
+		ownHeaders:    def,
+		pathHint:      min(def, rules.Warning),
+		knownPath:     def,
+		declared:      def,
+	}
+}
+
+// advisoryTable is the table of advisory topics (timeouts, Host, scheme):
+// only a location that really carries WebSocket (declared, a known
+// endpoint, a path naming WebSocket) earns a note; headers alone, written
+// or shared, do not.
+func advisoryTable(sev rules.Severity) severityTable {
+	return severityTable{pathHint: sev, knownPath: sev, declared: sev}
+}
 
 // intent is the linter's view of whether a location carries WebSocket.
 type intent struct {
+	// Evidence is the strongest grade.
 	Evidence evidence
+	grades   uint
+	whyGrade []evidence // the grade of each Why
 	// Why lists the evidence in the user's terms, strongest first.
 	Why []string
 	App *App
 	// Paths are the request paths known to open WebSockets here.
 	Paths []string
-}
-
-// add records evidence: the strongest first in Why.
-func (in *intent) add(ev evidence, why string) {
-	if ev > in.Evidence {
-		in.Evidence = ev
-		in.Why = append([]string{why}, in.Why...)
-	} else {
-		in.Why = append(in.Why, why)
-	}
 }
 
 // Reason is the strongest evidence as one phrase.
@@ -58,14 +98,70 @@ func (in intent) Reason() string {
 	return in.Why[0]
 }
 
-// Severity scales a rule's severity to the evidence: a path hint alone gives
-// at most a warning.
-func (in intent) Severity(def rules.Severity) rules.Severity {
-	if in.Evidence == pathHint && def > rules.Warning {
-		return rules.Warning
+// ReasonBy is the first reason, in message order, whose grade gets the
+// highest severity of table t.
+func (in intent) ReasonBy(t severityTable) string {
+	sev := in.SeverityBy(t)
+	for i, g := range in.whyGrade {
+		if t[g] == sev {
+			return in.Why[i]
+		}
 	}
-	return def
+	return in.Reason()
 }
+
+// Has reports whether the intent has evidence of grade e.
+func (in intent) Has(e evidence) bool { return in.grades&(1<<e) != 0 }
+
+// add records evidence of grade ev, why in the user's terms. Why is
+// ordered for messages: a declaration, then headers written for this
+// location (they show what the configuration is set up to do, and make a
+// missing piece certain), then a known endpoint, a path hint, and shared
+// headers last; evidence of one rank keeps the order it was found in.
+func (in *intent) add(ev evidence, why string) {
+	in.grades |= 1 << ev
+	if ev > in.Evidence {
+		in.Evidence = ev
+	}
+	i := len(in.Why)
+	for i > 0 && messageRank[ev] < messageRank[in.whyGrade[i-1]] {
+		i--
+	}
+	in.Why = append(in.Why[:i], append([]string{why}, in.Why[i:]...)...)
+	in.whyGrade = append(in.whyGrade[:i], append([]evidence{ev}, in.whyGrade[i:]...)...)
+}
+
+// messageRank orders evidence in messages (lower first).
+var messageRank = [numEvidence]int{declared: 0, ownHeaders: 1, knownPath: 2, pathHint: 3, sharedHeaders: 4}
+
+// SeverityBy returns the highest severity t gives any grade of the intent;
+// rules.Off when none.
+func (in intent) SeverityBy(t severityTable) rules.Severity {
+	sev := rules.Off
+	for e := sharedHeaders; e < numEvidence; e++ {
+		if in.Has(e) && t[e] > sev {
+			sev = t[e]
+		}
+	}
+	return sev
+}
+
+// Severity is the severity of a missing-piece finding whose default is
+// def (missingPieceTable).
+func (in intent) Severity(def rules.Severity) rules.Severity {
+	return in.SeverityBy(missingPieceTable(def))
+}
+
+// Certain reports whether the location is declared WebSocket, a known
+// application's endpoint, or set up for upgrades by headers of its own:
+// what a finding that claims a certain failure needs.
+func (in intent) Certain() bool {
+	return in.Has(declared) || in.Has(knownPath) || in.Has(ownHeaders)
+}
+
+// Carries reports whether more than headers say the location carries
+// WebSocket: a declaration, a known endpoint, or a path naming WebSocket.
+func (in intent) Carries() bool { return in.Evidence >= pathHint }
 
 // intents is the websocket family's per-unit state: the intent of each
 // location, computed once, and where the declared paths lead.
@@ -75,6 +171,10 @@ type intents struct {
 	mu     sync.Mutex
 	byLoc  map[*model.Block]*intent
 	served map[*model.Block][]string // ws paths served, by location
+	// users counts, for each source of Upgrade/Connection headers (an
+	// included file, or the level whose list is inherited), the proxied
+	// locations whose upgrade headers come from it.
+	users map[any]int
 	// Redirects are --ws-path requests nginx answers with its automatic 301.
 	Redirects []pathRedirect
 }
@@ -87,23 +187,58 @@ type pathRedirect struct {
 }
 
 func newIntents(cfg *model.Config, opts *rules.Options) *intents {
-	in := &intents{cfg: cfg, opts: opts, byLoc: map[*model.Block]*intent{}, served: map[*model.Block][]string{}}
+	in := &intents{cfg: cfg, opts: opts, byLoc: map[*model.Block]*intent{}, served: map[*model.Block][]string{}, users: map[any]int{}}
+	for _, pl := range proxyLocations(cfg) {
+		seen := map[any]bool{}
+		for _, h := range upgradeHeaders(cfg, pl.Block) {
+			if k := headerSource(pl.Block, h); !seen[k] {
+				seen[k] = true
+				in.users[k]++
+			}
+		}
+	}
+	// A plain /PATH is declared in every server, but a server that only
+	// reaches it through its catch-all location / (a blog, another API on
+	// the same nginx) does not serve the application when another server
+	// has a location of its own for the path: there the declaration does
+	// not count. HOST/PATH names its servers and always counts.
+	type hit struct {
+		loc      *model.Block
+		path     string
+		catchAll bool
+	}
+	var hits []hit
+	specific := map[string]bool{}
 	for _, srv := range cfg.Servers {
-		paths, _ := wsPaths(opts)
-		for _, path := range paths {
-			m := srv.FindLocation(path)
+		for _, d := range serverWSDecls(opts, srv) {
+			m := srv.FindLocation(d.path)
 			if m.Loc == nil {
 				continue
 			}
 			if m.Redirect {
-				in.Redirects = append(in.Redirects, pathRedirect{Path: path, Server: srv, Loc: m.Loc})
+				in.Redirects = append(in.Redirects, pathRedirect{Path: d.path, Server: srv, Loc: m.Loc})
 				continue
 			}
-			loc := Serving(m.Loc)
-			in.served[loc] = append(in.served[loc], path)
+			catchAll := !d.hostBound && !srv.Synthetic && isCatchAll(m.Loc)
+			if !catchAll && !d.hostBound {
+				specific[d.path] = true
+			}
+			hits = append(hits, hit{Serving(m.Loc), d.path, catchAll})
 		}
 	}
+	for _, h := range hits {
+		if h.catchAll && specific[h.path] {
+			continue
+		}
+		in.served[h.loc] = append(in.served[h.loc], h.path)
+	}
 	return in
+}
+
+// isCatchAll reports whether loc is a server's location /, which takes
+// every request no other location does.
+func isCatchAll(loc *model.Block) bool {
+	return loc.Loc != nil && !loc.Synthetic && (loc.Loc.Modifier == "" || loc.Loc.Modifier == "^~") && loc.Loc.Pattern == "/"
 }
 
 // intentsKey is the memo key of the unit's intents.
@@ -132,32 +267,121 @@ func wsRedirects(p *rules.Pass) []pathRedirect { return intentsOf(p).Redirects }
 
 func (in *intents) compute(b *model.Block) intent {
 	var out intent
-	add := out.add
 	// The user said so.
 	for _, path := range in.served[b] {
 		_, src := wsPaths(in.opts)
-		add(declared, fmt.Sprintf("%s %s is served here", src, path))
+		out.add(declared, fmt.Sprintf("%s %s is served here", src, path))
 		out.Paths = append(out.Paths, path)
+		if out.App == nil {
+			out.App = appForPath(path)
+		}
 	}
 	// A comment says so.
 	if c, ok := marker(b); ok {
-		add(declared, fmt.Sprintf("it is marked %q on %s", "#"+c.Text, lineOf(b, c.Start)))
+		out.add(declared, fmt.Sprintf("it is marked %q on %s", "#"+c.Text, lineOf(b, c.Start)))
 	}
 	// The headers say so.
-	if why, ok := headerIntent(in.cfg, b); ok {
-		add(declared, why)
+	if why, ev := in.headerIntent(b); ev != noEvidence {
+		out.add(ev, why)
 	}
 	// The path says so.
 	if loc := b.EnclosingLocation(); loc != nil && loc.Loc != nil && !loc.Synthetic {
 		if app, path := knownApp(loc.Loc); app != nil {
 			out.App = app
 			out.Paths = append(out.Paths, path)
-			add(knownPath, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
-		} else if wsSegment.MatchString(loc.Loc.Pattern) {
-			add(pathHint, fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()))
+			out.add(knownPath, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
+		} else if strongWSSegment.MatchString(loc.Loc.Pattern) {
+			out.add(pathHint, pathHintWhy(loc))
 		}
 	}
 	return out
+}
+
+// pathHintWhy is the path-hint evidence of loc in the user's terms: a
+// named location has a name, not a path.
+func pathHintWhy(loc *model.Block) string {
+	if loc.Loc.IsNamed() {
+		return fmt.Sprintf("its name %s says WebSocket", loc.Loc.String())
+	}
+	return fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String())
+}
+
+// upgradeHeaders returns the proxy_set_header lines in effect at b that
+// pass a WebSocket upgrade: an Upgrade field, or a Connection field that
+// carries the upgrade token (literally, misspelled, or through a map).
+func upgradeHeaders(cfg *model.Config, b *model.Block) []header {
+	var out []header
+	for _, h := range Headers(b).List {
+		switch {
+		case strings.EqualFold(h.Name, "Upgrade"), isTypoOf(h.Name, "upgrade"):
+			out = append(out, h)
+		case strings.EqualFold(h.Name, "Connection"), isTypoOf(h.Name, "connection"):
+			if ConnectionIntent(cfg, h.Value) {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}
+
+// headerSource is where an upgrade header in effect at loc comes from: the
+// file an include brought it from, the outer level whose list loc
+// inherits, or loc itself when it is written there.
+func headerSource(loc *model.Block, h header) any {
+	if h.Entry.Via != nil {
+		return h.Entry.D.File
+	}
+	if lvl := Headers(loc).Level; lvl != nil && lvl != loc {
+		return lvl
+	}
+	return loc
+}
+
+// headerIntent grades the upgrade headers in effect at b: ownHeaders when
+// one of them is written in b or comes from a source no other proxied
+// location uses, sharedHeaders when they all come from shared sources. An
+// if or limit_except block inherits its location's list and its grade.
+func (in *intents) headerIntent(b *model.Block) (string, evidence) {
+	hs := upgradeHeaders(in.cfg, b)
+	if len(hs) == 0 {
+		return "", noEvidence
+	}
+	loc := b
+	if b.Kind == model.If || b.Kind == model.LimitExcept {
+		if l := b.EnclosingLocation(); l != nil {
+			loc = l
+		}
+	}
+	ev := sharedHeaders
+	for _, h := range hs {
+		if k := headerSource(loc, h); k == any(loc) || in.users[k] <= 1 {
+			ev = ownHeaders
+		}
+	}
+	h := hs[0]
+	why := fmt.Sprintf("it sets proxy_set_header %s on %s", h.Name, rules.Line(h.Entry.D, h.Entry.D.File))
+	if strings.EqualFold(h.Name, "Connection") || isTypoOf(h.Name, "connection") {
+		why = fmt.Sprintf("it sets proxy_set_header %s %s on %s", h.Name, h.Entry.D.File.Raw(h.Entry.D.Args[1]), rules.Line(h.Entry.D, h.Entry.D.File))
+	}
+	if ev == sharedHeaders {
+		src := "its server"
+		switch k := headerSource(loc, h).(type) {
+		case *parser.File:
+			src = "the shared include " + h.Entry.Via.Arg(0)
+		case *model.Block:
+			src = levelName(k)
+		}
+		why += fmt.Sprintf(", from %s that %d proxied locations use", src, in.users[headerSource(loc, h)])
+	}
+	return why, ev
+}
+
+// UpgradeHeadersShared reports whether the upgrade headers in effect at a
+// proxied location come only from shared boilerplate (sharedHeaders).
+func UpgradeHeadersShared(cfg *model.Config, loc *model.Block) bool {
+	in := newIntents(cfg, &rules.Options{})
+	_, ev := in.headerIntent(loc)
+	return ev == sharedHeaders
 }
 
 func lineOf(b *model.Block, off int) string {
@@ -231,24 +455,6 @@ func isWSMarker(text string) bool {
 	return ok && strings.TrimSpace(rest) == "websocket"
 }
 
-// headerIntent reports whether the headers in effect at b forward a
-// WebSocket upgrade: an Upgrade field, or a Connection field that carries
-// the upgrade token (literally, misspelled, or through a map).
-func headerIntent(cfg *model.Config, b *model.Block) (string, bool) {
-	hs := Headers(b)
-	for _, h := range hs.List {
-		switch {
-		case strings.EqualFold(h.Name, "Upgrade"), isTypoOf(h.Name, "upgrade"):
-			return fmt.Sprintf("it sets proxy_set_header %s on %s", h.Name, rules.Line(h.Entry.D, h.Entry.D.File)), true
-		case strings.EqualFold(h.Name, "Connection"), isTypoOf(h.Name, "connection"):
-			if ConnectionIntent(cfg, h.Value) {
-				return fmt.Sprintf("it sets proxy_set_header %s %s on %s", h.Name, h.Entry.D.File.Raw(h.Entry.D.Args[1]), rules.Line(h.Entry.D, h.Entry.D.File)), true
-			}
-		}
-	}
-	return "", false
-}
-
 // ConnectionIntent reports whether a Connection value shows the author
 // meant to pass WebSocket upgrades: a token that is or nearly is "upgrade",
 // a variable from a map with such a value, or the client's own Connection.
@@ -281,11 +487,11 @@ func init() {
 	rules.RegisterSetting(rules.Setting{
 		Key:      wsPathsKey,
 		Flag:     "ws-path",
-		Usage:    "request `PATH` where clients open WebSockets (repeatable); the location nginx picks for it in each server is checked as WebSocket",
-		Hint:     "request paths such as /ws/",
-		Valid:    func(v string) bool { return strings.HasPrefix(v, "/") },
-		FlagRule: "must be a request path starting with /",
-		FileRule: "entries are request paths and start with /",
+		Usage:    "request `PATH` where clients open WebSockets (repeatable); the location nginx picks for it in each server is checked as WebSocket; HOST/PATH (chat.example.com/ws/) only in the servers whose server_name matches HOST",
+		Hint:     "request paths such as /ws/, or chat.example.com/ws/ for one server name",
+		Valid:    validWSPath,
+		FlagRule: "must be a request path starting with /, or HOST/PATH such as chat.example.com/ws/",
+		FileRule: "entries are request paths and start with /, or are HOST/PATH such as chat.example.com/ws/",
 	})
 }
 
@@ -299,10 +505,68 @@ func wsPaths(o *rules.Options) ([]string, string) {
 	return paths, src
 }
 
+// validWSPath accepts /PATH and HOST/PATH.
+func validWSPath(v string) bool {
+	if strings.HasPrefix(v, "/") {
+		return true
+	}
+	host, _, ok := strings.Cut(v, "/")
+	return ok && host != "" && !strings.ContainsAny(host, " \t$")
+}
+
+// serverWSPaths returns the declared WebSocket request paths that apply in
+// server srv: every /PATH, and the PATH of HOST/PATH when one of srv's
+// server names matches HOST (nginx's rules: exact, *.example.com,
+// www.example.*, ~regex). A server around a fragment, whose names are
+// unknown, takes them all.
+func serverWSPaths(o *rules.Options, srv *model.Block) []string {
+	var out []string
+	for _, d := range serverWSDecls(o, srv) {
+		out = append(out, d.path)
+	}
+	return out
+}
+
+// wsDecl is a declared WebSocket request path in one server; hostBound
+// when it was declared as HOST/PATH for that server's name.
+type wsDecl struct {
+	path      string
+	hostBound bool
+}
+
+// serverWSDecls is serverWSPaths with where each path comes from.
+func serverWSDecls(o *rules.Options, srv *model.Block) []wsDecl {
+	paths, _ := wsPaths(o)
+	var out []wsDecl
+	for _, p := range paths {
+		if strings.HasPrefix(p, "/") {
+			out = append(out, wsDecl{path: p})
+			continue
+		}
+		host, rest, _ := strings.Cut(p, "/")
+		if i := strings.LastIndex(host, ":"); i >= 0 {
+			host = host[:i] // a port is not part of the name
+		}
+		if srv == nil || srv.Synthetic || srv.MatchesHost(host) {
+			out = append(out, wsDecl{path: "/" + rest, hostBound: true})
+		}
+	}
+	return out
+}
+
 // SetWSPaths declares request paths where clients open WebSockets, with
 // where they come from in the user's terms, for messages.
 func SetWSPaths(o *rules.Options, paths []string, source string) {
 	o.SetSetting(wsPathsKey, paths, source)
+}
+
+// becauseBy formats, for a message, the evidence that gives the severity
+// of table t.
+func becauseBy(in intent, t severityTable) string {
+	if r := in.ReasonBy(t); r != "" {
+		return " (" + r + ")"
+	}
+	return ""
 }
 
 // because formats intent evidence for a message.
@@ -313,10 +577,11 @@ func because(in intent) string {
 	return ""
 }
 
-// strongWSSegment is the part of the path heuristics that names WebSocket
-// itself (ws, wss, websocket, socket.io, sockjs), without the words that
-// also name ordinary pages (live, push, hub, cable...).
-var strongWSSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|socket\.io|sockjs)([/$)|_.?-]|$)`)
+// strongWSSegment matches a path that names WebSocket (ws, wss, websocket,
+// socket, socket.io, sockjs): the pathHint grade. Words that also name
+// ordinary pages (live, push, hub, cable, comms) count only as a known
+// application's exact endpoint (the apps table).
+var strongWSSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|sockjs)([/$)|_.?-]|$)`)
 
 // handlerIntent is the WebSocket evidence for a location served by a
 // handler that cannot carry proxy_set_header's meaning (fastcgi_pass,
@@ -360,7 +625,7 @@ func handlerIntent(p *rules.Pass, b *model.Block) intent {
 				}
 				if strings.EqualFold(field, "Upgrade") ||
 					strings.EqualFold(field, "Connection") && ConnectionIntent(p.Cfg, value) {
-					add(declared, fmt.Sprintf("it sets %s %s on %s", name, e.D.Args[0].Value, rules.Line(e.D, e.D.File)))
+					add(ownHeaders, fmt.Sprintf("it sets %s %s on %s", name, e.D.Args[0].Value, rules.Line(e.D, e.D.File)))
 				}
 			}
 		}
@@ -377,7 +642,7 @@ func handlerIntent(p *rules.Pass, b *model.Block) intent {
 			}
 			add(ev, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
 		case strong:
-			add(pathHint, fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()))
+			add(pathHint, pathHintWhy(loc))
 		}
 	}
 	return out
@@ -397,8 +662,8 @@ func pathEvidence(p *rules.Pass, loc *model.Block) (string, bool) {
 	if app, _ := knownApp(loc.Loc); app != nil {
 		return fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name), true
 	}
-	if wsSegment.MatchString(loc.Loc.Pattern) {
-		return fmt.Sprintf("its path %s looks like a WebSocket endpoint", loc.Loc.String()), true
+	if strongWSSegment.MatchString(loc.Loc.Pattern) {
+		return pathHintWhy(loc), true
 	}
 	return "", false
 }

@@ -273,9 +273,17 @@ func TestHostOriginMismatchAgreesWithNginx(t *testing.T) {
 	echo := nginxtest.StartEcho(t, nginxtest.CheckOrigin())
 	for name, host := range map[string]string{"no-host": "", "host-without-port": "proxy_set_header Host $host;"} {
 		t.Run(name, func(t *testing.T) {
+			// the port's default server rejects unknown names, so the
+			// fix may forward $http_host (README, Security family: SEC005)
 			n := nginxtest.Start(t, fmt.Sprintf(`
 server {
+    listen 127.0.0.1:{{PORT}} default_server;
+    return 444;
+}
+
+server {
     listen 127.0.0.1:{{PORT}};
+    server_name 127.0.0.1;
 
     location /ws/ {
         proxy_pass http://%s;
@@ -291,7 +299,13 @@ server {
 			if c := nginxtest.Dial(t, n.WSURL("/ws/"), origin); c.Status != 403 {
 				t.Fatalf("handshake before the fix: %s, want 403", c)
 			}
-			fs := findingsOf(lintRunning(t, n, nil), "WS021")
+			// The backend is unknown: WS021 speaks where /ws/ is declared.
+			declared := &rules.Options{}
+			SetWSPaths(declared, []string{"/ws/"}, "--ws-path")
+			if fs := findingsOf(lintRunning(t, n, nil), "WS021"); len(fs) != 0 {
+				t.Fatalf("WS021 on an undeclared path of an unknown backend: %s", fs[0].Message)
+			}
+			fs := findingsOf(lintRunning(t, n, declared), "WS021")
 			if len(fs) != 1 {
 				t.Fatalf("WS021 findings: %d, want 1", len(fs))
 			}
@@ -299,7 +313,7 @@ server {
 			if c := nginxtest.Dial(t, n.WSURL("/ws/"), origin); !c.OK() {
 				t.Errorf("handshake after the fix: %s\n%s", c, n.Conf)
 			}
-			if fs := findingsOf(lintRunning(t, n, nil), "WS021"); len(fs) != 0 {
+			if fs := findingsOf(lintRunning(t, n, declared), "WS021"); len(fs) != 0 {
 				t.Errorf("the fix leaves WS021: %s", fs[0].Message)
 			}
 		})
@@ -333,20 +347,31 @@ server {
 	}
 }
 
-// TestBetterHostNeedsNewNginx: the fix value for nginx 1.29.3+ is refused
-// by older ones, so it is used only when the target is known to have it.
-func TestBetterHostNeedsNewNginx(t *testing.T) {
-	old := &rules.Pass{Cfg: buildConf(t, "server { listen 8080; }", "1.22.1")}
-	if v, _ := betterHost(old); v != "$http_host" {
-		t.Errorf("1.22.1: %s", v)
-	}
-	unknown := &rules.Pass{Cfg: buildConf(t, "server { listen 8080; }", "")}
-	if v, _ := betterHost(unknown); v != "$http_host" {
-		t.Errorf("unknown version: %s", v)
-	}
-	newer := &rules.Pass{Cfg: buildConf(t, "server { listen 8080; }", "1.29.3")}
-	if v, _ := betterHost(newer); v != "$host$is_request_port$request_port" {
-		t.Errorf("1.29.3: %s", v)
+// TestHostAdvice: $host where the port is 80 or 443; otherwise the value for
+// nginx 1.29.3+ only when the target is known to have it (older ones refuse
+// it), and $http_host with a fix only behind a default server that rejects
+// unknown names.
+func TestHostAdvice(t *testing.T) {
+	const open = "server { listen 8080; server_name a.example; }"
+	const guarded = "server { listen 8080 default_server; return 444; }\nserver { listen 8080; server_name a.example; }"
+	for _, c := range []struct {
+		conf, version string
+		keepPort      bool
+		want          string
+		fix           bool
+	}{
+		{"server { listen 80; server_name a.example; }", "1.22.1", false, "$host", true},
+		{open, "1.22.1", true, "$http_host", false},
+		{open, "", true, "$http_host", false},
+		{guarded, "1.22.1", true, "$http_host", true},
+		{open, "1.29.3", true, "$host$is_request_port$request_port", true},
+	} {
+		cfg := buildConf(t, c.conf, c.version)
+		srv := cfg.Servers[len(cfg.Servers)-1]
+		h := hostAdvice(&rules.Pass{Cfg: cfg}, srv, c.keepPort)
+		if h.value != c.want || (h.noFix == "") != c.fix {
+			t.Errorf("%s (nginx %q): %s, fix %v; want %s, fix %v", c.conf, c.version, h.value, h.noFix == "", c.want, c.fix)
+		}
 	}
 	if nginxtest.Binary() == "" {
 		return
@@ -354,7 +379,7 @@ func TestBetterHostNeedsNewNginx(t *testing.T) {
 	// the installed nginx agrees about the variables (Debian's 1.22 has none)
 	ok, out := nginxtest.Test(t, `server { listen 127.0.0.1:{{PORT}}; location / { proxy_pass http://127.0.0.1:9; proxy_set_header Host $host$is_request_port$request_port; } }`)
 	v := nginxtest.Version(t)
-	has := buildConf(t, "", v).Version.AtLeast("1.29.3")
+	has := hasPortVars(buildConf(t, "", v))
 	if ok != has {
 		t.Errorf("nginx %s accepts $request_port: %v, ngxlint expects %v\n%s", v, ok, has, out)
 	}

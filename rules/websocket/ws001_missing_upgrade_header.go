@@ -48,7 +48,7 @@ func (*missingUpgradeHeader) Check(p *rules.Pass) {
 		if hasTypoHeader(hs, "upgrade") {
 			continue // WS008 names the misspelled field
 		}
-		if outer, ok := outerWSHeaders(pl.Block, hs.Level); ok && len(outer.Get("Upgrade")) > 0 {
+		if outer, ok := outerWSHeaders(p.Cfg, pl.Block, hs.Level); ok && len(outer.Get("Upgrade")) > 0 {
 			continue // WS003 explains the inheritance drop
 		}
 		f := p.ReportSev(in.Severity(rules.Error), anchor(pl.Block),

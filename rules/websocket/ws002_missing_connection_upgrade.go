@@ -46,7 +46,7 @@ func (*missingConnectionUpgrade) Check(p *rules.Pass) {
 			if hasTypoHeader(hs, "connection") {
 				continue // WS008
 			}
-			if outer, ok := outerWSHeaders(pl.Block, hs.Level); ok && len(outer.Get("Connection")) > 0 {
+			if outer, ok := outerWSHeaders(p.Cfg, pl.Block, hs.Level); ok && len(outer.Get("Connection")) > 0 {
 				continue // WS003
 			}
 			sent := "Connection: close (the default before nginx 1.29.7)"

@@ -24,7 +24,7 @@ var wsHeadersDroppedMeta = &rules.Meta{
 		Good: "server {\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n\n    location /ws/ {\n        proxy_set_header Host $host;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n        proxy_pass http://127.0.0.1:9001;\n    }\n}",
 		Fix: "Repeat the outer Upgrade and Connection lines at the level that sets its own proxy_set_header, or keep every proxy_set_header in one include used at one level. " +
 			"ngxlint fix copies the outer lines, exactly as written, after the inner level's last proxy_set_header.",
-		SeverityNote: "Error when the location shows WebSocket intent of its own (its path, a comment, --ws-path); warning when the outer headers are the only sign, since the location may serve plain HTTP only.",
+		SeverityNote: "Error when the location shows WebSocket intent of its own (its path, a comment, --ws-path); warning when the outer headers, written for this location alone, are the only sign; info when they are boilerplate that several proxied locations inherit. Only Upgrade and a Connection that carries the upgrade token count: Connection \"\" (the keepalive idiom) is not an upgrade header.",
 		Since:        "0.1.0",
 		Refs:         []string{"https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header"},
 	},
@@ -41,6 +41,13 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 	}
 	var groups []*group
 	byLevel := map[*model.Block]*group{}
+	// under counts the proxied locations inside each level.
+	under := map[*model.Block]int{}
+	for _, pl := range proxyLocationsOf(p) {
+		for l := pl.Block.Parent; l != nil; l = l.Parent {
+			under[l]++
+		}
+	}
 	for _, pl := range proxyLocationsOf(p) {
 		hs := headersOf(p, pl.Block)
 		if hs.Level == nil {
@@ -56,7 +63,7 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 	}
 	for _, g := range groups {
 		hs := headersOf(p, g.locs[0].Block)
-		outer, ok := outerWSHeaders(g.locs[0].Block, hs.Level)
+		outer, ok := outerWSHeaders(p.Cfg, g.locs[0].Block, hs.Level)
 		if !ok {
 			continue
 		}
@@ -76,8 +83,16 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 				rep, in = pl, i
 			}
 		}
+		// The location's own evidence makes the loss certain; without it the
+		// outer headers are the only sign: a warning where they were written
+		// for this location alone, an info note where the outer level is
+		// boilerplate that several proxied locations inherit or drop.
 		sev := rules.Error
-		if in.Evidence == noEvidence {
+		switch {
+		case in.Carries():
+		case under[outer.Level] > 1:
+			sev = rules.Info
+		default:
 			sev = rules.Warning
 		}
 		culprit := hs.List[0].Entry

@@ -106,14 +106,13 @@ func wsTargets(p *rules.Pass, srv *model.Block) []wsTarget {
 		if i := webSocket(p, loc); i.Evidence > in.Evidence {
 			in = i
 		}
-		if in.Evidence < knownPath {
+		if !in.Certain() {
 			return
 		}
 		seen[uri] = true
 		out = append(out, wsTarget{URI: uri, Matched: m.Loc, Loc: loc, In: in})
 	}
-	paths, _ := wsPaths(p.Opts)
-	for _, uri := range paths {
+	for _, uri := range serverWSPaths(p.Opts, srv) {
 		add(uri, nil)
 	}
 	for _, l := range p.Cfg.ServerLocations(srv) {
@@ -130,7 +129,7 @@ func wsTargets(p *rules.Pass, srv *model.Block) []wsTarget {
 		// The location's own path is a WebSocket URL when the location is
 		// declared, or when the path is exactly an application's endpoint:
 		// location = /socket.io redirecting to /socket.io/ is harmless.
-		if !l.Loc.IsRegex() && (in.Evidence == declared || appWithExactPath(l.Loc.Pattern)) {
+		if !l.Loc.IsRegex() && (in.Has(declared) || in.Has(ownHeaders) || appWithExactPath(l.Loc.Pattern)) {
 			add(l.Loc.Pattern, l)
 		}
 		if in.App != nil {
@@ -155,6 +154,9 @@ func checkServerRedirects(p *rules.Pass, srv *model.Block) {
 		https := plain && strings.HasPrefix(r.Target, "https://")
 		if r.If != nil && !https {
 			return // the condition may leave the handshake alone
+		}
+		if https && servedOverTLS(p, srv, r, t.URI) {
+			return // pages on https:// open wss:// directly
 		}
 		at := r.Entry.At()
 		h := hits[at]
@@ -234,6 +236,62 @@ func reportRedirect(p *rules.Pass, h *redirectHit) {
 		text, viaNote(h.r.Entry), where, what, h.r.Status, h.r.Status)
 }
 
+// servedOverTLS reports whether the https:// side of a plain-HTTP
+// redirect serves a WebSocket path: a TLS server nginx would pick for the
+// redirect's host (its literal host, or else one of srv's names; any TLS
+// server when srv has only a catch-all name such as _) answers uri
+// without nginx's automatic 301 (what it answers is judged on that server). srv itself
+// counts when it listens with TLS too and the redirect is conditional (if
+// ($scheme = http)). Pages served over https open wss:// URLs, so no
+// handshake ever meets the redirect: the ordinary port-80 server beside a
+// TLS server is fine.
+func servedOverTLS(p *rules.Pass, srv *model.Block, r model.Redirect, uri string) bool {
+	var hosts []string
+	if h := redirectHost(r.Target); h != "" {
+		hosts = []string{h}
+	} else {
+		for _, n := range srv.ServerNames() {
+			if n != "" && n != "_" && !strings.HasPrefix(n, "~") && !strings.ContainsAny(n, "*$") && !strings.HasPrefix(n, ".") {
+				hosts = append(hosts, n)
+			}
+		}
+	}
+	for _, s2 := range p.Cfg.Servers {
+		if !s2.TLS() || s2 == srv && r.If == nil {
+			continue
+		}
+		named := len(hosts) == 0
+		for _, h := range hosts {
+			named = named || s2.MatchesHost(h)
+		}
+		if !named {
+			continue
+		}
+		// The TLS server answers the path; whether that answer suits a
+		// handshake is for WS015 to say about that server.
+		if m := s2.FindLocation(uri); !m.Redirect {
+			return true
+		}
+	}
+	return false
+}
+
+// redirectHost is the literal host of an https:// redirect target, lower
+// case without port, or "" when a variable gives it.
+func redirectHost(target string) string {
+	rest := strings.TrimPrefix(target, "https://")
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		rest = rest[:i]
+	}
+	if rest == "" || strings.Contains(rest, "$") {
+		return ""
+	}
+	if i := strings.LastIndex(rest, ":"); i >= 0 && !strings.HasSuffix(rest, "]") {
+		rest = rest[:i]
+	}
+	return strings.ToLower(rest)
+}
+
 // directiveHead is a directive as written, without its ';', for messages.
 func directiveHead(d *parser.Directive) string {
 	s := strings.TrimSuffix(string(d.File.Src[d.Start():d.HeaderEnd()]), ";")
@@ -265,7 +323,7 @@ func checkAppSlashRedirects(p *rules.Pass, srv *model.Block, declared map[slashK
 				continue
 			}
 			in := webSocket(p, m.Loc)
-			if in.Evidence < knownPath {
+			if !in.Certain() {
 				continue
 			}
 			h, _ := m.Loc.Handler()

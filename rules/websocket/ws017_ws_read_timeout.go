@@ -31,7 +31,8 @@ var wsReadTimeoutMeta = &rules.Meta{
 		SeverityNote: "Error for 0 (the handshake fails with 504) and for a value at or below the heartbeat of the application the path " +
 			"identifies (every idle socket is closed before its next ping: ngxlint reads this as the socket dying early, not as a risk). " +
 			"Warning for an explicit value below 60s, or below what the known application asks for (Socket.IO: 45s). " +
-			"Info for the 60s default on a location declared WebSocket (by its headers, a comment or --ws-path), naming the application " +
+			"Info for the 60s default, at most one note per server, on a location declared WebSocket (a comment or --ws-path), a known " +
+			"endpoint or a path naming WebSocket (headers alone do not count), naming the application " +
 			"when the path identifies it, unless the application is known to ping well inside 60 s (Socket.IO, Node-RED), where nothing is reported. " +
 			"Only the path's evidence gives at most a warning. Values nginx would refuse are WS029's.",
 		Since: "0.1.0",
@@ -44,6 +45,15 @@ func (*wsReadTimeout) Meta() *rules.Meta { return wsReadTimeoutMeta }
 const defaultReadTimeout = 60 * time.Second
 
 func (*wsReadTimeout) Check(p *rules.Pass) {
+	// The 60 s default is an advisory topic: one note per server, at its
+	// first location, naming the others.
+	type quiet struct {
+		loc *model.Block
+		in  intent
+		app *App
+	}
+	var order []*model.Block
+	defaults := map[*model.Block][]quiet{}
 	for _, pl := range proxyLocationsOf(p) {
 		loc := pl.Block
 		in := webSocket(p, loc)
@@ -84,28 +94,51 @@ func (*wsReadTimeout) Check(p *rules.Pass) {
 			msg = fmt.Sprintf("%s in %s%s closes every idle %s socket before its next ping (every %s): an idle WebSocket is closed after %s without a frame in either direction; set proxy_read_timeout 1h;",
 				what, loc.Name(), because(in), app.Name, fmtSeconds(app.Heartbeat), fmtSeconds(t))
 		case need > 0 && t < need:
-			sev = rules.Warning
+			sev = in.Severity(rules.Warning)
 			msg = fmt.Sprintf("%s in %s%s is shorter than the %s %s needs without a frame: an idle WebSocket is closed after %s without a frame in either direction; set proxy_read_timeout 1h;",
 				what, loc.Name(), because(in), fmtSeconds(need), app.Name, fmtSeconds(t))
 		case need > 0:
 			continue // the application pings well inside the timeout
 		case explicit && t < defaultReadTimeout:
-			sev = rules.Warning
+			sev = in.Severity(rules.Warning)
 			msg = fmt.Sprintf("%s in %s%s closes a WebSocket after %s without a frame in either direction, unless the application pings more often; set proxy_read_timeout 1h;",
 				what, loc.Name(), because(in), fmtSeconds(t))
-		case !explicit && in.Evidence == declared:
-			sev = rules.Info
-			who := "unless the application pings more often than that"
-			if app != nil {
-				who = fmt.Sprintf("ngxlint does not know whether %s pings more often than that", app.Name)
+		case !explicit && in.SeverityBy(advisoryTable(rules.Info)) != rules.Off:
+			srv := loc.Server()
+			if _, ok := defaults[srv]; !ok {
+				order = append(order, srv)
 			}
-			msg = fmt.Sprintf("%s proxies WebSocket%s with the default proxy_read_timeout of 60s: an idle WebSocket is closed after 60 s without a frame in either direction (%s); set proxy_read_timeout 1h; to keep quiet sockets open",
-				loc.Name(), because(in), who)
+			defaults[srv] = append(defaults[srv], quiet{loc, in, app})
+			continue
 		default:
 			continue
 		}
 		f := p.ReportSev(sev, at, "%s", msg)
 		setReadTimeoutFix(f, loc, level, e)
+	}
+	for _, srv := range order {
+		qs := defaults[srv]
+		first := qs[0]
+		who := "unless the application pings more often than that"
+		if first.app != nil {
+			who = fmt.Sprintf("ngxlint does not know whether %s pings more often than that", first.app.Name)
+		}
+		also := ""
+		if len(qs) > 1 {
+			var names []string
+			for _, q := range qs[1:] {
+				name := q.loc.Name()
+				if q.loc.Dir != nil {
+					name += " (" + rules.Line(q.loc.Dir, anchor(first.loc).File) + ")"
+				}
+				names = append(names, name)
+			}
+			also = fmt.Sprintf("; so do %s in the same server", andList(names))
+		}
+		f := p.ReportSev(rules.Info, anchor(first.loc),
+			"%s proxies WebSocket%s with the default proxy_read_timeout of 60s: an idle WebSocket is closed after 60 s without a frame in either direction (%s)%s; set proxy_read_timeout 1h; to keep quiet sockets open",
+			first.loc.Name(), becauseBy(first.in, advisoryTable(rules.Info)), who, also)
+		setReadTimeoutFix(f, first.loc, nil, model.Entry{})
 	}
 }
 

@@ -32,6 +32,9 @@ var cacheWithoutUpgradeBypassMeta = &rules.Meta{
 			"map of $http_upgrade counts. ngxlint fix appends the missing lines to the proxy_cache_bypass and proxy_no_cache " +
 			"lists in effect (a list written further out gets the line there, so nothing it holds is dropped), or adds them to " +
 			"the location.",
+		SeverityNote: "Warning where the location is declared WebSocket, a known endpoint, its path names WebSocket, or its " +
+			"proxy_no_cache already tests $http_upgrade; info where it only writes upgrade headers itself (often pasted into every " +
+			"proxied location); nothing where they come from a shared include or an outer level several locations inherit.",
 		Since: "0.1.0",
 		Refs:  []string{"https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_cache_bypass"},
 	},
@@ -39,10 +42,17 @@ var cacheWithoutUpgradeBypassMeta = &rules.Meta{
 
 func (*cacheWithoutUpgradeBypass) Meta() *rules.Meta { return cacheWithoutUpgradeBypassMeta }
 
+// cacheTable: a cached location that only carries upgrade headers (often
+// pasted into every proxied location, or included from a shared file) is
+// not shown to be a WebSocket endpoint: an info note where it writes them
+// itself, nothing where they are shared boilerplate.
+var cacheTable = severityTable{ownHeaders: rules.Info, pathHint: rules.Warning, knownPath: rules.Warning, declared: rules.Warning}
+
 func (*cacheWithoutUpgradeBypass) Check(p *rules.Pass) {
 	for _, pl := range proxyLocationsOf(p) {
 		in := webSocket(p, pl.Block)
-		if in.Evidence == noEvidence {
+		sev := in.SeverityBy(cacheTable)
+		if sev == rules.Off {
 			continue
 		}
 		cache, ok := pl.Block.Scalar("proxy_cache")
@@ -59,12 +69,15 @@ func (*cacheWithoutUpgradeBypass) Check(p *rules.Pass) {
 			zone += fmt.Sprintf(" (set in %s, %s)", levelName(lvl), rules.Line(cache.D, where.File))
 		}
 		add := "proxy_cache_bypass $http_upgrade; and proxy_no_cache $http_upgrade;"
+		why := becauseBy(in, cacheTable)
 		if listReferencesUpgrade(p, pl.Block, "proxy_no_cache") {
 			add = "proxy_cache_bypass $http_upgrade;"
+			// proxy_no_cache $http_upgrade: the location expects handshakes.
+			sev = rules.Warning
 		}
-		f := p.ReportSev(in.Severity(rules.Warning), where,
+		f := p.ReportSev(sev, where,
 			"%s applies to %s, which proxies WebSocket%s, and no proxy_cache_bypass tests $http_upgrade: nginx looks the handshake up in the cache first (the key ignores Upgrade), so once a plain GET of the URL is cached the browser gets that 200 instead of 101; add %s (or proxy_cache off;)",
-			zone, pl.Block.Name(), because(in), add)
+			zone, pl.Block.Name(), why, add)
 		var edits []rules.Edit
 		var here []string
 		for _, name := range []string{"proxy_cache_bypass", "proxy_no_cache"} {

@@ -67,8 +67,7 @@ func (*wsLocationShadowed) Check(p *rules.Pass) {
 			}
 			uris[k] = append(uris[k], uri)
 		}
-		paths, _ := wsPaths(p.Opts)
-		for _, uri := range paths {
+		for _, uri := range serverWSPaths(p.Opts, srv) {
 			try(uri)
 		}
 		for _, loc := range p.Cfg.ServerLocations(srv) {
@@ -95,7 +94,7 @@ func (*wsLocationShadowed) Check(p *rules.Pass) {
 // path is a known application's endpoint.
 func shadowCandidate(p *rules.Pass, loc *model.Block) bool {
 	in := webSocket(p, loc)
-	if in.Evidence < knownPath {
+	if !in.Certain() {
 		return false
 	}
 	_, ok := Serving(loc).Handler()

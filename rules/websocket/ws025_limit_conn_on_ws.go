@@ -50,8 +50,8 @@ func (*limitConnOnWS) Check(p *rules.Pass) {
 	byLevel := map[*model.Block]*group{}
 	for _, pl := range proxyLocationsOf(p) {
 		in := webSocket(p, pl.Block)
-		if in.Evidence == noEvidence {
-			continue
+		if in.Evidence <= sharedHeaders {
+			continue // nothing, or only shared boilerplate, says WebSocket
 		}
 		es, lvl := pl.Block.Lookup("limit_conn")
 		if lvl == nil {

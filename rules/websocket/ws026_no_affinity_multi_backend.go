@@ -30,8 +30,8 @@ var noAffinityMultiBackendMeta = &rules.Meta{
 			"sticky cookie srv_id; works too. ngxlint fix adds ip_hash; at the top of the upstream block, or puts it in place of a " +
 			"least_conn or random line; it does not when a server is marked backup, which ip_hash does not support.",
 		SeverityNote: "Warning on the WebSocket path of an application that needs affinity (Socket.IO, SignalR); info on other " +
-			"WebSocket locations, where it matters only if the application keeps per-session state in one process or falls back " +
-			"to long polling. Servers marked down or backup do not count toward the two.",
+			"locations declared WebSocket or whose path names it, where it matters only if the application keeps per-session state " +
+			"in one process or falls back to long polling; nothing where only upgrade headers suggest WebSocket. Servers marked down or backup do not count toward the two.",
 		Since: "0.1.0",
 		Refs: []string{"https://nginx.org/en/docs/http/ngx_http_upstream_module.html#ip_hash",
 			"https://socket.io/docs/v4/using-multiple-nodes/"},
@@ -41,20 +41,45 @@ var noAffinityMultiBackendMeta = &rules.Meta{
 func (*noAffinityMultiBackend) Meta() *rules.Meta { return noAffinityMultiBackendMeta }
 
 func (*noAffinityMultiBackend) Check(p *rules.Pass) {
-	reported := map[*model.Block]bool{}
+	// One finding per upstream, at its strongest location: the endpoint of
+	// an application that needs affinity (a warning) before other WebSocket
+	// locations (info), in configuration order among equals.
+	type cand struct {
+		pl  proxyLocation
+		in  intent
+		app *App
+		sev rules.Severity
+	}
+	best := map[*model.Block]*cand{}
+	var order []*model.Block
 	for _, pl := range proxyLocationsOf(p) {
 		if pl.Handler.D == nil {
 			continue
 		}
 		in := webSocket(p, pl.Block)
-		if in.Evidence == noEvidence {
-			continue
+		app := wsAppFor(pl.Block, in)
+		if !in.Carries() && (app == nil || !app.Sticky || !in.Certain()) {
+			continue // headers alone do not make the location a WebSocket endpoint
 		}
 		t, ok := p.Cfg.ProxyTarget(pl.Handler.D)
-		if !ok || t.Upstream == nil || reported[t.Upstream] {
+		if !ok || t.Upstream == nil {
 			continue
 		}
-		up := t.Upstream
+		sev := rules.Info
+		if app != nil && app.Sticky {
+			sev = rules.Warning
+		}
+		c, seen := best[t.Upstream]
+		if !seen {
+			order = append(order, t.Upstream)
+		}
+		if !seen || sev > c.sev {
+			best[t.Upstream] = &cand{pl, in, app, sev}
+		}
+	}
+	for _, up := range order {
+		c := best[up]
+		pl, in, app := c.pl, c.in, c.app
 		active := 0
 		backup := false
 		for _, s := range up.Servers() {
@@ -72,17 +97,16 @@ func (*noAffinityMultiBackend) Check(p *rules.Pass) {
 		if has && (method.D.Name == "ip_hash" || method.D.Name == "hash" || method.D.Name == "sticky") {
 			continue
 		}
-		reported[up] = true
-		sev, why := rules.Info, "that matters when the application keeps a session in one process or falls back to long polling"
-		if in.App != nil && in.App.Sticky {
-			sev, why = rules.Warning, in.App.Name+" needs every request of a session (handshake, long polling, negotiate) on the server that created it, or the session fails with 400 or 404"
+		why := "that matters when the application keeps a session in one process or falls back to long polling"
+		if c.sev == rules.Warning {
+			why = app.Name + " needs every request of a session (handshake, long polling, negotiate) on the server that created it, or the session fails with 400 or 404"
 		}
 		spread := "round-robin"
 		if has {
 			spread = "by " + method.D.Name
 		}
 		d := pl.Handler.D
-		f := p.ReportSev(sev, rules.WordSpan(d, d.Args[0]),
+		f := p.ReportSev(c.sev, rules.WordSpan(d, d.Args[0]),
 			"%s proxies WebSocket%s to upstream %s (%s), which spreads requests over %d servers %s, with no ip_hash, hash or sticky: %s; add ip_hash; to the upstream",
 			pl.Block.Name(), because(in), up.Dir.Arg(0), rules.Line(up.Dir, d.File), active, spread, why)
 		switch {

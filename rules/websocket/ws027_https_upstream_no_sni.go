@@ -39,8 +39,8 @@ func (*httpsUpstreamNoSNI) Check(p *rules.Pass) {
 			continue
 		}
 		in := webSocket(p, pl.Block)
-		if in.Evidence == noEvidence {
-			continue
+		if in.Evidence <= sharedHeaders {
+			continue // nothing, or only shared boilerplate, says WebSocket
 		}
 		t, ok := p.Cfg.ProxyTarget(pl.Handler.D)
 		if !ok || t.Scheme != "https" || t.Variables || t.Unix || t.Upstream != nil || t.Host == "" || t.IPLiteral() ||

@@ -1,6 +1,9 @@
 package websocket
 
-import "github.com/ngxlint/ngxlint/rules"
+import (
+	"github.com/ngxlint/ngxlint/parser/model"
+	"github.com/ngxlint/ngxlint/rules"
+)
 
 func init() { rules.Register(&missingForwardedProto{}) }
 
@@ -25,7 +28,10 @@ var missingForwardedProtoMeta = &rules.Meta{
 			"        proxy_set_header X-Forwarded-Proto $scheme;\n    }\n}",
 		Fix: "Add proxy_set_header X-Forwarded-Proto $scheme;. ngxlint fix adds it at the level whose proxy_set_header list the " +
 			"location uses, so no inherited header is dropped.",
-		SeverityNote: "Info only: many WebSocket servers never look at the scheme. A TLS server is one with listen ... ssl, " +
+		SeverityNote: "Info only, and only where it earns its place: the location is the endpoint of an application known to " +
+			"build the origin from the scheme (Action Cable), or it is declared WebSocket (a comment, --ws-path) and the application " +
+			"is unknown, at most one note per server. Many WebSocket servers never look at the scheme; headers alone, or a known " +
+			"application that does not need it, give nothing. A TLS server is one with listen ... ssl, " +
 			"listen ... quic or ssl on. Forwarded, X-Forwarded-Scheme, X-Scheme (JupyterHub's guide), X-Forwarded-Ssl, " +
 			"Front-End-Https and X-Url-Scheme count as telling the scheme.",
 		Since: "0.1.0",
@@ -36,13 +42,20 @@ var missingForwardedProtoMeta = &rules.Meta{
 func (*missingForwardedProto) Meta() *rules.Meta { return missingForwardedProtoMeta }
 
 func (*missingForwardedProto) Check(p *rules.Pass) {
+	noted := map[*model.Block]bool{} // one note per server
 	for _, pl := range proxyLocationsOf(p) {
 		in := webSocket(p, pl.Block)
 		if in.Evidence == noEvidence {
 			continue
 		}
 		srv := pl.Block.Server()
-		if srv == nil || srv.Synthetic || !srv.TLS() {
+		if srv == nil || srv.Synthetic || !srv.TLS() || noted[srv] {
+			continue
+		}
+		app := wsAppFor(pl.Block, in)
+		needs := app != nil && app.SchemeInOrigin && in.Certain()
+		declared := app == nil && in.Has(declared)
+		if !needs && !declared {
 			continue
 		}
 		hs := headersOf(p, pl.Block)
@@ -59,6 +72,7 @@ func (*missingForwardedProto) Check(p *rules.Pass) {
 		if t.Scheme == "https" {
 			continue // the backend sees TLS itself
 		}
+		noted[srv] = true
 		f := p.Report(anchor(pl.Block),
 			"%s proxies WebSocket%s on a TLS server but sets no X-Forwarded-Proto, so the backend believes the client used http:// and ws://; apps that rebuild the origin from it (Action Cable, which answers 404) refuse the handshake, others build wrong URLs; add proxy_set_header X-Forwarded-Proto $scheme;",
 			pl.Block.Name(), because(in))
