@@ -132,20 +132,21 @@ func serverKeys(s *Block) map[string]bool {
 // whose Host no server names: the one that lists default_server there, else
 // the first server listening there. nil when no server listens there.
 func (c *Config) DefaultServer(key string) *Block {
-	var first *Block
-	for _, s := range c.Servers {
-		def, ok := serverKeys(s)[key]
-		if !ok {
-			continue
-		}
-		if def {
-			return s
-		}
-		if first == nil {
-			first = s
+	if c.defaults == nil {
+		// once per model: asked per server, a walk over every server made
+		// a file of many servers cost their number squared
+		c.defaults = map[string]*Block{}
+		explicit := map[string]bool{}
+		for _, s := range c.Servers {
+			for k, def := range serverKeys(s) {
+				if _, seen := c.defaults[k]; !seen || def && !explicit[k] {
+					c.defaults[k] = s
+					explicit[k] = def
+				}
+			}
 		}
 	}
-	return first
+	return c.defaults[key]
 }
 
 // ListenKeys returns the address:port keys server s listens on.
