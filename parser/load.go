@@ -181,7 +181,7 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 	if opt.Cwd == "" {
 		opt.Cwd, _ = os.Getwd()
 	}
-	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}, envs: map[string][]*File{}, envShared: map[string]*Shared{}, mainFiles: map[*Unit]map[*File]bool{},
+	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}, envs: map[string][]*File{}, envShared: map[string]*Shared{}, rootsOf: map[string]bool{}, ancestors: map[string]ancestor{}, mainFiles: map[*Unit]map[*File]bool{},
 		budget: NewBudget(opt.Limits), roots: &Roots{Any: opt.AllowOutsideRoots}}
 	if len(opt.Overlay) > 0 {
 		l.overlay = make(map[string][]byte, len(opt.Overlay))
@@ -242,7 +242,12 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 // addRootsOf makes the directory of a named file a root, and the prefix its
 // relative includes resolve against.
 func (l *loader) addRootsOf(p string) {
-	l.roots.Add(filepath.Dir(p))
+	dir := filepath.Dir(p)
+	if l.rootsOf[dir] {
+		return // the files of a directory share their roots
+	}
+	l.rootsOf[dir] = true
+	l.roots.Add(dir)
 	l.roots.Add(l.prefixFor(p, CtxHTTP))
 }
 
@@ -319,6 +324,8 @@ type loader struct {
 	mainFiles map[*Unit]map[*File]bool
 	budget    *Budget
 	roots     *Roots
+	rootsOf   map[string]bool     // the directories addRootsOf has seen
+	ancestors map[string]ancestor // ancestorWithNginxConf by directory
 	// overlay is Options.Overlay by real path.
 	overlay map[string][]byte
 }
@@ -495,7 +502,7 @@ func (l *loader) units(requested []string) ([]*Unit, error) {
 // that does not include it (a template, a snippet reached through one): the
 // maps and other http-level definitions nginx would see beside it.
 func (l *loader) ancestorHTTP(path string) []*Directive {
-	root, ok := ancestorWithNginxConf(filepath.Dir(path))
+	root, ok := l.ancestorWithNginxConf(filepath.Dir(path))
 	if !ok {
 		return nil
 	}
@@ -573,7 +580,7 @@ func (l *loader) prefixFor(path string, ctx Context) string {
 	}
 	dir := filepath.Dir(path)
 	if ctx != CtxMain {
-		if root, ok := ancestorWithNginxConf(dir); ok {
+		if root, ok := l.ancestorWithNginxConf(dir); ok {
 			return root
 		}
 		if isFragmentDir(filepath.Base(dir)) {
@@ -610,6 +617,20 @@ func (l *loader) mappedConfPrefix() (string, bool) {
 // most four levels up) that holds an nginx.conf: the configuration prefix
 // nginx resolves a fragment's relative includes against, wherever the
 // fragment sits below it (conf.d/templates/site.conf included as a copy).
+func (l *loader) ancestorWithNginxConf(dir string) (string, bool) {
+	if r, ok := l.ancestors[dir]; ok {
+		return r.root, r.ok // once per directory: a directory of thousands of fragments
+	}
+	root, ok := ancestorWithNginxConf(dir)
+	l.ancestors[dir] = ancestor{root, ok}
+	return root, ok
+}
+
+type ancestor struct {
+	root string
+	ok   bool
+}
+
 func ancestorWithNginxConf(dir string) (string, bool) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -657,7 +678,7 @@ func (l *loader) discoverMain(path string, frag *File) (*Unit, *File) {
 		cands = append(cands, filepath.Join(l.opt.Prefix, "nginx.conf"))
 	}
 	dir := filepath.Dir(path)
-	if root, ok := ancestorWithNginxConf(dir); ok {
+	if root, ok := l.ancestorWithNginxConf(dir); ok {
 		cands = append(cands, filepath.Join(root, "nginx.conf"))
 	}
 	if p, ok := l.mappedConfPrefix(); ok {

@@ -57,11 +57,12 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 	if jobs < 1 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
+	all := All() // once per run, not per unit
 	results := make([][]*Finding, len(units))
 	errs := make([]error, len(units))
 	if jobs == 1 || len(units) < 2 {
 		for i, u := range units {
-			results[i], errs[i] = lintOne(u, opts)
+			results[i], errs[i] = lintOne(u, opts, all)
 		}
 	} else {
 		sem := make(chan struct{}, jobs)
@@ -71,32 +72,32 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem; wg.Done() }()
-				results[i], errs[i] = lintOne(u, opts)
+				results[i], errs[i] = lintOne(u, opts, all)
 			}()
 		}
 		wg.Wait()
 	}
-	var all []*Finding
+	var found []*Finding
 	for i := range units {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
-		all = append(all, results[i]...)
+		found = append(found, results[i]...)
 	}
-	all = dedupe(all)
+	found = dedupe(found)
 	if !run.NoInlineIgnores {
-		all = applySuppressions(units, all, opts)
+		found = applySuppressions(units, found, opts)
 	}
-	SortFindings(all)
-	return all, nil
+	SortFindings(found)
+	return found, nil
 }
 
 // lintOne runs every rule on one unit; severities from opts are applied
 // and findings outside the unit's reported files are dropped.
-func lintOne(u *parser.Unit, opts *Options) ([]*Finding, error) {
+func lintOne(u *parser.Unit, opts *Options, all []Rule) ([]*Finding, error) {
 	var out []*Finding
 	problemRules := map[parser.ProblemKind]Rule{}
-	for _, r := range All() {
+	for _, r := range all {
 		if pr, ok := r.(ProblemRule); ok {
 			problemRules[pr.Problem()] = r
 		}
@@ -126,7 +127,7 @@ func lintOne(u *parser.Unit, opts *Options) ([]*Finding, error) {
 	}
 	cfg := model.Build(u, model.Options{Version: opts.Version})
 	shared := &memo{}
-	for _, r := range All() {
+	for _, r := range all {
 		if _, ok := r.(ProblemRule); ok {
 			continue
 		}

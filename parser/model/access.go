@@ -50,10 +50,19 @@ func (a Access) Restricted() bool {
 func (b *Block) AccessAt() Access {
 	var a Access
 	for l := b; l != nil; l = l.Parent {
-		var own []Entry
-		for _, e := range l.Directives {
-			if e.D.Name == "allow" || e.D.Name == "deny" {
-				own = append(own, e)
+		// from the level's index: scanning every level up to http{} per
+		// location cost the number of servers for each location
+		allow, deny := l.Own("allow"), l.Own("deny")
+		own := allow
+		switch {
+		case len(allow) == 0:
+			own = deny
+		case len(deny) > 0: // both: in the order they are written
+			own = nil
+			for _, e := range l.Directives {
+				if e.D.Name == "allow" || e.D.Name == "deny" {
+					own = append(own, e)
+				}
 			}
 		}
 		if len(own) > 0 {

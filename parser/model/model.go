@@ -78,6 +78,9 @@ type Config struct {
 	Version   spec.Version
 	Servers   []*Block
 	Locations []*Block // location, if and limit_except blocks, in document order
+	// Upstreams, Maps and Defined hold the unit's own definitions; a
+	// fragment's siblings lend it theirs too, so look names up with
+	// Upstream, Map and DefinedBy (ranging over these sees the unit's own).
 	Upstreams map[string]*Block
 	Maps      map[string]*Map // by defined variable name, lower case, without '$'
 	// Defined holds variables created by the configuration (map, geo, set,
@@ -90,6 +93,7 @@ type Config struct {
 	byServer  map[*Block][]*Block   // location-like blocks by server, built on first use
 	env       *env                  // the siblings' definitions of a fragment (env.go)
 	regexps   map[string]compiledRe // location regexes by expression (locmatch.go)
+	defaults  map[string]*Block     // DefaultServer by listen key, built on first use
 	rewriteRe map[*parser.Directive]compiled
 	hostIdx   *hostIndex // server selection by socket and name (servername.go)
 }

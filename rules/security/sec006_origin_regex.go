@@ -124,7 +124,7 @@ func (*originRegex) Check(p *rules.Pass) {
 			if b.Kind == model.Other || !strings.EqualFold(d.Arg(0), "$http_origin") {
 				return
 			}
-			m := p.Cfg.Maps[strings.ToLower(strings.TrimPrefix(d.Arg(1), "$"))]
+			m, _ := p.Cfg.Map(strings.ToLower(strings.TrimPrefix(d.Arg(1), "$")))
 			if m == nil {
 				return
 			}

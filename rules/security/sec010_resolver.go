@@ -44,7 +44,7 @@ var publicResolvers = []string{"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.
 // literalValues returns the values a variable can take when the
 // configuration spells them (set with a literal, map values), or nil.
 func literalValues(c *model.Config, b *model.Block, name string) []string {
-	if m, ok := c.Maps[name]; ok {
+	if m, ok := c.Map(name); ok {
 		var out []string
 		for _, e := range m.Entries {
 			if strings.Contains(e.Value, "$") {
@@ -88,7 +88,7 @@ func needsResolver(c *model.Config, addr string) bool {
 	if host == "" || net.ParseIP(host) != nil || strings.HasPrefix(strings.ToLower(addr), "unix:") {
 		return false
 	}
-	_, up := c.Upstreams[strings.ToLower(host)]
+	up := c.Upstream(host) != nil
 	return !up
 }
 

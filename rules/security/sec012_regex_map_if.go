@@ -62,6 +62,8 @@ func (*mapIfRegex) Check(p *rules.Pass) {
 			}
 		}
 	})
+	// the unit's own maps: those a fragment's siblings lend it are in
+	// files whose findings are shown in their own units
 	for _, m := range p.Cfg.Maps {
 		for _, me := range m.Entries {
 			if me.Regex != nil && strings.Contains(strings.ToLower(m.Source), "$") {
@@ -121,7 +123,7 @@ func checkIfMap(p *rules.Pass, d *parser.Directive) {
 	if !ok || c.Op != "=" || c.OperandWord < 0 {
 		return
 	}
-	m := p.Cfg.Maps[c.Var]
+	m, _ := p.Cfg.Map(c.Var)
 	if m == nil || m.Default != nil || c.Operand == "" || strings.Contains(c.Operand, "$") {
 		return
 	}

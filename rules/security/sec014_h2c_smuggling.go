@@ -89,7 +89,7 @@ func upgradesConnection(c *model.Config, v string) bool {
 		return true
 	}
 	for _, name := range model.Variables(v) {
-		m, ok := c.Maps[strings.ToLower(name)]
+		m, ok := c.Map(strings.ToLower(name))
 		if !ok || !strings.EqualFold(m.Source, "$http_upgrade") {
 			continue
 		}
