@@ -31,6 +31,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
+		checkCommentAssociation(t, file)
 		last := 0
 		file.Walk(func(d *Directive) {
 			words := append([]Word{d.NameW}, d.Args...)

@@ -102,8 +102,13 @@ type Unit struct {
 	Root    *File
 	Context Context // the level Root's top-level directives belong to
 	// Env holds files read only for their definitions (maps, upstreams) when
-	// a fragment is linted alone: the other files nginx would read beside it.
+	// a fragment is linted alone: the files nginx would read beside it. The
+	// list is read once per directory and shared by the units of all its
+	// fragments, so it may hold Root itself: skip it.
 	Env []*File
+	// EnvShared is shared by every unit with the same Env list, for what
+	// consumers derive from the list once (the model of its definitions).
+	EnvShared *Shared
 	// EnvHTTP is the http{} body of the nginx.conf above a fragment that
 	// does not include it; like Env it lends definitions, never servers.
 	EnvHTTP  []*Directive
@@ -170,7 +175,7 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 	if opt.Cwd == "" {
 		opt.Cwd, _ = os.Getwd()
 	}
-	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}, envs: map[string][]*File{},
+	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}, envs: map[string][]*File{}, envShared: map[string]*Shared{}, mainFiles: map[*Unit]map[*File]bool{},
 		budget: NewBudget(opt.Limits), roots: &Roots{Any: opt.AllowOutsideRoots}}
 	l.roots.Add(opt.Prefix)
 	for _, m := range opt.PathMaps {
@@ -291,9 +296,12 @@ type loader struct {
 	stdin  *parsedFile
 	mains  map[*File]*Unit // units built for main configs, by root
 	// envs caches the files read beside fragments, by prefix directory.
-	envs   map[string][]*File
-	budget *Budget
-	roots  *Roots
+	envs      map[string][]*File
+	envShared map[string]*Shared // beside envs, by prefix directory
+	// mainFiles holds the files of each main unit, built once.
+	mainFiles map[*Unit]map[*File]bool
+	budget    *Budget
+	roots     *Roots
 }
 
 func (l *loader) display(p string) string {
@@ -426,7 +434,7 @@ func (l *loader) units(requested []string) ([]*Unit, error) {
 		}
 		u := l.build(e.path, e.pf, ctx, l.prefixFor(e.path, ctx))
 		if e.pf.err == nil && e.path != "-" {
-			u.Env = l.siblings(e.path, f)
+			u.Env, u.EnvShared = l.siblings(e.path)
 			u.EnvHTTP = l.ancestorHTTP(e.path)
 		}
 		markReported(u, u.Root)
@@ -621,37 +629,40 @@ func (l *loader) discoverMain(path string, frag *File) (*Unit, *File) {
 			continue
 		}
 		u := l.mainUnit(c, pf)
-		for _, f := range u.Files() {
-			if f == frag {
-				return u, f
+		files := l.mainFiles[u]
+		if files == nil {
+			files = map[*File]bool{}
+			for _, f := range u.Files() {
+				files[f] = true
 			}
+			l.mainFiles[u] = files
+		}
+		if files[frag] {
+			return u, frag
 		}
 	}
 	return nil, nil
 }
 
 // siblings returns, for a fragment in <p>/conf.d/ or <p>/sites-*/ with no
-// <p>/nginx.conf, the other files the stock nginx.conf of Debian and of
-// nginx.org packages would read beside it in http{}: <p>/conf.d/*.conf and
-// <p>/sites-enabled/*. They provide maps and upstreams, never findings.
-func (l *loader) siblings(path string, self *File) []*File {
+// <p>/nginx.conf, the files the stock nginx.conf of Debian and of nginx.org
+// packages would read in http{}: <p>/conf.d/*.conf and <p>/sites-enabled/*.
+// They provide maps and upstreams, never findings. The list is read once
+// per directory and shared by every fragment's unit; it may hold the
+// fragment itself (Unit.Env).
+func (l *loader) siblings(path string) ([]*File, *Shared) {
 	dir := filepath.Dir(path)
 	if !isFragmentDir(filepath.Base(dir)) || filepath.Base(dir) == "snippets" {
-		return nil
+		return nil, nil
 	}
 	p := filepath.Dir(dir)
 	all, ok := l.envs[p]
 	if !ok {
 		all = l.readEnv(p)
 		l.envs[p] = all
+		l.envShared[p] = &Shared{}
 	}
-	var out []*File
-	for _, f := range all {
-		if f != self {
-			out = append(out, f)
-		}
-	}
-	return out
+	return all, l.envShared[p]
 }
 
 // readEnv reads, once per prefix p without an nginx.conf, the http-level

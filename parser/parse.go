@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/tufanbarisyildirim/gonginx/config"
-	gparser "github.com/tufanbarisyildirim/gonginx/parser"
 )
 
 // SyntaxError is a file that nginx would refuse to read, with the offset of
@@ -27,7 +24,8 @@ var bom = []byte{0xef, 0xbb, 0xbf}
 
 // Parse reads one file's bytes. It returns the file with its directive tree,
 // or the file (for positions) and the first syntax error, as nginx stops at
-// the first one too.
+// the first one too. The file keeps src, and the values of its words share
+// its bytes: src must not be changed afterwards.
 func Parse(path string, src []byte) (*File, *SyntaxError) {
 	f := &File{Path: path, Src: src}
 	f.index()
@@ -39,51 +37,59 @@ func Parse(path string, src []byte) (*File, *SyntaxError) {
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		return f, &SyntaxError{File: f, Off: i, Msg: "this is not a text file (NUL byte); nginx configuration is text"}
 	}
-	// gonginx reads only the bytes: let it parse while the scanner works,
-	// unless the file may nest blocks deeper than MaxNesting (then the
-	// scanner's tokens are checked first: both parsers recurse per level).
-	gon := make(chan gonginxResult, 1)
-	checkFirst := mayNestTooDeep(src[from:])
-	if !checkFirst {
-		go func() { gon <- gonginxParse(src[from:]) }()
-	}
-	toks, serr := scan(src, from) // stops past MaxNesting
-	if checkFirst && serr == nil {
-		go func() { gon <- gonginxParse(src[from:]) }()
-	}
-	for _, t := range toks {
-		if t.kind == tokComment {
-			f.Comments = append(f.Comments, Comment{Text: string(src[t.start+1 : t.end]), Start: t.start, End: t.end})
+	b := &builder{f: f, s: &scanner{src: src, pos: from}}
+	top, err := b.block(nil, -1)
+	if err != nil {
+		// nginx reports the first error it meets; the scanner's errors
+		// come first, as the whole file is tokenized before it is read.
+		// Read the rest for its comments (suppressions) and scan errors.
+		for {
+			if _, ok := b.next(); !ok {
+				break
+			}
 		}
 	}
-	if serr != nil {
-		return f, &SyntaxError{File: f, Off: serr.off, Msg: serr.msg}
+	if b.s.err != nil {
+		return f, &SyntaxError{File: f, Off: b.s.err.off, Msg: b.s.err.msg}
 	}
-	b := &builder{f: f, toks: toks}
-	top, err := b.block(nil, -1)
 	if err != nil {
 		return f, err
 	}
 	f.Top = top
-	attachGonginx(f, <-gon)
+	associateComments(f)
 	return f, nil
 }
 
+// builder reads the scanner's tokens one at a time into directives.
 type builder struct {
-	f    *File
-	toks []token
-	i    int
+	f *File
+	s *scanner
+	// last is the last non-comment token read (a block's closing '}').
+	last token
+	// peeked holds a token read ahead of its turn.
+	peeked *token
 }
 
+// next returns the next token that is not a comment, recording comments.
 func (b *builder) next() (token, bool) {
-	for b.i < len(b.toks) {
-		t := b.toks[b.i]
-		b.i++
-		if t.kind != tokComment {
-			return t, true
-		}
+	if b.peeked != nil {
+		t := *b.peeked
+		b.peeked = nil
+		b.last = t
+		return t, true
 	}
-	return token{}, false
+	for {
+		t, ok := b.s.next()
+		if !ok {
+			return token{}, false
+		}
+		if t.kind == tokComment {
+			b.f.Comments = append(b.f.Comments, Comment{Text: string(b.f.Src[t.start+1 : t.end]), Start: t.start, End: t.end})
+			continue
+		}
+		b.last = t
+		return t, true
+	}
 }
 
 func (b *builder) errf(off int, format string, args ...any) *SyntaxError {
@@ -114,26 +120,32 @@ func (b *builder) block(parent *Directive, open int) ([]*Directive, *SyntaxError
 				return nil, b.errf(t.start, "unexpected \"%s\": no directive name before it", string(b.f.Src[t.start]))
 			}
 			d := &Directive{File: b.f, Name: words[0].value, NameW: wordOf(words[0]), Parent: parent}
-			for _, w := range words[1:] {
-				d.Args = append(d.Args, wordOf(w))
+			if len(words) > 1 {
+				d.Args = make([]Word, len(words)-1)
+				for i, w := range words[1:] {
+					d.Args[i] = wordOf(w)
+				}
 			}
 			words = words[:0]
 			if t.kind == tokSemicolon {
 				d.End = t.end
 			} else {
 				d.Block = &Block{Open: t.start}
-				if b.i < len(b.toks) && b.toks[b.i].kind == tokLua {
-					lw := wordOf(b.toks[b.i])
-					d.Block.Lua = &lw
-					b.i++
+				if n, ok := b.next(); ok {
+					if n.kind == tokLua {
+						lw := wordOf(n)
+						d.Block.Lua = &lw
+					} else {
+						b.peeked = &n
+					}
 				}
 				children, err := b.block(d, t.start)
 				if err != nil {
 					return nil, err
 				}
 				d.Block.Directives = children
-				d.Block.Close = b.toks[b.i-1].start
-				d.End = b.toks[b.i-1].end
+				d.Block.Close = b.last.start
+				d.End = b.last.end
 			}
 			out = append(out, d)
 		case tokBlockEnd:
@@ -150,86 +162,6 @@ func (b *builder) block(parent *Directive, open int) ([]*Directive, *SyntaxError
 
 func wordOf(t token) Word {
 	return Word{Value: t.value, Start: t.start, End: t.end, Quote: t.quote}
-}
-
-type gonginxResult struct {
-	cfg *config.Config
-	err error
-}
-
-// gonginxParse runs gonginx's parser, turning a panic into an error.
-func gonginxParse(src []byte) (res gonginxResult) {
-	defer func() {
-		if r := recover(); r != nil {
-			res = gonginxResult{err: fmt.Errorf("gonginx panicked: %v", r)}
-		}
-	}()
-	p := gparser.NewStringParser(string(src), gparser.WithSkipValidDirectivesErr())
-	cfg, err := p.Parse()
-	return gonginxResult{cfg: cfg, err: err}
-}
-
-// attachGonginx links every directive to the node gonginx built for it.
-// gonginx reads some valid nginx syntax differently ("foo}bar", "C:\\", a '}' inside a Lua string, backticks); then
-// the file keeps the scanner's tree alone and GonginxErr records why.
-func attachGonginx(f *File, r gonginxResult) {
-	if r.err != nil {
-		f.GonginxErr = r.err
-		return
-	}
-	if err := align(f, f.Top, r.cfg.GetDirectives()); err != nil {
-		f.GonginxErr = err
-		f.Walk(func(d *Directive) { d.Node = nil })
-		return
-	}
-	f.Gonginx = r.cfg
-}
-
-// align pairs our directives with gonginx's, block by block. gonginx keeps
-// the servers of an upstream block apart from its other directives, so the
-// pairing is by name and rank: the k-th "server" with the k-th "server".
-func align(f *File, ours []*Directive, theirs []config.IDirective) error {
-	if len(ours) != len(theirs) {
-		return fmt.Errorf("gonginx read %d directives where nginx reads %d", len(theirs), len(ours))
-	}
-	byName := map[string][]config.IDirective{}
-	for _, t := range theirs {
-		byName[t.GetName()] = append(byName[t.GetName()], t)
-	}
-	for _, d := range ours {
-		raw := f.Raw(d.NameW)
-		list := byName[raw]
-		if len(list) == 0 {
-			return fmt.Errorf("gonginx has no directive %q at %d", raw, d.Start())
-		}
-		t := list[0]
-		byName[raw] = list[1:]
-		if _, isServer := t.(*config.UpstreamServer); !isServer {
-			params := t.GetParameters()
-			if len(params) != len(d.Args) {
-				return fmt.Errorf("gonginx read %d arguments of %q where nginx reads %d", len(params), raw, len(d.Args))
-			}
-			for i, p := range params {
-				if p.Value != f.Raw(d.Args[i]) {
-					return fmt.Errorf("gonginx read argument %q of %q where nginx reads %q", p.Value, raw, f.Raw(d.Args[i]))
-				}
-			}
-		}
-		d.Node = t
-		tb := t.GetBlock()
-		switch {
-		case d.Block == nil && tb == nil:
-		case d.Block == nil || tb == nil:
-			return fmt.Errorf("gonginx and nginx disagree on whether %q has a block", raw)
-		case d.Block.Lua != nil:
-			// gonginx re-joins Lua tokens with spaces; only the presence of code is comparable.
-		default:
-			if err := align(f, d.Block.Directives, tb.GetDirectives()); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // Quote returns s quoted for an nginx configuration when it needs quotes.

@@ -198,15 +198,20 @@ func TestGonginxAgreesOnCommonConfigs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.GonginxErr != nil {
-		t.Fatalf("gonginx disagreed: %v", f.GonginxErr)
+	f.Walk(func(d *Directive) {
+		if d.Node() != nil {
+			t.Errorf("%s has a gonginx node before anything asked for gonginx's tree", d.Name)
+		}
+	})
+	if _, err := f.Gonginx(); err != nil {
+		t.Fatalf("gonginx disagreed: %v", err)
 	}
 	n := 0
 	f.Walk(func(d *Directive) {
-		if d.Node == nil {
+		if d.Node() == nil {
 			t.Errorf("%s at %d has no gonginx node", d.Name, d.Start())
-		} else if d.Node.GetName() != f.Raw(d.NameW) {
-			t.Errorf("%s paired with gonginx %s", d.Name, d.Node.GetName())
+		} else if d.Node().GetName() != f.Raw(d.NameW) {
+			t.Errorf("%s paired with gonginx %s", d.Name, d.Node().GetName())
 		}
 		n++
 	})
@@ -221,7 +226,7 @@ func TestGonginxDisagreementKeepsOurTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.GonginxErr == nil {
+	if _, err := f.Gonginx(); err == nil {
 		t.Fatal("expected gonginx to fail on foo}bar")
 	}
 	if len(f.Top) != 1 || len(f.Top[0].Block.Directives) != 1 || f.Top[0].Block.Directives[0].Arg(1) != "foo}bar" {

@@ -1,8 +1,10 @@
 package parser
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
+	"unsafe"
 )
 
 // tokenKind is the kind of a lexical token.
@@ -44,10 +46,18 @@ type scanError struct {
 // treats the body of a "*_by_lua_block" directive as opaque Lua code, as the
 // lua-nginx-module does.
 type scanner struct {
-	src  []byte
-	pos  int
-	toks []token
-	err  *scanError
+	src []byte
+	pos int
+	err *scanError
+	// tok is the token the last step produced; ok says whether it did.
+	tok token
+	ok  bool
+	// first is the first word of the statement being read (since the last
+	// ';', '{' or '}'), to know when a Lua block starts; words counts them.
+	first string
+	words int
+	// lua is set after the '{' of a *_by_lua_block: the next token is its body.
+	lua bool
 	// depth is the nesting of blocks at pos, at most MaxNesting
 	depth int
 }
@@ -57,8 +67,14 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 // scan tokenizes src starting at offset from. It stops at the first error.
 func scan(src []byte, from int) ([]token, *scanError) {
 	s := &scanner{src: src, pos: from}
-	s.run()
-	return s.toks, s.err
+	var toks []token
+	for {
+		t, ok := s.next()
+		if !ok {
+			return toks, s.err
+		}
+		toks = append(toks, t)
+	}
 }
 
 func (s *scanner) fail(off int, msg string) {
@@ -67,49 +83,74 @@ func (s *scanner) fail(off int, msg string) {
 	}
 }
 
-func (s *scanner) run() {
-	// words seen since the last ';', '{' or '}', to know when a Lua block starts.
-	var stmt []int
+func (s *scanner) emit(t token) {
+	s.tok, s.ok = t, true
+}
+
+// next returns the next token; false at the end of the input or at the
+// first error (then s.err is set). Tokens are produced one at a time, so
+// that a file's tokens are never all held at once.
+func (s *scanner) next() (token, bool) {
+	s.ok = false
+	if s.lua {
+		s.lua = false
+		s.luaBody()
+		if s.ok || s.err != nil {
+			return s.tok, s.ok
+		}
+	}
 	for s.err == nil && s.pos < len(s.src) {
 		c := s.src[s.pos]
 		switch {
 		case isSpace(c):
 			s.pos++
+			continue
 		case c == '#':
 			start := s.pos
-			for s.pos < len(s.src) && s.src[s.pos] != '\n' {
-				s.pos++
+			if i := bytes.IndexByte(s.src[s.pos:], '\n'); i >= 0 {
+				s.pos += i
+			} else {
+				s.pos = len(s.src)
 			}
 			end := s.pos
 			if end > start && s.src[end-1] == '\r' {
 				end--
 			}
-			s.toks = append(s.toks, token{kind: tokComment, start: start, end: end})
+			s.emit(token{kind: tokComment, start: start, end: end})
 		case c == ';':
-			s.toks = append(s.toks, token{kind: tokSemicolon, start: s.pos, end: s.pos + 1})
+			s.emit(token{kind: tokSemicolon, start: s.pos, end: s.pos + 1})
 			s.pos++
-			stmt = stmt[:0]
+			s.words = 0
 		case c == '{':
 			if s.depth++; s.depth > MaxNesting {
 				s.fail(s.pos, fmt.Sprintf("blocks nested more than %d deep; ngxlint stops reading here (real configurations nest a few levels)", MaxNesting))
-				return
+				continue // s.err ends the loop
 			}
-			s.toks = append(s.toks, token{kind: tokBlockStart, start: s.pos, end: s.pos + 1})
+			s.emit(token{kind: tokBlockStart, start: s.pos, end: s.pos + 1})
 			s.pos++
-			if len(stmt) > 0 && strings.HasSuffix(s.toks[stmt[0]].value, "_by_lua_block") {
-				s.luaBody()
+			if s.words > 0 && strings.HasSuffix(s.first, "_by_lua_block") {
+				s.lua = true
 			}
-			stmt = stmt[:0]
+			s.words = 0
 		case c == '}':
 			s.depth--
-			s.toks = append(s.toks, token{kind: tokBlockEnd, start: s.pos, end: s.pos + 1})
+			s.emit(token{kind: tokBlockEnd, start: s.pos, end: s.pos + 1})
 			s.pos++
-			stmt = stmt[:0]
+			s.words = 0
 		default:
-			stmt = append(stmt, len(s.toks))
 			s.word()
+			if s.ok {
+				if s.words == 0 {
+					s.first = s.tok.value
+				}
+				s.words++
+			}
+		}
+		if s.ok || s.err != nil {
+			break
 		}
 	}
+	return s.tok, s.ok
 }
 
 // word reads one word starting at s.pos, which is not white space, '#', ';', '{' or '}'.
@@ -176,14 +217,20 @@ func (s *scanner) emitWord(start, end int, q byte) {
 	if q != 0 {
 		inner = inner[1 : len(inner)-1]
 	}
-	s.toks = append(s.toks, token{kind: tokWord, start: start, end: end, quote: q, value: unescape(inner)})
+	s.emit(token{kind: tokWord, start: start, end: end, quote: q, value: unescape(inner)})
 }
 
 // unescape applies nginx's escapes: \" \' \\ lose the backslash, \t \r \n
 // become control characters, any other backslash stays as written.
+// A value without escapes shares the bytes of b (a file's Src, which is
+// never changed once parsed) instead of copying them: the words of a
+// large configuration would otherwise hold a second copy of most of it.
 func unescape(b []byte) string {
 	if !containsByte(b, '\\') {
-		return string(b)
+		if len(b) == 0 {
+			return ""
+		}
+		return unsafe.String(&b[0], len(b))
 	}
 	var sb strings.Builder
 	sb.Grow(len(b))
@@ -269,7 +316,7 @@ func (s *scanner) luaBody() {
 			s.pos++
 		case c == '}':
 			if depth == 0 {
-				s.toks = append(s.toks, token{kind: tokLua, start: start, end: s.pos, value: string(s.src[start:s.pos])})
+				s.emit(token{kind: tokLua, start: start, end: s.pos, value: string(s.src[start:s.pos])})
 				return
 			}
 			depth--

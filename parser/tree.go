@@ -1,8 +1,10 @@
 package parser
 
 import (
+	"bytes"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/tufanbarisyildirim/gonginx/config"
@@ -23,17 +25,18 @@ type File struct {
 	BOM      bool
 	Top      []*Directive // top-level directives in file order
 	Comments []Comment    // every comment in file order
-	// Gonginx is the tree gonginx built from the same bytes, or nil when
-	// gonginx could not read a file that nginx accepts (GonginxErr says why).
-	Gonginx    *config.Config
-	GonginxErr error
 	// Template is true for an envsubst template (a file named *.template,
 	// or any file with --template): in it, a variable nginx does not know
 	// written ${NAME} (or $NAME without lower-case letters) is a
 	// placeholder envsubst replaces before nginx reads the file.
 	Template bool
 
+	gon        gonginxTree // see Gonginx
 	lineStarts []int
+	indent     struct {
+		once sync.Once
+		unit string
+	}
 }
 
 // Word is a directive name or argument.
@@ -55,12 +58,14 @@ type Directive struct {
 	// Parent is the block directive this one is written in, in the same file
 	// (nil at the top of a file).
 	Parent *Directive
-	// Node is the node gonginx built for this directive, when gonginx agreed
-	// with the scanner on this file.
-	Node config.IDirective
 	// Included holds the files an include directive resolved to, in the order
 	// nginx reads them; set by the loader.
 	Included []*File
+
+	// The comments around the directive, found once by Parse:
+	// File.Comments[leadFrom:leadTo] lead it, File.Comments[trail-1]
+	// trails its head when trail > 0.
+	leadFrom, leadTo, trail int32
 }
 
 // Block is the body of a block directive.
@@ -96,6 +101,17 @@ func (d *Directive) Arg(i int) string {
 		return d.Args[i].Value
 	}
 	return ""
+}
+
+// Node returns the node gonginx built for this directive, once
+// File.Gonginx has been called and gonginx agreed with the scanner on this
+// file; else nil. (The pairing is kept by the file, not in every
+// directive: linting never reads it.)
+func (d *Directive) Node() config.IDirective {
+	if d.File == nil {
+		return nil
+	}
+	return d.File.gon.nodes[d]
 }
 
 // HeaderEnd returns the offset just past the directive's head: the ';' of a
@@ -174,6 +190,48 @@ func (f *File) Line(n int) string {
 	return strings.TrimSuffix(string(f.Src[start:end]), "\r")
 }
 
+// LineNumber returns the 1-based line holding off.
+func (f *File) LineNumber(off int) int {
+	if f.lineStarts == nil {
+		f.index()
+	}
+	return sort.Search(len(f.lineStarts), func(i int) bool { return f.lineStarts[i] > off })
+}
+
+// IndentUnit guesses one level of indentation from the file: a tab if
+// indented lines start with tabs, else the smallest space indentation seen,
+// else four spaces. It reads the file once, on the first call.
+func (f *File) IndentUnit() string {
+	f.indent.once.Do(func() {
+		best := ""
+		for rest := f.Src; len(rest) > 0; {
+			line := rest
+			if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+				line, rest = rest[:i], rest[i+1:]
+			} else {
+				rest = nil
+			}
+			trimmed := bytes.TrimLeft(line, " \t")
+			if len(trimmed) == 0 || len(trimmed) == len(line) {
+				continue
+			}
+			ind := line[:len(line)-len(trimmed)]
+			if ind[0] == '\t' {
+				f.indent.unit = "\t"
+				return
+			}
+			if best == "" || len(ind) < len(best) {
+				best = string(ind)
+			}
+		}
+		if best == "" {
+			best = "    "
+		}
+		f.indent.unit = best
+	})
+	return f.indent.unit
+}
+
 // LineStart returns the offset of the start of the line holding off.
 func (f *File) LineStart(off int) int {
 	for off > 0 && f.Src[off-1] != '\n' {
@@ -220,41 +278,69 @@ func (f *File) CommentsBetween(from, to int) []Comment {
 }
 
 // LeadingComments returns the comments on the lines right above d, with no
-// blank line or other statement between them and d, nearest last.
+// blank line or other statement between them and d, nearest last. They are
+// found once, when the file is parsed.
 func (d *Directive) LeadingComments() []Comment {
-	f := d.File
-	var out []Comment
-	pos := f.LineStart(d.Start())
-	i := sort.Search(len(f.Comments), func(i int) bool { return f.Comments[i].Start >= pos }) - 1
-	for ; i >= 0; i-- {
-		c := f.Comments[i]
-		// the comment must be alone on its line and end on the line just above pos
-		ls := f.LineStart(c.Start)
-		if strings.TrimSpace(string(f.Src[ls:c.Start])) != "" {
-			break
-		}
-		between := string(f.Src[c.End:pos])
-		if strings.Count(between, "\n") != 1 || strings.TrimSpace(between) != "" {
-			break
-		}
-		out = append([]Comment{c}, out...)
-		pos = ls
+	if d.leadTo == d.leadFrom {
+		return nil
 	}
-	return out
+	return d.File.Comments[d.leadFrom:d.leadTo:d.leadTo]
 }
 
 // TrailingComment returns the comment that follows d's head on the same line.
 func (d *Directive) TrailingComment() (Comment, bool) {
-	f := d.File
-	end := d.HeaderEnd()
-	i := sort.Search(len(f.Comments), func(i int) bool { return f.Comments[i].Start >= end })
-	if i < len(f.Comments) {
-		c := f.Comments[i]
-		if !strings.Contains(string(f.Src[end:c.Start]), "\n") {
-			return c, true
-		}
+	if d.trail == 0 {
+		return Comment{}, false
 	}
-	return Comment{}, false
+	return d.File.Comments[d.trail-1], true
+}
+
+// associateComments finds, once per file and in one pass, the leading and
+// trailing comments of every directive (see LeadingComments and
+// TrailingComment). Directives are visited in document order, where both
+// their starts and their heads' ends only grow, so two cursors walk the
+// comments once; each check reads only the lines involved.
+func associateComments(f *File) {
+	cs := f.Comments
+	if len(cs) == 0 {
+		return
+	}
+	src := f.Src
+	lead, trail := 0, 0
+	f.Walk(func(d *Directive) {
+		// Leading: the comments ending the lines just above d's line, each
+		// alone on its line.
+		ls := f.LineStart(d.Start())
+		for lead < len(cs) && cs[lead].Start < ls {
+			lead++
+		}
+		lo, pos := lead, ls
+		for lo > 0 {
+			c := cs[lo-1]
+			e := c.End
+			if e < len(src) && src[e] == '\r' {
+				e++
+			}
+			if e >= len(src) || src[e] != '\n' || e+1 != pos {
+				break
+			}
+			cls := f.LineStart(c.Start)
+			if len(bytes.TrimSpace(src[cls:c.Start])) != 0 {
+				break
+			}
+			lo--
+			pos = cls
+		}
+		d.leadFrom, d.leadTo = int32(lo), int32(lead)
+		// Trailing: the first comment after the head, on the same line.
+		he := d.HeaderEnd()
+		for trail < len(cs) && cs[trail].Start < he {
+			trail++
+		}
+		if trail < len(cs) && bytes.IndexByte(src[he:cs[trail].Start], '\n') < 0 {
+			d.trail = int32(trail + 1)
+		}
+	})
 }
 
 // Walk calls fn for every directive of the file in document order, block

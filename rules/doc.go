@@ -15,7 +15,9 @@
 //     rules.RegisterFamily(rules.Family{Name: "websocket", Claim: rules.HandshakeFails}).
 //     The claim (NginxRejects, HandshakeFails, EffectShows) is what the
 //     end-to-end suite checks every error of the family against, with a
-//     real nginx.
+//     real nginx. A claim the shared suite cannot judge (EffectShows: each
+//     rule has its own attack) is checked by the family's own test, named
+//     in Family.Proof; the shared suite then leaves the family to it.
 //   - keeps the state its rules share per configuration unit (an index,
 //     the evidence of intent) with Memo: rules.Memo(p, key{}, build) runs
 //     build once per unit, whichever rule asks first, and hands every rule

@@ -76,29 +76,9 @@ func restOfLineIsEmpty(f *parser.File, off int) bool {
 	return rest == "" || strings.HasPrefix(rest, "#")
 }
 
-// indentUnit guesses one level of indentation from the file: a tab if
-// indented lines start with tabs, else the smallest space indentation seen,
-// else four spaces.
-func IndentUnit(f *parser.File) string {
-	best := ""
-	for _, line := range strings.Split(string(f.Src), "\n") {
-		trimmed := strings.TrimLeft(line, " \t")
-		if trimmed == "" || len(trimmed) == len(line) {
-			continue
-		}
-		ind := line[:len(line)-len(trimmed)]
-		if strings.HasPrefix(ind, "\t") {
-			return "\t"
-		}
-		if best == "" || len(ind) < len(best) {
-			best = ind
-		}
-	}
-	if best == "" {
-		return "    "
-	}
-	return best
-}
+// IndentUnit guesses one level of indentation from the file (see
+// parser.File.IndentUnit, which reads the file once).
+func IndentUnit(f *parser.File) string { return f.IndentUnit() }
 
 // InsertAfter adds directives right after anchor, written the way anchor
 // is: on new lines with its indentation and its line's ending, after any
@@ -187,8 +167,11 @@ func InsertAtTop(f *parser.File, lines []string) (Edit, bool) {
 	return Edit{File: f, Start: at, End: at, New: sb.String()}, true
 }
 
+// sameLine reports whether offsets a <= b are on one line, from the
+// file's index of lines (not by reading the bytes between them: a block's
+// open and close may be a whole file apart).
 func sameLine(f *parser.File, a, b int) bool {
-	return !strings.Contains(string(f.Src[a:b]), "\n")
+	return f.LineNumber(a) == f.LineNumber(b)
 }
 
 // InsertInLevel adds directives to a level: after the last directive in

@@ -181,19 +181,39 @@ func finish(in []*Finding, report map[*parser.File]bool, opts *Options) []*Findi
 // and message (a file linted in two units, a rule reaching one directive
 // twice).
 func dedupe(in []*Finding) []*Finding {
+	// by place and rule first, so that the message (often hundreds of
+	// bytes) is hashed only for the rare span with two messages of a rule
 	type key struct {
 		path       string
 		start, end int
-		rule, msg  string
+		rule       string
 	}
-	seen := map[key]bool{}
+	type withMsg struct {
+		key
+		msg string
+	}
+	first := make(map[key]int, len(in)) // the index in out of the first finding
+	var more map[withMsg]bool
 	out := in[:0:0]
 	for _, f := range in {
-		k := key{f.Span.File.Path, f.Span.Start, f.Span.End, f.Rule.ID, f.Message}
-		if seen[k] {
+		k := key{f.Span.File.Path, f.Span.Start, f.Span.End, f.Rule.ID}
+		i, ok := first[k]
+		if !ok {
+			first[k] = len(out)
+			out = append(out, f)
 			continue
 		}
-		seen[k] = true
+		if out[i].Message == f.Message {
+			continue
+		}
+		km := withMsg{k, f.Message}
+		if more == nil {
+			more = map[withMsg]bool{}
+		}
+		if more[km] {
+			continue
+		}
+		more[km] = true
 		out = append(out, f)
 	}
 	return out

@@ -38,6 +38,11 @@ func (c Claim) String() string {
 type Family struct {
 	Name  string // "websocket"
 	Claim Claim
+	// Proof, when set, is the family's own end-to-end test of its claim
+	// against a real nginx (the command that runs it). The shared suite
+	// (cmd/ngxlint/e2e_*), which can judge only NginxRejects and
+	// HandshakeFails, leaves the family's fixtures and findings to it.
+	Proof string
 }
 
 var (

@@ -293,7 +293,12 @@ func (st *fixState) currentSrc(f *parser.File) []byte {
 // environment files.
 func fixUnitFiles(u *parser.Unit) []*parser.File {
 	out := u.Files()
-	return append(out, u.Env...)
+	for _, f := range u.Env {
+		if f != u.Root {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // fixPlan is one round of edits.

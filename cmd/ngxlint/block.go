@@ -241,8 +241,8 @@ func (e *env) blockFrom(c *cli.Context, s *settings, from, path string) error {
 	origCfg := model.Build(units[h.unit], model.Options{Version: s.opts.Version})
 	var sb strings.Builder
 	var mapDir *parser.Directive // the map the fixes add, in the fixed text
-	if _, had := origCfg.Maps[websocket.ConnectionVar]; !had {
-		if m, ok := fixedCfg.Maps[websocket.ConnectionVar]; ok && m.Dir != nil {
+	if _, had := origCfg.Map(websocket.ConnectionVar); !had {
+		if m, ok := fixedCfg.Map(websocket.ConnectionVar); ok && m.Dir != nil {
 			mapDir = m.Dir
 			sb.WriteString("# In http {}, once per configuration (the fix adds it):\n")
 			sb.WriteString(sourceOf(m.Dir))

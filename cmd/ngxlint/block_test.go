@@ -84,7 +84,10 @@ func TestBlockGoldens(t *testing.T) {
 				conf = "events {}\nhttp {\n" + mapPart + "\nserver {\nlisten 80;\n" + loc + "}\n}\n"
 			} else {
 				h, loc := wrapBlock(out)
-				conf = "worker_rlimit_nofile 8192;\nevents { worker_connections 4096; }\nhttp {\n" + h + "\nserver {\nlisten 8080;\n" + loc + "}\n}\n"
+				// pasted into a named server that a rejecting default server
+				// shields, where $http_host is safe (HOSTSTORY, SEC005)
+				conf = "worker_rlimit_nofile 8192;\nevents { worker_connections 4096; }\nhttp {\n" + h +
+					"\nserver {\nlisten 8080 default_server;\nreturn 444;\n}\nserver {\nlisten 8080;\nserver_name app.example;\n" + loc + "}\n}\n"
 			}
 			tmp := t.TempDir()
 			p := filepath.Join(tmp, "nginx.conf")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
 	"github.com/ngxlint/ngxlint/parser/nginxtest/mutate"
+	"github.com/ngxlint/ngxlint/rules"
 )
 
 // The differential suite: mutants of our own configuration trees
@@ -69,16 +70,24 @@ func diffSample(t *testing.T) (int, uint64) {
 // if, an undefined variable, a bad time value, proxy_http_version 2 before
 // 1.29.4). The other WS errors claim what happens at run time (the handshake
 // fails), which nginx -t cannot see: they are allowed on accepted mutants,
-// and they do not count as agreement on refused ones. Every rule of any other
-// family (NGX syntax and loading, the correctness family) makes the nginx -t
-// claim; a family whose errors are run-time claims (security) must be added
-// to runtimeError.
+// and they do not count as agreement on refused ones. So are the errors of
+// every family whose claim is not rules.NginxRejects (the security family's
+// attacks, rules.EffectShows); the NGX families (syntax and loading, the
+// correctness family) make the nginx -t claim.
 var configTimeWS = map[string]bool{"WS005": true, "WS010": true, "WS011": true, "WS012": true, "WS029": true}
 
 // runtimeError reports whether an error finding claims what happens at run
 // time rather than that nginx -t refuses the configuration.
 func runtimeError(rule string) bool {
-	return strings.HasPrefix(rule, "WS") && !configTimeWS[rule]
+	if strings.HasPrefix(rule, "WS") {
+		return !configTimeWS[rule]
+	}
+	if r, ok := rules.Lookup(rule); ok {
+		if fam, ok := rules.FamilyOf(r); ok {
+			return fam.Claim != rules.NginxRejects && fam.Claim != rules.NoClaim
+		}
+	}
+	return false
 }
 
 type diffVerdict int
@@ -446,7 +455,7 @@ func diffReport(results []*diffResult, version string, seed uint64) diffSummary 
 		fmt.Fprintf(&b, "| %s | %d | %d (%s) | %d | %d |\n", cl, c.refused, c.agree, pct(c.agree, c.refused), c.elsewhere, c.missed)
 	}
 	if all.runtimeOnAccepted > 0 {
-		fmt.Fprintf(&b, "\n%d accepted mutants carry a run-time WebSocket error (allowed).\n", all.runtimeOnAccepted)
+		fmt.Fprintf(&b, "\n%d accepted mutants carry a run-time error (WebSocket or security; allowed).\n", all.runtimeOnAccepted)
 	}
 
 	var d strings.Builder

@@ -17,6 +17,7 @@ import (
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/parser/nginxtest"
+	"github.com/ngxlint/ngxlint/rules"
 	"github.com/ngxlint/ngxlint/rules/websocket"
 )
 
@@ -129,6 +130,20 @@ type e2eCase struct {
 	soft string
 }
 
+// ownProof reports whether a rule's family checks its claim with its own
+// end-to-end test (rules.Family.Proof, e.g. the security family's
+// attacks): this WebSocket suite then does not run the rule's fixtures and
+// does not judge its findings on the other cases (a security error is an
+// attack that works, not a handshake that fails).
+func ownProof(id string) bool {
+	if r, ok := rules.Lookup(id); ok {
+		if fam, ok := rules.FamilyOf(r); ok {
+			return fam.Proof != ""
+		}
+	}
+	return false
+}
+
 // discoverE2E lists the cases from the fixtures on disk: nothing is listed
 // by hand, so the fixtures of a new rule are picked up by themselves.
 func discoverE2E(t *testing.T, manifest map[string]e2eOverride) []e2eCase {
@@ -142,7 +157,7 @@ func discoverE2E(t *testing.T, manifest map[string]e2eOverride) []e2eCase {
 	}
 	ruleDirs, _ := os.ReadDir(filepath.Join(root, "rules"))
 	for _, d := range ruleDirs {
-		if !d.IsDir() {
+		if !d.IsDir() || ownProof(d.Name()) {
 			continue
 		}
 		confs, _ := filepath.Glob(filepath.Join(root, "rules", d.Name(), "*.conf"))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -56,6 +57,8 @@ const (
 	colorDim   = "\x1b[2m"
 )
 
+var sevColors = map[rules.Severity]string{rules.Error: colorRed, rules.Warning: colorYel, rules.Info: colorCyan}
+
 func (textFormat) write(w io.Writer, fs []*rules.Finding, e *env) error {
 	color := e.isTTY && e.getenv("NO_COLOR") == ""
 	paint := func(c, s string) string {
@@ -64,11 +67,11 @@ func (textFormat) write(w io.Writer, fs []*rules.Finding, e *env) error {
 		}
 		return c + s + colorReset
 	}
-	var sb strings.Builder
+	sb := bufio.NewWriterSize(w, 64<<10)
 	for _, f := range fs {
 		p := f.Pos()
-		sevColor := map[rules.Severity]string{rules.Error: colorRed, rules.Warning: colorYel, rules.Info: colorCyan}[f.Severity]
-		fmt.Fprintf(&sb, "%s: %s: %s %s\n",
+		sevColor := sevColors[f.Severity]
+		fmt.Fprintf(sb, "%s: %s: %s %s\n",
 			paint(colorBold, fmt.Sprintf("%s:%d:%d", shownPath(f.Span.File.Path), p.Line, p.Column)),
 			paint(sevColor, f.Severity.String()), shownText(f.Message),
 			paint(colorDim, fmt.Sprintf("[%s %s]", f.Rule.ID, f.Rule.Name)))
@@ -76,12 +79,11 @@ func (textFormat) write(w io.Writer, fs []*rules.Finding, e *env) error {
 		if src != "" || p.Line > 0 {
 			gutter := fmt.Sprintf("%d", p.Line)
 			pad := strings.Repeat(" ", len(gutter))
-			fmt.Fprintf(&sb, " %s | %s\n", gutter, src)
-			fmt.Fprintf(&sb, " %s | %s\n", pad, paint(colorGreen, caret))
+			fmt.Fprintf(sb, " %s | %s\n", gutter, src)
+			fmt.Fprintf(sb, " %s | %s\n", pad, paint(colorGreen, caret))
 		}
 	}
-	_, err := io.WriteString(w, sb.String())
-	return err
+	return sb.Flush() // the first write error, if any
 }
 
 // snippet returns the finding's first source line and a caret line that

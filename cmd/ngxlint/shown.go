@@ -24,6 +24,9 @@ const (
 // format (bidirectional overrides, zero-width characters) or line
 // separator character.
 func escapeRune(r rune) string {
+	if r >= ' ' && r < 0x7f {
+		return printableASCII[r-' ']
+	}
 	switch r {
 	case '\n':
 		return `\n`
@@ -54,6 +57,15 @@ func shownTextLines(s string) string { return shown(s, true) }
 
 func shown(s string, keepEOL bool) string {
 	const tail = 20 // runes kept at the end of a cut word
+	if plainASCII(s, maxShownWord-tail) {
+		return s // nothing to escape or cut
+	}
+	return shownSlow(s, keepEOL)
+}
+
+// shownSlow is shown rune by rune.
+func shownSlow(s string, keepEOL bool) string {
+	const tail = 20
 	var sb strings.Builder
 	n, word := 0, 0
 	for i := 0; i < len(s); {
@@ -97,6 +109,38 @@ func shown(s string, keepEOL bool) string {
 		i += size
 	}
 	return sb.String()
+}
+
+// printableASCII holds the printable ASCII characters as strings, so that
+// escapeRune returns them without allocating.
+var printableASCII = func() []string {
+	out := make([]string, 0x7f-' ')
+	for c := ' '; c < 0x7f; c++ {
+		out[c-' '] = string(c)
+	}
+	return out
+}()
+
+// plainASCII reports whether s is shown as it is: printable ASCII only,
+// shorter than maxShownMessage, no run of non-blank characters longer than
+// word (what most messages are).
+func plainASCII(s string, word int) bool {
+	if len(s) >= maxShownMessage {
+		return false
+	}
+	run := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c >= 0x7f {
+			return false
+		}
+		if c == ' ' {
+			run = 0
+		} else if run++; run > word {
+			return false
+		}
+	}
+	return true
 }
 
 // shownPath is a file name as printed in a human format: escaped like

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/ngxlint/ngxlint/parser"
@@ -36,7 +37,7 @@ func (s *LocationSpec) IsNamed() bool { return s.Modifier == "@" }
 
 // parseLocation reads "location [=|~|~*|^~] uri" and "location @name", with
 // the modifier written apart or glued to the pattern, as nginx accepts both.
-func parseLocation(d *parser.Directive) *LocationSpec {
+func (c *Config) parseLocation(d *parser.Directive) *LocationSpec {
 	s := &LocationSpec{}
 	switch len(d.Args) {
 	case 1:
@@ -65,9 +66,29 @@ func parseLocation(d *parser.Directive) *LocationSpec {
 		if s.Modifier == "~*" {
 			expr = "(?i)" + expr
 		}
-		s.Regexp, s.RegexErr = regexp.Compile(expr)
+		s.Regexp, s.RegexErr = c.compile(expr)
 	}
 	return s
+}
+
+type compiledRe struct {
+	re  *regexp.Regexp
+	err error
+}
+
+// compile compiles a location's regex once per configuration: thousands
+// of servers often repeat the same few (static files by extension), and
+// a *regexp.Regexp is safe to share.
+func (c *Config) compile(expr string) (*regexp.Regexp, error) {
+	if r, ok := c.regexps[expr]; ok {
+		return r.re, r.err
+	}
+	re, err := regexp.Compile(expr)
+	if c.regexps == nil {
+		c.regexps = map[string]compiledRe{}
+	}
+	c.regexps[expr] = compiledRe{re, err}
+	return re, err
 }
 
 // Match is the result of nginx's location lookup for a URI.
@@ -111,23 +132,79 @@ const (
 	rcDone
 )
 
-func locationChildren(b *Block) (static, regex []*Block) {
+// locIndex is nginx's lookup structure for the locations written directly
+// in one level (a server or a location): the exact and prefix locations by
+// pattern, the lengths of the prefixes, and the regex locations in file
+// order. It is built once per level, on its first lookup, and answers each
+// lookup without allocating.
+type locIndex struct {
+	exact    map[string]*Block // "=" locations, the last one per pattern
+	prefix   map[string]*Block // other static locations, the last one per pattern
+	longest  map[string]*Block // the same, the first one per pattern
+	redirect map[string]*Block // static locations with auto_redirect, the last one per pattern without its final '/'
+	lengths  []int             // the distinct lengths of non-"=" patterns, longest first
+	regex    []*Block
+	named    map[string]*Block // named locations, the first one per name
+}
+
+// locations returns the level's location index, building it on first use.
+// A model belongs to one unit, which one goroutine lints at a time.
+func (b *Block) locations() *locIndex {
+	if b.locIdx != nil {
+		return b.locIdx
+	}
+	x := &locIndex{}
+	seen := map[int]bool{}
 	for _, c := range b.Children {
-		if c.Kind != Location || c.Loc == nil || c.Loc.IsNamed() {
+		if c.Kind != Location || c.Loc == nil {
 			continue
 		}
-		if c.Loc.IsRegex() {
-			regex = append(regex, c)
-		} else {
-			static = append(static, c)
+		p := c.Loc.Pattern
+		switch {
+		case c.Loc.IsNamed():
+			if x.named == nil {
+				x.named = map[string]*Block{}
+			}
+			if x.named[p] == nil {
+				x.named[p] = c
+			}
+			continue
+		case c.Loc.IsRegex():
+			x.regex = append(x.regex, c)
+			continue
+		case c.Loc.Modifier == "=":
+			if x.exact == nil {
+				x.exact = map[string]*Block{}
+			}
+			x.exact[p] = c
+		default:
+			if x.prefix == nil {
+				x.prefix, x.longest = map[string]*Block{}, map[string]*Block{}
+			}
+			x.prefix[p] = c
+			if x.longest[p] == nil {
+				x.longest[p] = c
+			}
+			if !seen[len(p)] {
+				seen[len(p)] = true
+				x.lengths = append(x.lengths, len(p))
+			}
+		}
+		if autoRedirect(c) {
+			if x.redirect == nil {
+				x.redirect = map[string]*Block{}
+			}
+			x.redirect[strings.TrimSuffix(p, "/")] = c
 		}
 	}
-	return
+	sort.Sort(sort.Reverse(sort.IntSlice(x.lengths)))
+	b.locIdx = x
+	return x
 }
 
 func findLocation(level *Block, uri string, m *Match) (*Block, rc) {
-	static, regex := locationChildren(level)
-	found, code := findStatic(static, uri)
+	idx := level.locations()
+	found, code := idx.findStatic(uri)
 	noregex := false
 	if code == rcAgain {
 		noregex = found.Loc.Modifier == "^~"
@@ -142,7 +219,7 @@ func findLocation(level *Block, uri string, m *Match) (*Block, rc) {
 		return found, code
 	}
 	if !noregex {
-		for _, r := range regex {
+		for _, r := range idx.regex {
 			if r.Loc.Regexp == nil {
 				if m.Unknown == nil {
 					m.Unknown = fmt.Errorf("location %s: %w", r.Loc.String(), r.Loc.RegexErr)
@@ -161,33 +238,28 @@ func findLocation(level *Block, uri string, m *Match) (*Block, rc) {
 }
 
 // findStatic mirrors ngx_http_core_find_static_location over the exact and
-// prefix locations of one level.
-func findStatic(static []*Block, uri string) (*Block, rc) {
-	var exactEq, prefixEq, redirect, longest *Block
-	for _, l := range static {
-		p := l.Loc.Pattern
-		switch {
-		case p == uri && l.Loc.Modifier == "=":
-			exactEq = l
-		case p == uri:
-			prefixEq = l
-		case uri+"/" == p && autoRedirect(l):
-			redirect = l
-		case l.Loc.Modifier != "=" && strings.HasPrefix(uri, p):
-			if longest == nil || len(p) > len(longest.Loc.Pattern) {
-				longest = l
-			}
+// prefix locations of one level: an exact "=" location equal to the URI
+// wins, then a prefix location equal to it, then a location the URI lacks
+// only the trailing slash of (nginx's 301), then the longest prefix.
+func (x *locIndex) findStatic(uri string) (*Block, rc) {
+	if l := x.exact[uri]; l != nil {
+		return l, rcOK
+	}
+	if l := x.prefix[uri]; l != nil {
+		return l, rcAgain
+	}
+	if len(x.redirect) > 0 {
+		if l := x.redirect[uri]; l != nil {
+			return l, rcDone
 		}
 	}
-	switch {
-	case exactEq != nil:
-		return exactEq, rcOK
-	case prefixEq != nil:
-		return prefixEq, rcAgain
-	case redirect != nil:
-		return redirect, rcDone
-	case longest != nil:
-		return longest, rcAgain
+	for _, n := range x.lengths {
+		if n >= len(uri) {
+			continue
+		}
+		if l := x.longest[uri[:n]]; l != nil {
+			return l, rcAgain
+		}
 	}
 	return nil, rcDeclined
 }
@@ -210,11 +282,5 @@ func autoRedirect(l *Block) bool {
 
 // NamedLocation returns the named location @name of server s.
 func (s *Block) NamedLocation(name string) *Block {
-	name = strings.TrimPrefix(name, "@")
-	for _, c := range s.Children {
-		if c.Kind == Location && c.Loc != nil && c.Loc.IsNamed() && c.Loc.Pattern == name {
-			return c
-		}
-	}
-	return nil
+	return s.locations().named[strings.TrimPrefix(name, "@")]
 }

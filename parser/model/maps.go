@@ -132,7 +132,7 @@ func (c *Config) expand(value string, r Request, depth int) (string, bool) {
 		if h, ok := strings.CutPrefix(name, "http_"); ok {
 			return r.Headers[strings.ReplaceAll(h, "_", "-")]
 		}
-		if m, ok := c.Maps[name]; ok && depth < 8 {
+		if m, ok := c.Map(name); ok && depth < 8 {
 			in, k1 := c.expand(m.Source, r, depth+1)
 			v, _, k2 := m.Eval(in)
 			res, k3 := c.expand(v, r, depth+1)

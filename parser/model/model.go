@@ -62,6 +62,13 @@ type Block struct {
 	cond      *IfCondition  // for If blocks: the condition, nil when nginx refuses it
 	cfg       *Config
 	byName    map[string][]Entry // Directives by name, built on first use
+	// env is set on the http{} around a fragment whose siblings lend it
+	// their http-level directives: Own and First see them before the
+	// block's Directives, except those of envSkip, the unit's root.
+	env     *env
+	envSkip *parser.File
+	envDone map[string]bool // the names whose lent entries byName holds
+	locIdx  *locIndex       // the location lookup index, built on first use
 }
 
 // Config is the model of one unit.
@@ -80,7 +87,10 @@ type Config struct {
 	// directives that may create variables the model cannot know.
 	HasLoadModule bool
 
-	byServer map[*Block][]*Block // location-like blocks by server, built on first use
+	byServer  map[*Block][]*Block   // location-like blocks by server, built on first use
+	env       *env                  // the siblings' definitions of a fragment (env.go)
+	regexps   map[string]compiledRe // location regexes by expression (locmatch.go)
+	rewriteRe map[*parser.Directive]compiled
 }
 
 // ServerLocations returns the location, if and limit_except blocks of a
@@ -116,10 +126,14 @@ func Build(u *parser.Unit, opt Options) *Config {
 		// Files nginx would read beside the fragment lend their http-level
 		// definitions and directives (maps, upstreams, proxy_set_header...),
 		// not their servers: those are other sites, whose findings are never
-		// shown, and modeling them in every fragment's unit made N sibling
-		// files cost N*N.
-		for _, f := range u.Env {
-			c.fillDefinitions(http, f.Top)
+		// shown. They are modeled once per directory and shared (env.go):
+		// modeling them in every fragment's unit made N sibling files cost
+		// N*N. Walk does not visit them; Own, Lookup, Upstream, Map and
+		// DefinedBy see them.
+		if len(u.Env) > 0 {
+			c.env = envOf(u, opt.Version)
+			http.env, http.envSkip = c.env, u.Root
+			c.HasLoadModule = c.env.cfg.HasLoadModule
 		}
 		c.fillDefinitions(http, u.EnvHTTP)
 		target = http
@@ -183,7 +197,7 @@ func (c *Config) fill(b *Block, ds []*parser.Directive, via *parser.Directive) {
 		case Server:
 			c.Servers = append(c.Servers, child)
 		case Location:
-			child.Loc = parseLocation(d)
+			child.Loc = c.parseLocation(d)
 			c.Locations = append(c.Locations, child)
 		case If:
 			if cond, ok := ParseIf(d); ok {
@@ -229,19 +243,74 @@ func kindOf(parent *Block, d *parser.Directive) Kind {
 	return Other
 }
 
+// ownIndexFrom is the number of directives from which a level indexes
+// its directives by name: below it, Own scans them (most levels hold a few
+// directives, and a map per level was a fifth of the memory of a large
+// configuration).
+const ownIndexFrom = 32
+
 // Own returns the entries of this level with the given directive name.
+// The result is shared: callers must not change it.
 func (b *Block) Own(name string) []Entry {
+	if b.env == nil && len(b.Directives) < ownIndexFrom {
+		return b.scan(name)
+	}
 	if b.byName == nil {
 		b.byName = make(map[string][]Entry, len(b.Directives))
 		for _, e := range b.Directives {
 			b.byName[e.D.Name] = append(b.byName[e.D.Name], e)
 		}
+		if b.env != nil {
+			b.envDone = map[string]bool{}
+		}
+	}
+	if b.env != nil && !b.envDone[name] {
+		// the siblings' entries come first, as nginx reads them first
+		b.envDone[name] = true
+		if lent := b.env.own(name, b.envSkip); len(lent) > 0 {
+			b.byName[name] = append(lent, b.byName[name]...)
+		}
 	}
 	return b.byName[name]
 }
 
+// scan is Own by reading the directives: a run of them (the usual case)
+// is returned as a part of Directives, without allocating.
+func (b *Block) scan(name string) []Entry {
+	from, to := -1, -1
+	var out []Entry
+	for i, e := range b.Directives {
+		if e.D.Name != name {
+			continue
+		}
+		switch {
+		case out != nil:
+			out = append(out, e)
+		case from < 0:
+			from, to = i, i+1
+		case to == i:
+			to++
+		default:
+			out = append(append(make([]Entry, 0, to-from+2), b.Directives[from:to]...), e)
+		}
+	}
+	if out != nil {
+		return out
+	}
+	if from < 0 {
+		return nil
+	}
+	return b.Directives[from:to:to]
+}
+
 // First returns the first entry with the given name at this level.
 func (b *Block) First(name string) (Entry, bool) {
+	if b.env != nil {
+		if es := b.Own(name); len(es) > 0 {
+			return es[0], true
+		}
+		return Entry{}, false
+	}
 	for _, e := range b.Directives {
 		if e.D.Name == name {
 			return e, true

@@ -11,8 +11,7 @@ func (s *Block) PrefixLocation(uri string) *Block {
 	level := s
 	var best *Block
 	for {
-		static, _ := locationChildren(level)
-		found, code := findStatic(static, uri)
+		found, code := level.locations().findStatic(uri)
 		switch code {
 		case rcOK, rcDone:
 			return found

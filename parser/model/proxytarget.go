@@ -85,7 +85,7 @@ func (c *Config) ProxyTarget(d *parser.Directive) (ProxyTarget, bool) {
 		}
 	}
 	if !t.Variables && t.Port == "" {
-		t.Upstream = c.Upstreams[strings.ToLower(t.Host)]
+		t.Upstream = c.Upstream(t.Host)
 	}
 	return t, true
 }
@@ -96,13 +96,17 @@ type UpstreamServer struct {
 	Backup, Down bool
 }
 
-// Servers returns the server lines of an upstream block.
+// Servers returns the server lines of an upstream block; a server without
+// its address (which nginx -t refuses) is none.
 func (b *Block) Servers() []UpstreamServer {
 	var out []UpstreamServer
 	if b.Kind != Upstream {
 		return nil
 	}
 	for _, e := range b.Own("server") {
+		if len(e.D.Args) == 0 {
+			continue
+		}
 		s := UpstreamServer{D: e.D}
 		for _, a := range e.D.Args[1:] {
 			switch strings.ToLower(a.Value) {

@@ -87,6 +87,9 @@ func isAbsoluteTarget(s string) bool {
 //     and the walk goes on as if the condition were false.
 func (b *Block) RewritePhase(uri string) RewriteWalk {
 	w := RewriteWalk{URI: uri}
+	if len(b.Own("if")) == 0 && len(b.Own("return")) == 0 && len(b.Own("rewrite")) == 0 && len(b.Own("break")) == 0 {
+		return w // nothing to run: a server with thousands of locations and no rewrites costs nothing per URI
+	}
 	for _, e := range b.Directives {
 		switch e.D.Name {
 		case "if":
@@ -102,7 +105,7 @@ func (b *Block) RewritePhase(uri string) RewriteWalk {
 			w.Returned = &ended
 			return w
 		case "rewrite":
-			r, matched, err := rewriteRedirect(e, w.URI)
+			r, matched, err := rewriteRedirect(b.cfg, e, w.URI)
 			if err != nil {
 				w.Unknown = err
 				return w
@@ -114,7 +117,7 @@ func (b *Block) RewritePhase(uri string) RewriteWalk {
 				w.Redirect = r
 				return w
 			}
-			next, err := rewriteURI(e.D, w.URI)
+			next, err := rewriteURI(b.cfg, e.D, w.URI)
 			if err != nil {
 				w.Unknown = err
 				return w
@@ -138,8 +141,8 @@ func (b *Block) RewritePhase(uri string) RewriteWalk {
 // rewriteURI builds the URI a matching rewrite without redirect produces:
 // the replacement with $1..$9 replaced by the captures, without the
 // arguments after '?'. Other variables make it unknown.
-func rewriteURI(d *parser.Directive, uri string) (string, error) {
-	re, err := regexp.Compile(d.Args[0].Value)
+func rewriteURI(c *Config, d *parser.Directive, uri string) (string, error) {
+	re, err := c.rewriteRegexp(d)
 	if err != nil {
 		return "", err
 	}
@@ -183,7 +186,7 @@ func (b *Block) conditionalRedirects(uri string) []Redirect {
 			}
 			return nil
 		case "rewrite":
-			r, matched, err := rewriteRedirect(e, uri)
+			r, matched, err := rewriteRedirect(b.cfg, e, uri)
 			if err != nil || !matched {
 				continue
 			}
@@ -230,12 +233,12 @@ func returnRedirect(e Entry) (Redirect, bool) {
 
 // rewriteRedirect reads "rewrite REGEX REPLACEMENT [FLAG]" for uri: whether
 // the regex matches, and the redirect when the rewrite answers with one.
-func rewriteRedirect(e Entry, uri string) (*Redirect, bool, error) {
+func rewriteRedirect(c *Config, e Entry, uri string) (*Redirect, bool, error) {
 	d := e.D
 	if len(d.Args) < 2 {
 		return nil, false, nil
 	}
-	re, err := regexp.Compile(d.Args[0].Value)
+	re, err := c.rewriteRegexp(d)
 	if err != nil {
 		return nil, false, err
 	}
@@ -257,4 +260,28 @@ func rewriteRedirect(e Entry, uri string) (*Redirect, bool, error) {
 		return nil, true, nil
 	}
 	return &Redirect{Entry: e, Status: status, Target: repl}, true, nil
+}
+
+// compiled is a rewrite's regex, compiled once per model.
+type compiled struct {
+	re  *regexp.Regexp
+	err error
+}
+
+// rewriteRegexp returns the compiled regex of a rewrite directive,
+// compiling it on first use. A model belongs to one unit, which one
+// goroutine lints at a time; a nil model compiles every time.
+func (c *Config) rewriteRegexp(d *parser.Directive) (*regexp.Regexp, error) {
+	if c == nil {
+		return regexp.Compile(d.Args[0].Value)
+	}
+	if r, ok := c.rewriteRe[d]; ok {
+		return r.re, r.err
+	}
+	re, err := regexp.Compile(d.Args[0].Value)
+	if c.rewriteRe == nil {
+		c.rewriteRe = map[*parser.Directive]compiled{}
+	}
+	c.rewriteRe[d] = compiled{re, err}
+	return re, err
 }

@@ -27,7 +27,7 @@ var digits = regexp.MustCompile(`^[0-9]+$`)
 // nginx version that has a built-in variable.
 func (c *Config) Var(name string) (VarStatus, string) {
 	name = strings.ToLower(name)
-	if _, ok := c.Defined[name]; ok {
+	if _, ok := c.DefinedBy(name); ok {
 		return VarDefined, ""
 	}
 	if digits.MatchString(name) {

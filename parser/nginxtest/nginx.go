@@ -503,7 +503,13 @@ func (n *Nginx) start(bin string) error {
 		c, err := net.DialTimeout("tcp", n.Addr(), 200*time.Millisecond)
 		if err == nil {
 			_ = c.Close()
-			return nil
+			// On a shared machine another process may have taken the port
+			// between FreePort and nginx's bind: nginx then retries bind for
+			// a while before it exits, and the dial above reached the other
+			// process. Ready means this nginx holds the listening socket.
+			if mine, known := listensOn(n.cmd.Process.Pid, n.Port); mine || !known {
+				return nil
+			}
 		}
 		if time.Now().After(deadline) {
 			n.Stop()
@@ -579,4 +585,38 @@ func numbered(s string) string {
 		fmt.Fprintf(&b, "%4d  %s\n", i+1, l)
 	}
 	return b.String()
+}
+
+// listensOn reports whether process pid holds the socket listening on
+// 127.0.0.1:port, from /proc/net/tcp and /proc/PID/fd. known is false where
+// /proc cannot tell (another system, no permission).
+func listensOn(pid, port int) (mine, known bool) {
+	table, err := os.ReadFile("/proc/net/tcp")
+	if err != nil {
+		return false, false
+	}
+	local := fmt.Sprintf("0100007F:%04X", port)
+	inode := ""
+	for _, line := range strings.Split(string(table), "\n") {
+		f := strings.Fields(line)
+		// sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+		if len(f) > 9 && f[1] == local && f[3] == "0A" {
+			inode = f[9]
+			break
+		}
+	}
+	if inode == "" {
+		return false, true
+	}
+	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		return false, false
+	}
+	want := "socket:[" + inode + "]"
+	for _, fd := range fds {
+		if target, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name())); err == nil && target == want {
+			return true, true
+		}
+	}
+	return false, true
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -281,5 +282,30 @@ server {
 	// proxy_read_timeout 0 is no "infinite": the handshake times out at once.
 	if c := Dial(t, n.WSURL("/zero"), nil); c.Status != 504 {
 		t.Errorf("proxy_read_timeout 0: %s, want 504", c)
+	}
+}
+
+// A port another process listens on is not this nginx's: Start must keep
+// waiting (and retry on another port) instead of talking to the other process.
+func TestListensOnTellsWhoseSocketItIs(t *testing.T) {
+	if _, known := listensOn(os.Getpid(), 1); !known {
+		t.Skip("no /proc here")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = l.Close() }()
+	port := l.Addr().(*net.TCPAddr).Port
+	if mine, known := listensOn(os.Getpid(), port); !mine || !known {
+		t.Fatalf("listensOn(self, %d) = %v, %v; want true, true", port, mine, known)
+	}
+	other := exec.Command("sleep", "30")
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = other.Process.Kill(); _ = other.Wait() }()
+	if mine, known := listensOn(other.Process.Pid, port); mine || !known {
+		t.Fatalf("listensOn(sleep, %d) = %v, %v; want false, true", port, mine, known)
 	}
 }

@@ -195,6 +195,9 @@ func (s *Site) prepare(opt SiteOptions) error {
 	names[root] = []string{rootName}
 	reach(root, contextChain(u.Context))
 	for i, f := range u.Env {
+		if f == u.Root {
+			continue // the list is shared by the directory's fragments
+		}
 		names[f] = append(names[f], fmt.Sprintf("env/%d.conf", i+1))
 		reach(f, []string{"http"})
 	}
@@ -296,7 +299,9 @@ func (s *Site) prepare(opt SiteOptions) error {
 		}
 		var env []string
 		for _, f := range u.Env {
-			env = append(env, names[f][0])
+			if f != u.Root {
+				env = append(env, names[f][0])
+			}
 		}
 		w := s.wrapper(u.Context, rootName, env, len(moved) > 0, synthetic, !handler, "")
 		if u.Context == parser.CtxHTTP {

@@ -8,6 +8,7 @@ package all
 
 import (
 	_ "github.com/ngxlint/ngxlint/rules/correctness" // NGX1xx: what nginx -t refuses
+	_ "github.com/ngxlint/ngxlint/rules/security"    // SEC: security traps and attacks
 	_ "github.com/ngxlint/ngxlint/rules/syntax"      // NGX: loading, syntax and suppressions
 	_ "github.com/ngxlint/ngxlint/rules/websocket"   // WS: WebSocket proxying
 )

@@ -51,8 +51,16 @@ func topContexts(u *parser.Unit) []spec.Ctx {
 	return []spec.Ctx{spec.CtxHTTPLocation}
 }
 
-// indexOf builds the unit's index once per rule (each walk is linear).
+type indexKey struct{}
+
+// indexOf returns the unit's index, built once per unit and read by every
+// rule of the family (rules.Memo): it must not be changed.
 func indexOf(p *rules.Pass) *index {
+	return rules.Memo(p, indexKey{}, func() *index { return buildIndex(p) })
+}
+
+// buildIndex builds the unit's index (each walk is linear).
+func buildIndex(p *rules.Pass) *index {
 	u := p.Cfg.Unit
 	if u == nil || u.Root == nil {
 		return &index{}

@@ -101,18 +101,7 @@ func connectionMap(keepalive bool) *config.Directive {
 // with N > 0, or the target nginx is 1.29.7 or later (keepalive is on by
 // default there) and it does not turn it off. A Connection map must then
 // send no Connection header for normal requests, not "close" (WS018).
-func upstreamKeepalive(cfg *model.Config) bool {
-	for _, u := range cfg.Upstreams {
-		ka, ok := u.First("keepalive")
-		switch {
-		case ok && ka.D.Arg(0) != "0":
-			return true
-		case !ok && cfg.Version.DefaultHTTP11():
-			return true
-		}
-	}
-	return false
-}
+func upstreamKeepalive(cfg *model.Config) bool { return cfg.UpstreamsKeepAlive() }
 
 // render prints one simple directive on one line.
 func render(d config.IDirective) string {
@@ -145,7 +134,7 @@ func RenderBlock(d config.IDirective, unit string) []string {
 // A file written for the server or location level cannot hold a map: the
 // reason says so and ok is false.
 func connectionMapFix(cfg *model.Config) (e rules.Edit, needed bool, reason string) {
-	if _, ok := cfg.Maps[ConnectionVar]; ok {
+	if _, ok := cfg.Map(ConnectionVar); ok {
 		return rules.Edit{}, false, ""
 	}
 	keepalive := upstreamKeepalive(cfg)

@@ -44,7 +44,7 @@ func connectionStatus(cfg *model.Config, value string) (connStatus, string) {
 // values misspell a WebSocket word (WS009 reports those).
 func mapHasTypo(cfg *model.Config, value string) bool {
 	for _, v := range model.Variables(value) {
-		m, ok := cfg.Maps[v]
+		m, ok := cfg.Map(v)
 		if !ok {
 			continue
 		}
@@ -71,7 +71,7 @@ func mapHasTypo(cfg *model.Config, value string) bool {
 // uses and that yields upgrade for an ordinary request but not for a handshake.
 func invertedMapOf(cfg *model.Config, value string) *model.Map {
 	for _, v := range model.Variables(value) {
-		m, ok := cfg.Maps[v]
+		m, ok := cfg.Map(v)
 		if !ok || !strings.EqualFold(m.Source, "$http_upgrade") {
 			continue
 		}
@@ -92,3 +92,9 @@ const (
 	connInverted                   // a map on $http_upgrade with its branches swapped (WS013)
 	connMissing                    // carries no upgrade token
 )
+
+// definedByMap reports whether a map defines the variable name.
+func definedByMap(cfg *model.Config, name string) bool {
+	_, ok := cfg.Map(name)
+	return ok
+}

@@ -39,7 +39,7 @@ func referencesUpgrade(p *rules.Pass, value string) bool {
 		case "http_upgrade", "http_connection", "http_sec_websocket_key", "http_sec_websocket_version":
 			return true
 		}
-		if m, ok := p.Cfg.Maps[v]; ok {
+		if m, ok := p.Cfg.Map(v); ok {
 			for _, src := range model.Variables(m.Source) {
 				switch src {
 				case "http_upgrade", "http_connection", "http_sec_websocket_key":

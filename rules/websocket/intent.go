@@ -473,7 +473,7 @@ func ConnectionIntent(cfg *model.Config, value string) bool {
 		if v == "http_connection" {
 			return true
 		}
-		if m, ok := cfg.Maps[v]; ok {
+		if m, ok := cfg.Map(v); ok {
 			for _, e := range append(m.Entries, m.Default) {
 				if e != nil && ConnectionIntent(cfg, e.Value) {
 					return true

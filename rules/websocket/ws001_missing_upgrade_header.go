@@ -28,12 +28,12 @@ var missingUpgradeHeaderMeta = &rules.Meta{
 func (*missingUpgradeHeader) Meta() *rules.Meta { return missingUpgradeHeaderMeta }
 
 func (*missingUpgradeHeader) Check(p *rules.Pass) {
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		in := webSocket(p, pl.Block)
 		if in.Evidence == noEvidence {
 			continue
 		}
-		hs := Headers(pl.Block)
+		hs := headersOf(p, pl.Block)
 		if ups := hs.Get("Upgrade"); len(ups) > 0 {
 			for _, h := range ups {
 				if h.Value == "" {

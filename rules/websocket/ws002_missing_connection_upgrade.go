@@ -34,13 +34,13 @@ var missingConnectionUpgradeMeta = &rules.Meta{
 func (*missingConnectionUpgrade) Meta() *rules.Meta { return missingConnectionUpgradeMeta }
 
 func (*missingConnectionUpgrade) Check(p *rules.Pass) {
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		in := webSocket(p, pl.Block)
 		if in.Evidence == noEvidence {
 			continue
 		}
 		sev := in.Severity(rules.Error)
-		hs := Headers(pl.Block)
+		hs := headersOf(p, pl.Block)
 		conns := hs.Get("Connection")
 		if len(conns) == 0 {
 			if hasTypoHeader(hs, "connection") {
@@ -67,7 +67,7 @@ func (*missingConnectionUpgrade) Check(p *rules.Pass) {
 		var bad header
 		var yields string
 		for _, h := range conns {
-			st, y := connectionStatus(p.Cfg, h.Value)
+			st, y := connectionStatusOf(p, h.Value)
 			if st == connUpgrade || st == connUnknown {
 				worst = st
 				break
@@ -107,7 +107,7 @@ func addConnectionFix(p *rules.Pass, f *rules.Finding, level *model.Block, h *he
 			return
 		}
 		d := h.Entry.D
-		if st, _ := connectionStatus(p.Cfg, "$"+ConnectionVar); st != connUpgrade && p.Cfg.Maps[ConnectionVar] != nil {
+		if st, _ := connectionStatusOf(p, "$"+ConnectionVar); st != connUpgrade && definedByMap(p.Cfg, ConnectionVar) {
 			f.NoFix = "$" + ConnectionVar + " is defined by a map that does not yield upgrade either; correct that map"
 			return
 		}
@@ -120,7 +120,7 @@ func addConnectionFix(p *rules.Pass, f *rules.Finding, level *model.Block, h *he
 		}
 		edits = append(edits, e)
 	}
-	mapEdit, needed, reason := connectionMapFix(p.Cfg)
+	mapEdit, needed, reason := connectionMapFixOf(p)
 	if needed && reason != "" {
 		f.NoFix = reason
 		return
@@ -138,7 +138,7 @@ func repairUpgradeMap(cfg *model.Config, value string) (rules.Edit, bool) {
 	if len(vars) != 1 || strings.TrimSpace(value) != "$"+vars[0] && strings.TrimSpace(value) != "${"+vars[0]+"}" {
 		return rules.Edit{}, false
 	}
-	m, ok := cfg.Maps[vars[0]]
+	m, ok := cfg.Map(vars[0])
 	if !ok || !strings.EqualFold(m.Source, "$http_upgrade") || m.Dir == nil || m.Dir.Block == nil {
 		return rules.Edit{}, false
 	}

@@ -43,13 +43,13 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 	byLevel := map[*model.Block]*group{}
 	// under counts the proxied locations inside each level.
 	under := map[*model.Block]int{}
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		for l := pl.Block.Parent; l != nil; l = l.Parent {
 			under[l]++
 		}
 	}
-	for _, pl := range proxyLocations(p.Cfg) {
-		hs := Headers(pl.Block)
+	for _, pl := range proxyLocationsOf(p) {
+		hs := headersOf(p, pl.Block)
 		if hs.Level == nil {
 			continue
 		}
@@ -62,7 +62,7 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 		g.locs = append(g.locs, pl)
 	}
 	for _, g := range groups {
-		hs := Headers(g.locs[0].Block)
+		hs := headersOf(p, g.locs[0].Block)
 		outer, ok := outerWSHeaders(p.Cfg, g.locs[0].Block, hs.Level)
 		if !ok {
 			continue

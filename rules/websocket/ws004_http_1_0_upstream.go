@@ -28,7 +28,7 @@ var http10UpstreamMeta = &rules.Meta{
 func (*http10Upstream) Meta() *rules.Meta { return http10UpstreamMeta }
 
 func (*http10Upstream) Check(p *rules.Pass) {
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		in := webSocket(p, pl.Block)
 		if in.Evidence == noEvidence {
 			continue

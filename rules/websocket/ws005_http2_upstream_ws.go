@@ -43,7 +43,7 @@ func (*http2UpstreamWS) Meta() *rules.Meta { return http2UpstreamWSMeta }
 func (*http2UpstreamWS) Check(p *rules.Pass) {
 	v := p.Cfg.Version
 	reported := map[*parser.Directive]bool{}
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		in := webSocket(p, pl.Block)
 		if in.Evidence == noEvidence {
 			continue
@@ -87,7 +87,7 @@ func (*http2UpstreamWS) Check(p *rules.Pass) {
 		return
 	}
 	// On a target that predates the value, every proxy_http_version 2 stops nginx -t.
-	p.Cfg.Walk(func(_ *model.Block, e model.Entry) {
+	walk(p, func(_ *model.Block, e model.Entry) {
 		d := e.D
 		if d.Name != "proxy_http_version" || d.Arg(0) != "2" || len(d.Args) != 1 || reported[d] {
 			return

@@ -38,7 +38,7 @@ func (*hardcodedUpgradeValue) Meta() *rules.Meta { return hardcodedUpgradeValueM
 
 func (*hardcodedUpgradeValue) Check(p *rules.Pass) {
 	seen := map[*parser.Directive]bool{}
-	p.Cfg.Walk(func(b *model.Block, e model.Entry) {
+	walk(p, func(b *model.Block, e model.Entry) {
 		d := e.D
 		if d.Name != "proxy_set_header" || len(d.Args) != 2 || !strings.EqualFold(d.Args[0].Value, "Upgrade") {
 			return
@@ -51,8 +51,8 @@ func (*hardcodedUpgradeValue) Check(p *rules.Pass) {
 		// the proxied locations this header reaches
 		var reached, wsOnly []*model.Block
 		var why string
-		for _, pl := range proxyLocations(p.Cfg) {
-			for _, h := range Headers(pl.Block).Get("Upgrade") {
+		for _, pl := range proxyLocationsOf(p) {
+			for _, h := range headersOf(p, pl.Block).Get("Upgrade") {
 				if h.Entry.D != d {
 					continue
 				}

@@ -28,7 +28,7 @@ var headerNameTypoMeta = &rules.Meta{
 func (*headerNameTypo) Meta() *rules.Meta { return headerNameTypoMeta }
 
 func (*headerNameTypo) Check(p *rules.Pass) {
-	p.Cfg.Walk(func(_ *model.Block, e model.Entry) {
+	walk(p, func(_ *model.Block, e model.Entry) {
 		d := e.D
 		if d.Name != "proxy_set_header" || len(d.Args) < 1 {
 			return

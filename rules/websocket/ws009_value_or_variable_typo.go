@@ -33,7 +33,7 @@ func (*valueTypo) Meta() *rules.Meta { return valueTypoMeta }
 
 func (*valueTypo) Check(p *rules.Pass) {
 	connMaps := map[string]bool{}
-	p.Cfg.Walk(func(_ *model.Block, e model.Entry) {
+	walk(p, func(_ *model.Block, e model.Entry) {
 		d := e.D
 		if d.Name == "proxy_set_header" && len(d.Args) == 2 &&
 			(strings.EqualFold(d.Args[0].Value, "Connection") || isTypoOf(d.Args[0].Value, "connection")) {
@@ -46,6 +46,8 @@ func (*valueTypo) Check(p *rules.Pass) {
 			checkHTTPVarTypos(p, d, w)
 		}
 	})
+	// the unit's own maps: those a fragment's siblings lend it are in
+	// files whose findings are shown in their own units
 	for name, m := range p.Cfg.Maps {
 		if !connMaps[name] && !strings.EqualFold(m.Source, "$http_upgrade") {
 			continue

@@ -39,7 +39,7 @@ func (*undefinedVariable) Meta() *rules.Meta { return undefinedVariableMeta }
 func (*undefinedVariable) Check(p *rules.Pass) {
 	sev := rules.Error
 	complete := p.Cfg.Unit.Context == parser.CtxMain && !p.Cfg.HasLoadModule
-	p.Cfg.Walk(func(_ *model.Block, e model.Entry) {
+	walk(p, func(_ *model.Block, e model.Entry) {
 		if !spec.Known(e.D.Name) {
 			complete = false
 		}
@@ -68,11 +68,13 @@ func (*undefinedVariable) Check(p *rules.Pass) {
 			}
 		}
 	}
-	p.Cfg.Walk(func(_ *model.Block, e model.Entry) {
+	walk(p, func(_ *model.Block, e model.Entry) {
 		for _, w := range model.ScriptArgs(e.D) {
 			check(e.D, w)
 		}
 	})
+	// the unit's own maps: those a fragment's siblings lend it are in
+	// files whose findings are shown in their own units
 	for _, m := range p.Cfg.Maps {
 		for _, me := range append(m.Entries, m.Default) {
 			if me != nil {
@@ -91,7 +93,7 @@ func reportUndefined(p *rules.Pass, sev rules.Severity, complete bool, d *parser
 		f := p.ReportSev(sev, rules.VarSpan(d, w, v),
 			"$%s is used but no map defines it: %s; add map $http_upgrade $connection_upgrade { default upgrade; '' close; } to http{}",
 			v, scope)
-		if edit, needed, reason := connectionMapFix(p.Cfg); needed && reason == "" {
+		if edit, needed, reason := connectionMapFixOf(p); needed && reason == "" {
 			f.WithFix(&rules.Fix{Message: "add the $connection_upgrade map", Edits: []rules.Edit{edit}})
 		} else if needed {
 			f.NoFix = reason
@@ -117,9 +119,7 @@ func reportUndefined(p *rules.Pass, sev rules.Severity, complete bool, d *parser
 // name, within two edits, or "".
 func suggestVariable(cfg *model.Config, name string) string {
 	cands := model.BuiltinNames()
-	for n := range cfg.Defined {
-		cands = append(cands, n)
-	}
+	cands = append(cands, cfg.DefinedNames()...)
 	sort.Strings(cands)
 	best, bestD, ties := "", 3, 0
 	for _, c := range cands {

@@ -40,7 +40,7 @@ const mapNotAllowed = "nginx -t fails with \"map\" directive is not allowed here
 
 func (*mapWrongContext) Check(p *rules.Pass) {
 	seen := map[*parser.Directive]bool{}
-	p.Cfg.Walk(func(b *model.Block, e model.Entry) {
+	walk(p, func(b *model.Block, e model.Entry) {
 		d := e.D
 		if d.Name != "map" || d.Block == nil || seen[d] {
 			return
@@ -65,7 +65,7 @@ func (*mapWrongContext) Check(p *rules.Pass) {
 		if e.Via != nil {
 			where += fmt.Sprintf(", brought in by the include on %s", rules.Line(e.Via, d.File))
 		}
-		f := p.Report(rules.DirectiveSpan(d), "map %s is written %s: %s", d.File.Raw(d.Args[len(d.Args)-1]), where, mapNotAllowed)
+		f := p.Report(rules.DirectiveSpan(d), "%s is written %s: %s", mapLabel(d), where, mapNotAllowed)
 		edits, why := moveMapToHTTP(b, e)
 		if edits == nil {
 			f.NoFix = why
@@ -73,6 +73,15 @@ func (*mapWrongContext) Check(p *rules.Pass) {
 		}
 		f.WithFix(&rules.Fix{Message: "move the map into http{}", Edits: edits})
 	})
+}
+
+// mapLabel names a map by the variable it sets: "map $x" ("map" for one
+// written without arguments).
+func mapLabel(d *parser.Directive) string {
+	if len(d.Args) == 0 {
+		return "map"
+	}
+	return "map " + d.File.Raw(d.Args[len(d.Args)-1])
 }
 
 // serverFragmentMap reports a map at the top of a fragment linted alone in
@@ -87,8 +96,8 @@ func serverFragmentMap(p *rules.Pass, b *model.Block, e model.Entry) {
 		c := spec.AllowedIn(d.Name)
 		if c&spec.CtxHTTPServer != 0 && c&spec.CtxHTTPMain == 0 {
 			f := p.Report(rules.DirectiveSpan(e.D),
-				"map %s is at the top of a file that also has %s at its top level (%s), which only server{} takes: the file is included inside server{}, where %s; move the map to a conf.d file",
-				e.D.File.Raw(e.D.Args[len(e.D.Args)-1]), d.Name, rules.Line(d, e.D.File), mapNotAllowed)
+				"%s is at the top of a file that also has %s at its top level (%s), which only server{} takes: the file is included inside server{}, where %s; move the map to a conf.d file",
+				mapLabel(e.D), d.Name, rules.Line(d, e.D.File), mapNotAllowed)
 			f.NoFix = "the map must go to another file (a conf.d file included in http{})"
 			return
 		}

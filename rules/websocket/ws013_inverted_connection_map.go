@@ -42,13 +42,13 @@ func (*invertedConnectionMap) Check(p *rules.Pass) {
 	}
 	uses := map[*model.Map]*use{}
 	var order []*model.Map
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		in := webSocket(p, pl.Block)
 		if in.Evidence == noEvidence {
 			continue
 		}
-		for _, h := range Headers(pl.Block).Get("Connection") {
-			if st, _ := connectionStatus(p.Cfg, h.Value); st != connInverted {
+		for _, h := range headersOf(p, pl.Block).Get("Connection") {
+			if st, _ := connectionStatusOf(p, h.Value); st != connInverted {
 				continue
 			}
 			m := invertedMapOf(p.Cfg, h.Value)

@@ -89,7 +89,7 @@ func (*handshakeHeaderRemoved) Check(p *rules.Pass) {
 			hit.in = in
 		}
 	}
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		loc := pl.Block
 		in := webSocket(p, loc)
 		if in.Evidence == noEvidence {
@@ -102,7 +102,7 @@ func (*handshakeHeaderRemoved) Check(p *rules.Pass) {
 					fixMsg: "delete proxy_hide_header " + e.D.Arg(0)})
 			}
 		}
-		hs := Headers(loc)
+		hs := headersOf(p, loc)
 		for _, h := range hs.List {
 			if effect, sev := clearedEffect(h); effect != "" {
 				e := h.Entry

@@ -54,7 +54,7 @@ func (*wsReadTimeout) Check(p *rules.Pass) {
 	}
 	var order []*model.Block
 	defaults := map[*model.Block][]quiet{}
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		loc := pl.Block
 		in := webSocket(p, loc)
 		if in.Evidence == noEvidence {

@@ -38,13 +38,13 @@ func (*closeMapDefeatsKeepalive) Meta() *rules.Meta { return closeMapDefeatsKeep
 
 func (*closeMapDefeatsKeepalive) Check(p *rules.Pass) {
 	seen := map[*parser.Directive]bool{}
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		u, on, kd := locationKeepalive(p.Cfg, pl)
 		if u == nil || !on {
 			continue
 		}
-		for _, h := range Headers(pl.Block).Get("Connection") {
-			if st, _ := connectionStatus(p.Cfg, h.Value); st != connUpgrade {
+		for _, h := range headersOf(p, pl.Block).Get("Connection") {
+			if st, _ := connectionStatusOf(p, h.Value); st != connUpgrade {
 				continue // WS002, WS009 and WS013 speak about those
 			}
 			plain, known := p.Cfg.Expand(h.Value, model.PlainRequest)
@@ -86,7 +86,7 @@ func closeEntry(cfg *model.Config, value string) (*model.Map, *model.MapEntry) {
 	if len(vars) != 1 || !isSingleVar(value) {
 		return nil, nil
 	}
-	m, ok := cfg.Maps[vars[0]]
+	m, ok := cfg.Map(vars[0])
 	if !ok {
 		return nil, nil
 	}

@@ -37,11 +37,11 @@ func (*connectionPassthrough) Meta() *rules.Meta { return connectionPassthroughM
 
 func (*connectionPassthrough) Check(p *rules.Pass) {
 	seen := map[*parser.Directive]bool{}
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		if u, on, _ := locationKeepalive(p.Cfg, pl); u == nil || !on {
 			continue // nginx does not reuse the connection anyway
 		}
-		for _, h := range Headers(pl.Block).Get("Connection") {
+		for _, h := range headersOf(p, pl.Block).Get("Connection") {
 			if !isHTTPConnection(h.Value) {
 				continue
 			}
@@ -59,7 +59,7 @@ func (*connectionPassthrough) Check(p *rules.Pass) {
 				continue
 			}
 			edits := []rules.Edit{rules.ReplaceWord(d, d.Args[1], "$"+ConnectionVar)}
-			mapEdit, needed, reason := connectionMapFix(p.Cfg)
+			mapEdit, needed, reason := connectionMapFixOf(p)
 			if reason != "" {
 				f.NoFix = reason
 				continue

@@ -56,12 +56,12 @@ func (*hostOriginMismatch) Meta() *rules.Meta { return hostOriginMismatchMeta }
 
 func (*hostOriginMismatch) Check(p *rules.Pass) {
 	noted := map[*model.Block]bool{} // servers with an info note already
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		in := webSocket(p, pl.Block)
 		if in.Evidence == noEvidence {
 			continue
 		}
-		hs := Headers(pl.Block)
+		hs := headersOf(p, pl.Block)
 		if len(hs.Get("Origin")) > 0 {
 			continue
 		}

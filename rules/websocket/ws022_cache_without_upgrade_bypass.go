@@ -49,7 +49,7 @@ func (*cacheWithoutUpgradeBypass) Meta() *rules.Meta { return cacheWithoutUpgrad
 var cacheTable = severityTable{ownHeaders: rules.Info, pathHint: rules.Warning, knownPath: rules.Warning, declared: rules.Warning}
 
 func (*cacheWithoutUpgradeBypass) Check(p *rules.Pass) {
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		in := webSocket(p, pl.Block)
 		sev := in.SeverityBy(cacheTable)
 		if sev == rules.Off {

@@ -67,7 +67,7 @@ func (*workerConnectionsLow) Check(p *rules.Pass) {
 	}
 	var ws *proxyLocation
 	var wsIn intent
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		if in := webSocket(p, pl.Block); in.Certain() {
 			ws, wsIn = &pl, in
 			break

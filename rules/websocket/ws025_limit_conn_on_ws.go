@@ -48,7 +48,7 @@ func (*limitConnOnWS) Check(p *rules.Pass) {
 	}
 	var groups []*group
 	byLevel := map[*model.Block]*group{}
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		in := webSocket(p, pl.Block)
 		if in.Evidence <= sharedHeaders {
 			continue // nothing, or only shared boilerplate, says WebSocket
@@ -80,7 +80,7 @@ func (*limitConnOnWS) Check(p *rules.Pass) {
 		var limits []string
 		for _, e := range g.limit {
 			if len(e.D.Args) == 2 {
-				limits = append(limits, fmt.Sprintf("%s %s%s", e.D.Args[0].Value, e.D.Args[1].Value, zoneKey(p.Cfg, e.D.Args[0].Value)))
+				limits = append(limits, fmt.Sprintf("%s %s%s", e.D.Args[0].Value, e.D.Args[1].Value, zoneKey(p, e.D.Args[0].Value)))
 			}
 		}
 		if len(limits) == 0 {
@@ -111,21 +111,36 @@ func (*limitConnOnWS) Check(p *rules.Pass) {
 	}
 }
 
+type zoneKeysKey struct{}
+
 // zoneKey describes what a limit_conn zone counts by, from its
-// limit_conn_zone: " (per client address)", or "" when unknown.
-func zoneKey(cfg *model.Config, zone string) string {
-	key := ""
-	cfg.Walk(func(_ *model.Block, e model.Entry) {
-		if e.D.Name != "limit_conn_zone" || len(e.D.Args) < 2 {
-			return
-		}
-		for _, a := range e.D.Args[1:] {
-			name, _, _ := strings.Cut(strings.TrimPrefix(a.Value, "zone="), ":")
-			if strings.HasPrefix(a.Value, "zone=") && name == zone {
-				key = e.D.Args[0].Value
+// limit_conn_zone: " (per client address)", or "" when unknown. The
+// zones are read once per unit, with those a fragment's siblings define.
+func zoneKey(p *rules.Pass, zone string) string {
+	keys := rules.Memo(p, zoneKeysKey{}, func() map[string]string {
+		m := map[string]string{}
+		add := func(e model.Entry) {
+			if e.D.Name != "limit_conn_zone" || len(e.D.Args) < 2 {
+				return
+			}
+			for _, a := range e.D.Args[1:] {
+				name, _, _ := strings.Cut(strings.TrimPrefix(a.Value, "zone="), ":")
+				if strings.HasPrefix(a.Value, "zone=") {
+					m[name] = e.D.Args[0].Value
+				}
 			}
 		}
+		for _, b := range p.Cfg.Main.Children {
+			if b.Kind == model.HTTP && b.Synthetic {
+				for _, e := range b.Own("limit_conn_zone") { // the siblings' too
+					add(e)
+				}
+			}
+		}
+		walk(p, func(_ *model.Block, e model.Entry) { add(e) })
+		return m
 	})
+	key := keys[zone]
 	switch strings.ToLower(key) {
 	case "":
 		return ""

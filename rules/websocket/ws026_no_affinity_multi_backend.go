@@ -52,7 +52,7 @@ func (*noAffinityMultiBackend) Check(p *rules.Pass) {
 	}
 	best := map[*model.Block]*cand{}
 	var order []*model.Block
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		if pl.Handler.D == nil {
 			continue
 		}

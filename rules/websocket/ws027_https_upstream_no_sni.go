@@ -34,7 +34,7 @@ var httpsUpstreamNoSNIMeta = &rules.Meta{
 func (*httpsUpstreamNoSNI) Meta() *rules.Meta { return httpsUpstreamNoSNIMeta }
 
 func (*httpsUpstreamNoSNI) Check(p *rules.Pass) {
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		if pl.Handler.D == nil {
 			continue
 		}

@@ -48,7 +48,7 @@ func (*invalidTimeUnit) Check(p *rules.Pass) {
 		off int
 	}
 	seen := map[key]bool{}
-	p.Cfg.Walk(func(b *model.Block, e model.Entry) {
+	walk(p, func(b *model.Block, e model.Entry) {
 		d := e.D
 		for _, ta := range model.TimeArgs(d, b.Context()) {
 			if seen[key{d, ta.Start}] {

@@ -37,7 +37,7 @@ func (*zeroTimeout) Check(p *rules.Pass) {
 	// proxy_connect_timeout 0 where a proxied location uses it.
 	used := map[*parser.Directive][]string{}
 	var order []*parser.Directive
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		e, ok := pl.Block.Scalar("proxy_connect_timeout")
 		if !ok || !isZeroTime(e.D) {
 			continue
@@ -58,7 +58,7 @@ func (*zeroTimeout) Check(p *rules.Pass) {
 			where).WithFix(zeroFix(d))
 	}
 	// client_header_timeout 0 anywhere it is written.
-	p.Cfg.Walk(func(_ *model.Block, e model.Entry) {
+	walk(p, func(_ *model.Block, e model.Entry) {
 		if e.D.Name == "client_header_timeout" && isZeroTime(e.D) {
 			p.Report(rules.WordSpan(e.D, e.D.Args[0]),
 				"client_header_timeout 0 does not disable the timeout: nginx drops every client connection before reading its request (the client sees a reset); use a real value such as 60s").

@@ -50,7 +50,7 @@ func (*cleartextHTTP2) Check(p *rules.Pass) {
 		in  intent
 	}
 	best := map[*model.Block]wsLoc{}
-	for _, pl := range proxyLocations(p.Cfg) {
+	for _, pl := range proxyLocationsOf(p) {
 		srv := pl.Block.Server()
 		if srv == nil || srv.Synthetic {
 			continue
