@@ -57,18 +57,22 @@ func wsTargets(cfg *model.Config, wsPaths []string, extra []string) []wsTarget {
 		seen[key] = true
 		out = append(out, w)
 	}
-	// A plain /PATH that one server answers with a location of its own is
-	// that server's: another server reaching it only through its catch-all
-	// location / is another site (the intent helper's reading).
-	catchAll := func(l *model.Block) bool {
-		return l.Loc != nil && !l.Synthetic && (l.Loc.Modifier == "" || l.Loc.Modifier == "^~") && l.Loc.Pattern == "/"
+	// A plain /PATH is another site's where a server answers it with a
+	// less specific location than another server does (its catch-all
+	// location / or /api/, where another server has /ws/ or /api/live/):
+	// the intent helper's reading.
+	strength := func(srv, l *model.Block) int {
+		if srv.Synthetic || l.Loc == nil || l.Synthetic || l.Loc.Modifier == "=" || l.Loc.IsRegex() {
+			return 1 << 20
+		}
+		return len(l.Loc.Pattern)
 	}
-	specific := map[string]bool{}
+	best := map[string]int{}
 	for _, srv := range cfg.Servers {
 		for _, p := range wsPaths {
 			if strings.HasPrefix(p, "/") {
-				if m := srv.FindLocation(p); m.Loc != nil && !m.Redirect && (srv.Synthetic || !catchAll(m.Loc)) {
-					specific[p] = true
+				if m := srv.FindLocation(p); m.Loc != nil && !m.Redirect {
+					best[p] = max(best[p], strength(srv, m.Loc))
 				}
 			}
 		}
@@ -88,7 +92,7 @@ func wsTargets(cfg *model.Config, wsPaths []string, extra []string) []wsTarget {
 			if m.Loc == nil {
 				continue
 			}
-			if plain && specific[p] && !srv.Synthetic && !m.Redirect && catchAll(m.Loc) {
+			if plain && !m.Redirect && strength(srv, m.Loc) < best[p] {
 				continue
 			}
 			add(wsTarget{srv: srv, loc: m.Loc, path: p, why: "--ws-path " + p, strong: true})

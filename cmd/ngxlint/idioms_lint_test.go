@@ -54,14 +54,15 @@ func TestIdioms(t *testing.T) {
 		t.Fatalf("the idiom corpus has %d configurations, want at least 45", len(ids))
 	}
 	// The CLI runs every family (rules/all): loading and syntax, what
-	// nginx -t refuses, WebSocket proxying; each must be silent here.
+	// nginx -t refuses, security traps, WebSocket proxying; each must be
+	// silent here.
 	byFamily := map[string]int{}
 	for _, r := range rules.All() {
 		if f, ok := rules.FamilyOf(r); ok {
 			byFamily[f.Name]++
 		}
 	}
-	for _, fam := range []string{"syntax", "correctness", "websocket"} {
+	for _, fam := range []string{"syntax", "correctness", "security", "websocket"} {
 		if byFamily[fam] == 0 {
 			t.Fatalf("the %s family is not registered: the corpus would not be checked by its rules", fam)
 		}

@@ -197,18 +197,18 @@ func newIntents(cfg *model.Config, opts *rules.Options) *intents {
 			}
 		}
 	}
-	// A plain /PATH is declared in every server, but a server that only
-	// reaches it through its catch-all location / (a blog, another API on
-	// the same nginx) does not serve the application when another server
-	// has a location of its own for the path: there the declaration does
-	// not count. HOST/PATH names its servers and always counts.
+	// A plain /PATH is declared in every server, but a server that answers
+	// it with a less specific location than another server does (its
+	// catch-all location / or /api/, where another server has /ws/ or
+	// /api/live/) is another site on the same nginx: there the declaration
+	// does not count. HOST/PATH names its servers and always counts.
 	type hit struct {
 		loc      *model.Block
 		path     string
-		catchAll bool
+		strength int // -1: bound to the server by HOST/PATH
 	}
 	var hits []hit
-	specific := map[string]bool{}
+	best := map[string]int{}
 	for _, srv := range cfg.Servers {
 		for _, d := range serverWSDecls(opts, srv) {
 			m := srv.FindLocation(d.path)
@@ -219,15 +219,16 @@ func newIntents(cfg *model.Config, opts *rules.Options) *intents {
 				in.Redirects = append(in.Redirects, pathRedirect{Path: d.path, Server: srv, Loc: m.Loc})
 				continue
 			}
-			catchAll := !d.hostBound && !srv.Synthetic && isCatchAll(m.Loc)
-			if !catchAll && !d.hostBound {
-				specific[d.path] = true
+			st := -1
+			if !d.hostBound && !srv.Synthetic {
+				st = matchStrength(m.Loc)
+				best[d.path] = max(best[d.path], st)
 			}
-			hits = append(hits, hit{Serving(m.Loc), d.path, catchAll})
+			hits = append(hits, hit{Serving(m.Loc), d.path, st})
 		}
 	}
 	for _, h := range hits {
-		if h.catchAll && specific[h.path] {
+		if h.strength >= 0 && h.strength < best[h.path] {
 			continue
 		}
 		in.served[h.loc] = append(in.served[h.loc], h.path)
@@ -235,10 +236,14 @@ func newIntents(cfg *model.Config, opts *rules.Options) *intents {
 	return in
 }
 
-// isCatchAll reports whether loc is a server's location /, which takes
-// every request no other location does.
-func isCatchAll(loc *model.Block) bool {
-	return loc.Loc != nil && !loc.Synthetic && (loc.Loc.Modifier == "" || loc.Loc.Modifier == "^~") && loc.Loc.Pattern == "/"
+// matchStrength ranks how specifically a location answers a request path:
+// an exact or regex location (written for such paths), else the length of
+// its prefix.
+func matchStrength(loc *model.Block) int {
+	if loc.Loc == nil || loc.Synthetic || loc.Loc.Modifier == "=" || loc.Loc.IsRegex() {
+		return 1 << 20
+	}
+	return len(loc.Loc.Pattern)
 }
 
 // intentsKey is the memo key of the unit's intents.
