@@ -93,7 +93,6 @@ type Config struct {
 	byServer  map[*Block][]*Block   // location-like blocks by server, built on first use
 	env       *env                  // the siblings' definitions of a fragment (env.go)
 	regexps   map[string]compiledRe // location regexes by expression (locmatch.go)
-	defaults  map[string]*Block     // DefaultServer by listen key, built on first use
 	rewriteRe map[*parser.Directive]compiled
 	hostIdx   *hostIndex // server selection by socket and name (servername.go)
 }
