@@ -30,6 +30,7 @@ type env struct {
 	n    *nginxtest.Nginx
 	rec  *nginxtest.Recorder
 	h2c  *h2cBackend
+	hold *holdBackend
 	data string // a directory with pub/ (served), secret (outside pub/), account/x
 }
 
@@ -38,7 +39,8 @@ type proof struct {
 	rule string
 	sev  rules.Severity // the least severity the finding must have
 	// bad and good are the inside of http{}; {{PORT}} is nginx's port,
-	// {{REC}} the recorder's address, {{DATA}} the data directory.
+	// {{REC}} the recorder's address, {{DATA}} the data directory,
+	// {{HOLD}} a backend that never answers (sec015_e2e_test.go).
 	bad, good string
 	// attack returns whether the effect shows, and what was seen.
 	attack func(t *testing.T, e env) (bool, string)
@@ -92,7 +94,8 @@ func runProof(t *testing.T, pr proof) {
 			data := setupData(t)
 			rec := nginxtest.StartRecorder(t)
 			h2c := startH2C(t)
-			conf := strings.NewReplacer("{{REC}}", rec.Addr, "{{H2C}}", h2c.addr, "{{DATA}}", data).Replace(variant.conf)
+			hold := startHold(t)
+			conf := strings.NewReplacer("{{REC}}", rec.Addr, "{{H2C}}", h2c.addr, "{{HOLD}}", hold.addr, "{{DATA}}", data).Replace(variant.conf)
 			n := nginxtest.Start(t, conf)
 			var found []*rules.Finding
 			for _, f := range lintConf(t, n.ConfPath()) {
@@ -100,7 +103,7 @@ func runProof(t *testing.T, pr proof) {
 					found = append(found, f)
 				}
 			}
-			shown, seen := pr.attack(t, env{n: n, rec: rec, h2c: h2c, data: data})
+			shown, seen := pr.attack(t, env{n: n, rec: rec, h2c: h2c, hold: hold, data: data})
 			if variant.bad {
 				if len(found) == 0 {
 					t.Errorf("%s reports nothing on the bad configuration", pr.rule)
