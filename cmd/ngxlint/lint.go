@@ -237,7 +237,13 @@ func (e *env) lint(s *settings, paths []string) ([]*rules.Finding, error) {
 	for i, p := range paths {
 		resolved[i] = e.resolve(p)
 	}
-	units, err := parser.Load(resolved, s.load)
+	return e.lintPaths(s, resolved)
+}
+
+// lintPaths loads resolved paths and runs every rule: the findings that
+// are not ignored, sorted. lint and the language server share it.
+func (e *env) lintPaths(s *settings, paths []string) ([]*rules.Finding, error) {
+	units, err := parser.Load(paths, s.load)
 	if err != nil {
 		return nil, pathError(err)
 	}

@@ -108,16 +108,10 @@ func (l *lspLinter) findings(doc lsp.Document) ([]*rules.Finding, error) {
 	} else {
 		s.load.Overlay = map[string][]byte{path: doc.Text}
 	}
-	units, err := parser.Load([]string{path}, s.load)
-	if err != nil {
-		return nil, pathError(err)
-	}
-	all, err := rules.Lint(units, &s.opts, s.run)
+	all, err := e.lintPaths(s, []string{path})
 	if err != nil {
 		return nil, err
 	}
-	all = e.dropIgnored(s, all)
-	rules.SortFindings(all)
 	mine := map[*parser.File]bool{}
 	var out []*rules.Finding
 	for _, f := range all {

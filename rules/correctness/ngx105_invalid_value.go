@@ -1,7 +1,6 @@
 package correctness
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/ngxlint/ngxlint/parser"
@@ -85,7 +84,7 @@ func checkSetter(p *rules.Pass, d *parser.Directive, e spec.Directive) {
 			f.WithFix(&rules.Fix{Message: "write " + to, Edits: []rules.Edit{rules.ReplaceWord(d, w, to)}})
 		}
 	case spec.ValueNum:
-		n, ok := atoi(v)
+		n, ok := spec.Atoi(v)
 		if !ok {
 			report(p, d, w, d.Name+" takes a whole number, not "+quoteValue(v), "\""+d.Name+"\" directive invalid number")
 			return
@@ -100,11 +99,11 @@ func checkSetter(p *rules.Pass, d *parser.Directive, e spec.Directive) {
 				"value must be between "+itoa(int(e.Min))+" and "+itoa(int(e.Max)))
 		}
 	case spec.ValueSize:
-		if !isSize(v, "kKmM") {
+		if !spec.IsSize(v, "kKmM") {
 			report(p, d, w, d.Name+" takes a size (a number, optionally with k or m), not "+quoteValue(v), "\""+d.Name+"\" directive invalid value")
 		}
 	case spec.ValueOff:
-		if !isSize(v, "kKmMgG") {
+		if !spec.IsSize(v, "kKmMgG") {
 			report(p, d, w, d.Name+" takes a size (a number, optionally with k, m or g), not "+quoteValue(v), "\""+d.Name+"\" directive invalid value")
 		}
 	case spec.ValueEnum:
@@ -126,38 +125,12 @@ func checkSetter(p *rules.Pass, d *parser.Directive, e spec.Directive) {
 		if len(d.Args) != 2 {
 			return
 		}
-		if n, ok := atoi(v); !ok || n == 0 {
+		if n, ok := spec.Atoi(v); !ok || n == 0 {
 			report(p, d, w, d.Name+" takes a number of buffers and their size, not "+quoteValue(v), "\""+d.Name+"\" directive invalid value")
-		} else if !isSize(d.Args[1].Value, "kKmM") || strings.Trim(d.Args[1].Value, "0kKmM") == "" {
+		} else if !spec.IsSize(d.Args[1].Value, "kKmM") || strings.Trim(d.Args[1].Value, "0kKmM") == "" {
 			report(p, d, d.Args[1], d.Name+" takes a number of buffers and their size, not "+quoteValue(d.Args[1].Value), "\""+d.Name+"\" directive invalid value")
 		}
 	}
-}
-
-// atoi is ngx_atoi: decimal digits only, no sign, no overflow.
-func atoi(s string) (int64, bool) {
-	if s == "" {
-		return 0, false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil
-}
-
-// isSize is ngx_parse_size / ngx_parse_offset: digits and one unit.
-func isSize(s, units string) bool {
-	if s == "" {
-		return false
-	}
-	if strings.IndexByte(units, s[len(s)-1]) >= 0 {
-		s = s[:len(s)-1]
-	}
-	_, ok := atoi(s)
-	return ok
 }
 
 func hasFold(list []string, v string) bool {
@@ -201,12 +174,12 @@ func checkListen(p *rules.Pass, d *parser.Directive) {
 	case strings.Contains(a, ":"):
 		port = a[strings.LastIndex(a, ":")+1:]
 	default:
-		if _, ok := atoi(a); !ok {
+		if _, ok := spec.Atoi(a); !ok {
 			return // a host name: nginx resolves it
 		}
 		port = a
 	}
-	n, ok := atoi(port)
+	n, ok := spec.Atoi(port)
 	if ok && n >= 1 && n <= 65535 {
 		return
 	}
