@@ -63,6 +63,23 @@ func restart(t *testing.T, n *nginxtest.Nginx, conf string) *nginxtest.Nginx {
 	return nginxtest.Start(t, conf)
 }
 
+// fixAndDial applies the fixes of fs (one rule's findings), restarts
+// nginx on the fixed configuration and fails the test unless the handshake
+// on path now succeeds and the rule is silent (linted with opts). It
+// returns the nginx that runs the fixed configuration.
+func fixAndDial(t *testing.T, n *nginxtest.Nginx, fs []*rules.Finding, path string, dial *nginxtest.DialOptions, opts *rules.Options) *nginxtest.Nginx {
+	t.Helper()
+	id := fs[0].Rule.ID
+	n = restart(t, n, applyFixes(t, fs))
+	if c := nginxtest.Dial(t, n.WSURL(path), dial); !c.OK() {
+		t.Fatalf("after %s's fix the handshake on %s fails: %s\n%s", id, path, c, n.Conf)
+	}
+	if again := lintSite(t, n, opts, id); len(again) != 0 {
+		t.Fatalf("after its fix %s still reports %q", id, again[0].Message)
+	}
+	return n
+}
+
 // lintRunning lints the nginx.conf a test nginx runs, exactly as written.
 func lintRunning(t *testing.T, n *nginxtest.Nginx, opts *rules.Options) []*rules.Finding {
 	t.Helper()
@@ -174,10 +191,7 @@ func TestHandshakeHeaderRemovedAgreesWithNginx(t *testing.T) {
 			if len(fs) != 1 || fs[0].Severity != rules.Error {
 				t.Fatalf("want one error, got %d findings, the first at %s", len(fs), fs[0].Severity)
 			}
-			n = restart(t, n, applyFixes(t, fs))
-			if c := nginxtest.Dial(t, n.WSURL("/ws/"), nil); !c.OK() {
-				t.Fatalf("after the fix the handshake still fails: %s", c)
-			}
+			fixAndDial(t, n, fs, "/ws/", nil, nil)
 		})
 	}
 }
@@ -203,13 +217,7 @@ func TestReadTimeoutZeroAgreesWithNginx(t *testing.T) {
 	if len(fs) != 1 || fs[0].Severity != rules.Error {
 		t.Fatalf("want one WS017 error, got %d findings", len(fs))
 	}
-	n = restart(t, n, applyFixes(t, fs))
-	if c := nginxtest.Dial(t, n.WSURL("/ws/"), nil); !c.OK() {
-		t.Fatalf("after the fix: %s", c)
-	}
-	if fs := lintSite(t, n, nil, "WS017"); len(fs) != 0 {
-		t.Fatalf("after the fix WS017 still reports %q", fs[0].Message)
-	}
+	fixAndDial(t, n, fs, "/ws/", nil, nil)
 }
 
 // TestDuplicateSetHeaderAgreesWithNginx checks what WS020 says nginx does
@@ -258,10 +266,7 @@ func TestDuplicateSetHeaderAgreesWithNginx(t *testing.T) {
 	if v.Before("1.31.4") && (c.Status != 400 || fs[0].Severity != rules.Error) {
 		t.Fatalf("two Host lines on nginx %s: %s and a WS020 %s, want 400 from the backend and an error", v, c, fs[0].Severity)
 	}
-	n = restart(t, n, applyFixes(t, fs))
-	if c := nginxtest.Dial(t, n.WSURL("/ws/"), nil); !c.OK() {
-		t.Fatalf("after the fix: %s", c)
-	}
+	fixAndDial(t, n, fs, "/ws/", nil, &rules.Options{Version: v})
 }
 
 // TestHostOriginMismatchAgreesWithNginx checks WS021 against a real nginx
@@ -309,13 +314,7 @@ server {
 			if len(fs) != 1 {
 				t.Fatalf("WS021 findings: %d, want 1", len(fs))
 			}
-			n = restart(t, n, applyFixes(t, fs))
-			if c := nginxtest.Dial(t, n.WSURL("/ws/"), origin); !c.OK() {
-				t.Errorf("handshake after the fix: %s\n%s", c, n.Conf)
-			}
-			if fs := findingsOf(lintRunning(t, n, declared), "WS021"); len(fs) != 0 {
-				t.Errorf("the fix leaves WS021: %s", fs[0].Message)
-			}
+			fixAndDial(t, n, fs, "/ws/", origin, declared)
 		})
 	}
 }
@@ -459,13 +458,7 @@ func TestShadowedLocationAgreesWithNginx(t *testing.T) {
 	if len(fs) != 1 || fs[0].Severity != rules.Error {
 		t.Fatalf("want one WS023 error, got %d findings", len(fs))
 	}
-	n = restart(t, n, applyFixes(t, fs))
-	if c := nginxtest.Dial(t, n.WSURL("/ws/chat"), nil); !c.OK() {
-		t.Fatalf("after the fix (^~): %s", c)
-	}
-	if fs := lintSite(t, n, nil, "WS023"); len(fs) != 0 {
-		t.Fatalf("after the fix WS023 still reports %q", fs[0].Message)
-	}
+	n = fixAndDial(t, n, fs, "/ws/chat", nil, nil)
 
 	n.Stop()
 	n = startSite(t, echo, "location /ws/ {"+ws+"}\nlocation ~ ^/(ws|rpc)/ {"+ws+"}")
@@ -575,7 +568,7 @@ BODY
 }
 `
 
-// bStart runs nginx with body in the skeleton's server.
+// startSite runs nginx with body in the skeleton's server.
 func startSite(t *testing.T, echo *nginxtest.Echo, body string) *nginxtest.Nginx {
 	t.Helper()
 	return nginxtest.Start(t, siteText(echo, body))
@@ -585,7 +578,7 @@ func siteText(echo *nginxtest.Echo, body string) string {
 	return strings.ReplaceAll(strings.Replace(siteConf, "BODY", body, 1), "{{ECHO}}", echo.Addr)
 }
 
-// bLint lints the nginx.conf nginx runs and returns the findings of rule id.
+// lintSite lints the nginx.conf nginx runs and returns the findings of rule id.
 func lintSite(t *testing.T, n *nginxtest.Nginx, opts *rules.Options, id string) []*rules.Finding {
 	t.Helper()
 	return findingsOf(lintRunning(t, n, opts), id)
