@@ -241,6 +241,7 @@ func (e *env) lint(s *settings, paths []string) ([]*rules.Finding, error) {
 	if err != nil {
 		return nil, pathError(err)
 	}
+	gcPolicy(units)
 	all, err := rules.Lint(units, &s.opts, s.run)
 	if err != nil {
 		return nil, err
