@@ -139,10 +139,10 @@ const (
 // order. It is built once per level, on its first lookup, and answers each
 // lookup without allocating.
 type locIndex struct {
-	exact    map[string]*Block // "=" locations, the last one per pattern
+	exact    map[string]*Block     // "=" locations, the last one per pattern
 	prefix   map[string]prefixLocs // other static locations by pattern
-	redirect map[string]*Block // static locations with auto_redirect, the last one per pattern without its final '/'
-	lengths  []int             // the distinct lengths of non-"=" patterns, longest first
+	redirect map[string]*Block     // static locations with auto_redirect, the last one per pattern without its final '/'
+	lengths  []int                 // the distinct lengths of non-"=" patterns, longest first
 	regex    []*Block
 	named    map[string]*Block // named locations, the first one per name
 }
