@@ -73,6 +73,38 @@ type builder struct {
 	// peeked holds a token read ahead of its turn.
 	peeked *token
 	err    *SyntaxError // the first syntax error; reading stops there
+	// Directives and arguments are carved from chunks (see newDirective):
+	// a 50 MB file has over a million directives, and one allocation each
+	// rounds every Directive and every argument slice up to a size class.
+	dirs  []Directive
+	words []Word
+}
+
+// slabMax bounds the chunks directives and arguments are carved from; they
+// start small and double, so a short fragment does not pay for a big chunk.
+const slabMax = 1024
+
+// newDirective returns a zero Directive from the current chunk.
+func (b *builder) newDirective() *Directive {
+	if len(b.dirs) == cap(b.dirs) {
+		b.dirs = make([]Directive, 0, min(max(2*cap(b.dirs), 8), slabMax))
+	}
+	b.dirs = b.dirs[:len(b.dirs)+1]
+	return &b.dirs[len(b.dirs)-1]
+}
+
+// newWords returns n zero Words from the current chunk, capped at n so an
+// append by a caller cannot write over a neighbour's.
+func (b *builder) newWords(n int) []Word {
+	if n > slabMax/4 {
+		return make([]Word, n)
+	}
+	if cap(b.words)-len(b.words) < n {
+		b.words = make([]Word, 0, min(max(2*cap(b.words), 4*n, 16), slabMax))
+	}
+	i := len(b.words)
+	b.words = b.words[:i+n]
+	return b.words[i : i+n : i+n]
 }
 
 // next returns the next token that is not a comment, recording comments.
@@ -133,9 +165,10 @@ func (b *builder) block(parent *Directive, open int) (out []*Directive, closed b
 				b.err = b.errf(t.start, "unexpected \"%s\": no directive name before it", string(b.f.Src[t.start]))
 				return out, false
 			}
-			d := &Directive{File: b.f, Name: words[0].value, NameW: wordOf(words[0]), Parent: parent}
+			d := b.newDirective()
+			d.File, d.Name, d.NameW, d.Parent = b.f, words[0].value, wordOf(words[0]), parent
 			if len(words) > 1 {
-				d.Args = make([]Word, len(words)-1)
+				d.Args = b.newWords(len(words) - 1)
 				for i, w := range words[1:] {
 					d.Args[i] = wordOf(w)
 				}

@@ -131,8 +131,7 @@ func (d *Directive) HeaderEnd() int {
 func (f *File) Raw(w Word) string { return string(f.Src[w.Start:w.End]) }
 
 func (f *File) index() {
-	f.lineStarts = f.lineStarts[:0]
-	f.lineStarts = append(f.lineStarts, 0)
+	f.lineStarts = make([]int, 1, bytes.Count(f.Src, []byte{'\n'})+1)
 	for i, c := range f.Src {
 		if c == '\n' {
 			f.lineStarts = append(f.lineStarts, i+1)

@@ -247,6 +247,7 @@ func (e *env) lintPaths(s *settings, paths []string) ([]*rules.Finding, error) {
 	if err != nil {
 		return nil, pathError(err)
 	}
+	gcPolicy(units)
 	all, err := rules.Lint(units, &s.opts, s.run)
 	if err != nil {
 		return nil, err

@@ -5,5 +5,6 @@ package main
 import "os"
 
 func main() {
+	tuneGC = true
 	os.Exit(Run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -138,20 +139,31 @@ const (
 // order. It is built once per level, on its first lookup, and answers each
 // lookup without allocating.
 type locIndex struct {
-	exact    map[string]*Block // "=" locations, the last one per pattern
-	prefix   map[string]*Block // other static locations, the last one per pattern
-	longest  map[string]*Block // the same, the first one per pattern
-	redirect map[string]*Block // static locations with auto_redirect, the last one per pattern without its final '/'
-	lengths  []int             // the distinct lengths of non-"=" patterns, longest first
+	exact    map[string]*Block     // "=" locations, the last one per pattern
+	prefix   map[string]prefixLocs // other static locations by pattern
+	redirect map[string]*Block     // static locations with auto_redirect, the last one per pattern without its final '/'
+	lengths  []int                 // the distinct lengths of non-"=" patterns, longest first
 	regex    []*Block
 	named    map[string]*Block // named locations, the first one per name
 }
+
+// prefixLocs are the static locations of one pattern: nginx's exact match
+// takes the last, its longest-prefix match the first.
+type prefixLocs struct{ first, last *Block }
+
+// noLocations is the index of every level without locations (most
+// locations): shared, as an index is never changed once built.
+var noLocations = &locIndex{}
 
 // locations returns the level's location index, building it on first use.
 // A model belongs to one unit, which one goroutine lints at a time.
 func (b *Block) locations() *locIndex {
 	if b.locIdx != nil {
 		return b.locIdx
+	}
+	if !slices.ContainsFunc(b.Children, func(c *Block) bool { return c.Kind == Location && c.Loc != nil }) {
+		b.locIdx = noLocations
+		return noLocations
 	}
 	x := &locIndex{}
 	seen := map[int]bool{}
@@ -179,12 +191,14 @@ func (b *Block) locations() *locIndex {
 			x.exact[p] = c
 		default:
 			if x.prefix == nil {
-				x.prefix, x.longest = map[string]*Block{}, map[string]*Block{}
+				x.prefix = map[string]prefixLocs{}
 			}
-			x.prefix[p] = c
-			if x.longest[p] == nil {
-				x.longest[p] = c
+			pl := x.prefix[p]
+			if pl.first == nil {
+				pl.first = c
 			}
+			pl.last = c
+			x.prefix[p] = pl
 			if !seen[len(p)] {
 				seen[len(p)] = true
 				x.lengths = append(x.lengths, len(p))
@@ -245,7 +259,7 @@ func (x *locIndex) findStatic(uri string) (*Block, rc) {
 	if l := x.exact[uri]; l != nil {
 		return l, rcOK
 	}
-	if l := x.prefix[uri]; l != nil {
+	if l := x.prefix[uri].last; l != nil {
 		return l, rcAgain
 	}
 	if len(x.redirect) > 0 {
@@ -257,7 +271,7 @@ func (x *locIndex) findStatic(uri string) (*Block, rc) {
 		if n >= len(uri) {
 			continue
 		}
-		if l := x.longest[uri[:n]]; l != nil {
+		if l := x.prefix[uri[:n]].first; l != nil {
 			return l, rcAgain
 		}
 	}

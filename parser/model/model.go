@@ -5,6 +5,7 @@
 package model
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ngxlint/ngxlint/parser"
@@ -177,6 +178,8 @@ func (c *Config) fillDefinitions(b *Block, ds []*parser.Directive) {
 
 // fill adds directives to a level, splicing included files in place.
 func (c *Config) fill(b *Block, ds []*parser.Directive, via *parser.Directive) {
+	// one allocation of the right size for the usual level without includes
+	b.Directives = slices.Grow(b.Directives, len(ds))
 	for _, d := range ds {
 		if d.Name == "include" && d.Block == nil {
 			v := via

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ngxlint/ngxlint/parser"
 )
@@ -101,9 +102,11 @@ func builtinSource(name string) Source {
 type Sources struct {
 	cfg  *Config
 	sets map[string][]setDef // set $name by variable name
-	// blocks maps the directives of location-like levels and servers to
-	// the level they are in.
-	blocks map[*parser.Directive]*Block
+	// blocks maps every directive to the level it is in; built by the
+	// first BlockOf (one entry per directive of the unit: not paid for
+	// by the rules that never ask).
+	blocks     map[*parser.Directive]*Block
+	blocksOnce sync.Once
 }
 
 type setDef struct {
@@ -113,11 +116,10 @@ type setDef struct {
 
 // NewSources indexes the configuration's set directives.
 func NewSources(c *Config) *Sources {
-	s := &Sources{cfg: c, sets: map[string][]setDef{}, blocks: map[*parser.Directive]*Block{}}
+	s := &Sources{cfg: c, sets: map[string][]setDef{}}
 	var rec func(b *Block)
 	rec = func(b *Block) {
 		for _, e := range b.Directives {
-			s.blocks[e.D] = b
 			if e.D.Name == "set" && len(e.D.Args) >= 2 {
 				n := strings.ToLower(strings.TrimPrefix(e.D.Arg(0), "$"))
 				s.sets[n] = append(s.sets[n], setDef{e: e, b: b})
@@ -132,7 +134,22 @@ func NewSources(c *Config) *Sources {
 }
 
 // BlockOf returns the level a directive is written at (after includes).
-func (s *Sources) BlockOf(d *parser.Directive) *Block { return s.blocks[d] }
+func (s *Sources) BlockOf(d *parser.Directive) *Block {
+	s.blocksOnce.Do(func() {
+		s.blocks = map[*parser.Directive]*Block{}
+		var rec func(b *Block)
+		rec = func(b *Block) {
+			for _, e := range b.Directives {
+				s.blocks[e.D] = b
+			}
+			for _, ch := range b.Children {
+				rec(ch)
+			}
+		}
+		rec(s.cfg.Main)
+	})
+	return s.blocks[d]
+}
 
 // Value returns the provenance of a value written in directive d at level
 // b (d may be nil): the union of its variables'.

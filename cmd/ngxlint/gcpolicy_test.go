@@ -1,0 +1,50 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ngxlint/ngxlint/parser"
+)
+
+func TestGCSettings(t *testing.T) {
+	for _, c := range []struct {
+		size  int64
+		pct   int
+		limit int64
+	}{
+		{0, 400, 128 << 20},
+		{2 << 20, 400, 160 << 20},
+		{2<<20 + 1, 200, 160<<20 + 16},
+		{8 << 20, 200, 256 << 20},
+		{50 << 20, 100, 928 << 20},
+	} {
+		if pct, limit := gcSettings(c.size); pct != c.pct || limit != c.limit {
+			t.Errorf("gcSettings(%d) = %d, %d; want %d, %d", c.size, pct, limit, c.pct, c.limit)
+		}
+	}
+}
+
+// inputBytes counts each file once: an included file, and the siblings a
+// directory's fragments share.
+func TestInputBytes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inc := "add_header X-A a;\n"
+	write("a.conf", "server { listen 8080; include inc.inc; }\n")
+	write("b.conf", "server { listen 8081; include inc.inc; }\n")
+	write("inc.inc", inc)
+	units, err := parser.Load([]string{dir}, parser.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := int64(2*len("server { listen 8080; include inc.inc; }\n") + len(inc))
+	if got := inputBytes(units); got != want {
+		t.Errorf("inputBytes = %d, want %d (%d units)", got, want, len(units))
+	}
+}
