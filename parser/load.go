@@ -114,6 +114,11 @@ type Unit struct {
 	// EnvShared is shared by every unit with the same Env list, for what
 	// consumers derive from the list once (the model of its definitions).
 	EnvShared *Shared
+	// Shared is shared by every unit of one load, for what consumers
+	// derive from a value the units have in common, once per run (a
+	// regex's compiled form: thousands of fragments repeat a few). Nil
+	// for a unit made outside the loader.
+	Shared *Shared
 	// EnvHTTP is the http{} body of the nginx.conf above a fragment that
 	// does not include it; like Env it lends definitions, never servers.
 	EnvHTTP  []*Directive
@@ -181,7 +186,7 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 		opt.Cwd, _ = os.Getwd()
 	}
 	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}, envs: map[string][]*File{}, envShared: map[string]*Shared{}, rootsOf: map[string]bool{}, ancestors: map[string]ancestor{}, mainFiles: map[*Unit]map[*File]bool{},
-		budget: NewBudget(opt.Limits), roots: &Roots{Any: opt.AllowOutsideRoots}, rs: newResolver(), mainAt: map[string]*Unit{}}
+		budget: NewBudget(opt.Limits), roots: &Roots{Any: opt.AllowOutsideRoots}, rs: newResolver(), mainAt: map[string]*Unit{}, shared: &Shared{}}
 	if len(opt.Overlay) > 0 {
 		l.overlay = make(map[string][]byte, len(opt.Overlay))
 		for p, src := range opt.Overlay {
@@ -334,6 +339,8 @@ type loader struct {
 	overlay map[string][]byte
 	// rs resolves paths, each directory once
 	rs *resolver
+	// shared is Unit.Shared
+	shared *Shared
 	// ahead holds files read and parsed ahead of need, by real path
 	ahead map[string]*aheadFile
 	// mainAt holds, by path, the unit of the main config a fragment's
@@ -802,7 +809,7 @@ func (l *loader) mainUnit(path string, pf *parsedFile) *Unit {
 
 func (l *loader) build(path string, pf *parsedFile, ctx Context, prefix string) *Unit {
 	u := &Unit{Root: pf.file, Context: ctx, Prefix: prefix, Report: map[*File]bool{}, files: map[string]*File{},
-		Roots: l.roots, load: map[*File]weight{}}
+		Roots: l.roots, load: map[*File]weight{}, Shared: l.shared}
 	if pf.err != nil {
 		// the directives before the error are read and checked, as nginx
 		// applies them before it stops
