@@ -88,16 +88,18 @@ func TestPreCommitHooks(t *testing.T) {
 func TestPreCommitEntry(t *testing.T) {
 	h := preCommitHooks(t)["ngxlint"]
 	mainConf := "worker_rlimit_nofile 8192;\nevents {\n    worker_connections 4096;\n}\nhttp {\n    map $http_upgrade $connection_upgrade {\n        default upgrade;\n        '' close;\n    }\n    include sites-enabled/*;\n}\n"
-	site := func(conn string) string {
-		return "server {\n    listen 80;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9001;\n        proxy_http_version 1.1;\n        proxy_read_timeout 1h;\n        proxy_set_header Host $http_host;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection " + conn + ";\n    }\n}\n"
+	// each site answers its own name: two nameless servers on one port
+	// would leave the second unreachable (NGX115)
+	site := func(name, conn string) string {
+		return "server {\n    listen 80;\n    server_name " + name + ".example;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:9001;\n        proxy_http_version 1.1;\n        proxy_read_timeout 1h;\n        proxy_set_header Host $http_host;\n        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection " + conn + ";\n    }\n}\n"
 	}
 	repo := writeTree(t, map[string]string{
 		"good/nginx.conf":          mainConf,
-		"good/sites-enabled/chat":  site("$connection_upgrade"),
-		"good/sites-enabled/other": site("$connection_upgrade"),
+		"good/sites-enabled/chat":  site("chat", "$connection_upgrade"),
+		"good/sites-enabled/other": site("other", "$connection_upgrade"),
 		"bad/nginx.conf":           mainConf,
-		"bad/sites-enabled/chat":   site(`"ugrade"`),
-		"bad/sites-enabled/ok":     site("$connection_upgrade"),
+		"bad/sites-enabled/chat":   site("chat", `"ugrade"`),
+		"bad/sites-enabled/ok":     site("ok", "$connection_upgrade"),
 	})
 	run := func(args []string, staged ...string) (int, string, string) {
 		argv := append(strings.Fields(h.Entry)[1:], args...)
@@ -119,13 +121,13 @@ func TestPreCommitEntry(t *testing.T) {
 		t.Errorf("a correct fragment alone: exit %d\n%s%s", code, out, errOut)
 	}
 	code, out, _ = run(nil, "bad/sites-enabled/chat", "bad/sites-enabled/ok", "bad/nginx.conf")
-	want := "bad/sites-enabled/chat:9:37: error: proxy_set_header Connection \"ugrade\" is a misspelling of \"upgrade\""
+	want := "bad/sites-enabled/chat:10:37: error: proxy_set_header Connection \"ugrade\" is a misspelling of \"upgrade\""
 	if code != 1 || !strings.Contains(out, "\n"+want) && !strings.HasPrefix(out, want) || strings.Contains(out, "sites-enabled/ok") {
 		t.Errorf("broken configuration: exit %d\n%s", code, out)
 	}
 	// args from .pre-commit-config.yaml go before the files
 	code, out, _ = run([]string{"--format", "github"}, "bad/sites-enabled/chat")
-	if code != 1 || !strings.Contains(out, "::error file=bad/sites-enabled/chat,line=9,col=37,") {
+	if code != 1 || !strings.Contains(out, "::error file=bad/sites-enabled/chat,line=10,col=37,") {
 		t.Errorf("with args: exit %d\n%s", code, out)
 	}
 }

@@ -269,8 +269,11 @@ func TestFixWriteStaysInsideTheRoots(t *testing.T) {
 	elsewhere := t.TempDir()
 	targetConf := filepath.Join(elsewhere, "target.conf")
 	incConf := filepath.Join(elsewhere, "inc.conf")
-	for _, p := range []string{targetConf, incConf} {
-		if err := os.WriteFile(p, []byte(wsSite), 0o644); err != nil {
+	// the two sites listen on their own ports: two nameless servers on one
+	// port would leave the second unreachable (NGX115)
+	content := map[string]string{targetConf: wsSite, incConf: strings.Replace(wsSite, "listen 80;", "listen 8080;", 1)}
+	for p, c := range content {
+		if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -280,8 +283,8 @@ func TestFixWriteStaysInsideTheRoots(t *testing.T) {
 	symlink(t, targetConf, filepath.Join(dir, "conf.d/site.conf"))
 	unchanged := func(when string) {
 		t.Helper()
-		for _, p := range []string{targetConf, incConf} {
-			if b, _ := os.ReadFile(p); string(b) != wsSite {
+		for p, c := range content {
+			if b, _ := os.ReadFile(p); string(b) != c {
 				t.Fatalf("%s: %s was written:\n%s", when, p, b)
 			}
 		}

@@ -32,17 +32,33 @@ import (
 // server_name has the empty name "".
 func (s *Block) ServerNames() []string {
 	var out []string
+	for _, n := range s.serverNames() {
+		out = append(out, n.name)
+	}
+	return out
+}
+
+// serverName is one name of a server with the server_name argument that
+// writes it (D nil for the implicit "" of a server without server_name).
+type serverName struct {
+	name string
+	d    *parser.Directive
+	arg  int
+}
+
+func (s *Block) serverNames() []serverName {
+	var out []serverName
 	for _, e := range s.Own("server_name") {
-		for _, a := range e.D.Args {
+		for i, a := range e.D.Args {
 			v := a.Value
 			if !strings.HasPrefix(v, "~") {
 				v = strings.ToLower(v)
 			}
-			out = append(out, v)
+			out = append(out, serverName{v, e.D, i})
 		}
 	}
 	if len(out) == 0 {
-		out = []string{""}
+		out = []serverName{{}}
 	}
 	return out
 }
@@ -249,6 +265,30 @@ type socket struct {
 	lead     []wildName // leading wildcards, suffix with its dot: ".example.com"
 	trail    []wildName // trailing wildcards, prefix with its dot: "www.example."
 	regex    []regexName
+	// wild holds the server of each wildcard as nginx hashes it (the lead
+	// parts and the trail parts, which cannot collide: one starts with a
+	// dot, the other ends with one).
+	wild map[string]*Block
+	// conflicts are the names a later server lists again, in order.
+	conflicts []NameConflict
+}
+
+// NameConflict is a server name nginx ignores on a socket because a server
+// before it there (or the same server) lists it already: nginx -t warns
+// `conflicting server name "NAME" on ADDR, ignored`, and requests for the
+// name reach Keeper only. nginx builds a socket's name tables only when
+// more than one server listens there, so a name repeated by the only server
+// of a socket is no conflict.
+type NameConflict struct {
+	Name   string // lower case, as nginx prints it
+	Addr   string // the socket (address:port or unix:path)
+	Server *Block // the server whose name is ignored
+	Keeper *Block // the server that keeps the name; Server itself when it lists the name twice
+	// D and Arg are the server_name directive and the argument that
+	// writes the name; D is nil for the implicit "" of a server without
+	// server_name.
+	D   *parser.Directive
+	Arg int
 }
 
 type wildName struct {
@@ -276,6 +316,9 @@ type hostIndex struct {
 	regexps  map[string]*regexp.Regexp // regex names; nil when Go cannot compile one
 	rejects  map[*Block]bool
 	implicit []ImplicitDefault
+	// conflicts are the sockets' name conflicts, sockets in the order
+	// their first server appears
+	conflicts []NameConflict
 }
 
 // hosts returns the configuration's server-selection model, built on first
@@ -304,7 +347,7 @@ func (c *Config) hosts() *hostIndex {
 			h.listens[s] = append(h.listens[s], keyedListen{l, k})
 			sk := h.sockets[k]
 			if sk == nil {
-				sk = &socket{key: k, first: l, exact: map[string]*Block{}}
+				sk = &socket{key: k, first: l, exact: map[string]*Block{}, wild: map[string]*Block{}}
 				h.sockets[k] = sk
 				order = append(order, sk)
 			}
@@ -323,7 +366,7 @@ func (c *Config) hosts() *hostIndex {
 		if len(mine) == 0 {
 			continue
 		}
-		for _, n := range s.ServerNames() {
+		for _, n := range s.serverNames() {
 			for _, sk := range mine {
 				sk.addName(h, n, s)
 			}
@@ -332,6 +375,9 @@ func (c *Config) hosts() *hostIndex {
 	for _, sk := range order {
 		sort.SliceStable(sk.lead, func(i, j int) bool { return len(sk.lead[i].part) > len(sk.lead[j].part) })
 		sort.SliceStable(sk.trail, func(i, j int) bool { return len(sk.trail[i].part) > len(sk.trail[j].part) })
+		if len(sk.servers) > 1 && !strings.HasPrefix(sk.key, "?") {
+			h.conflicts = append(h.conflicts, sk.conflicts...)
+		}
 		if h.whole && !sk.explicit && len(sk.servers) > 1 && !sk.first.Variable && sk.first.D != nil {
 			h.implicit = append(h.implicit, ImplicitDefault{Listen: sk.first, Server: sk.def, Servers: len(sk.servers)})
 		}
@@ -343,28 +389,60 @@ func (c *Config) hosts() *hostIndex {
 // addName enters one server_name of s in the socket's tables; the first
 // server to list a name keeps it, as nginx ignores the later ones with a
 // "conflicting server name" warning.
-func (sk *socket) addName(h *hostIndex, n string, s *Block) {
+func (sk *socket) addName(h *hostIndex, sn serverName, s *Block) {
+	n := sn.name
 	switch {
 	case strings.HasPrefix(n, "~"):
+		// regexes are tried in order; nginx never calls two of them a conflict
 		if re := h.compiled(n); re != nil {
 			sk.regex = append(sk.regex, regexName{re, s})
 		}
+	case strings.Contains(n, "$"):
+		// $hostname, replaced by the machine's name: not known here
 	case strings.HasPrefix(n, "*."):
-		sk.lead = append(sk.lead, wildName{n[1:], s})
+		sk.addWild(sn, n[1:], s, &sk.lead)
 	case strings.HasPrefix(n, "."):
-		// ".example.com" is both the name example.com and *.example.com
-		if _, ok := sk.exact[n[1:]]; !ok {
-			sk.exact[n[1:]] = s
+		// ".example.com" is both the name example.com and *.example.com;
+		// nginx (ngx_hash_add_key) checks the exact name first and adds
+		// neither when it is taken, else the exact name, then the wildcard
+		if !sk.addExact(sn, n[1:], s) {
+			return
 		}
-		sk.lead = append(sk.lead, wildName{n, s})
+		sk.addWild(sn, n, s, &sk.lead)
 	case strings.HasSuffix(n, ".*"):
-		sk.trail = append(sk.trail, wildName{n[:len(n)-1], s})
+		sk.addWild(sn, n[:len(n)-1], s, &sk.trail)
 	default:
-		if _, ok := sk.exact[n]; !ok {
-			sk.exact[n] = s
-		}
+		sk.addExact(sn, n, s)
 	}
 }
+
+// addExact enters an exact name; false when a server has it already.
+func (sk *socket) addExact(sn serverName, name string, s *Block) bool {
+	if keeper, ok := sk.exact[name]; ok {
+		sk.conflict(sn, keeper, s)
+		return false
+	}
+	sk.exact[name] = s
+	return true
+}
+
+func (sk *socket) addWild(sn serverName, part string, s *Block, list *[]wildName) {
+	if keeper, ok := sk.wild[part]; ok {
+		sk.conflict(sn, keeper, s)
+		return
+	}
+	sk.wild[part] = s
+	*list = append(*list, wildName{part, s})
+}
+
+func (sk *socket) conflict(sn serverName, keeper, s *Block) {
+	sk.conflicts = append(sk.conflicts, NameConflict{Name: sn.name, Addr: sk.key, Server: s, Keeper: keeper, D: sn.d, Arg: sn.arg})
+}
+
+// NameConflicts returns the server names nginx ignores because a server
+// before them on the same socket lists them (see NameConflict), sockets in
+// the order their first server appears, names in the order written.
+func (c *Config) NameConflicts() []NameConflict { return c.hosts().conflicts }
 
 // compiled returns the regex of a server name, compiled once; nil when Go
 // cannot compile it.

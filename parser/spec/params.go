@@ -507,22 +507,6 @@ func readComplexSize(name string, args []string) *ArgError {
 	return &ArgError{Arg: 0, Nginx: quoted(name) + " directive invalid value", Takes: "a size (a number, optionally with k or m) or a variable"}
 }
 
-// SharedZone returns the shared memory zone a limit_req_zone or
-// limit_conn_zone declares (zone=NAME:SIZE) and its size as written; ok is
-// false for other directives and when there is none.
-func SharedZone(name string, args []string) (zone, size string, ok bool) {
-	if name != "limit_req_zone" && name != "limit_conn_zone" {
-		return "", "", false
-	}
-	for _, a := range args {
-		if v, found := strings.CutPrefix(a, "zone="); found {
-			zone, size, _ = strings.Cut(v, ":")
-			return zone, size, zone != ""
-		}
-	}
-	return "", "", false
-}
-
 // CachePath returns the directory a *_cache_path declares, as nginx
 // compares it with the others (ngx_add_path compares the names as
 // written: /a and /a/ are two paths to it).

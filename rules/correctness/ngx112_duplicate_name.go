@@ -35,8 +35,8 @@ func (*duplicateName) Check(p *rules.Pass) {
 	ix := indexOf(p)
 	upstreams := map[string]*parser.Directive{}
 	type zoneDecl struct {
-		d    *parser.Directive
-		size string
+		d *parser.Directive
+		z spec.ZoneUse
 	}
 	zones := map[string]zoneDecl{}
 	paths := map[string]*parser.Directive{}
@@ -74,25 +74,7 @@ func (*duplicateName) Check(p *rules.Pass) {
 				}
 				upstreams[key] = d
 			case d.Block == nil:
-				if zone, size, ok := spec.SharedZone(d.Name, args(d)); ok {
-					first, seen := zones[zone]
-					if !seen {
-						zones[zone] = zoneDecl{d, size}
-						continue
-					}
-					var nginx string
-					switch {
-					case first.d.Name != d.Name:
-						nginx = "the shared memory zone \"" + zone + "\" is already declared for a different use"
-					case size != first.size && size != "":
-						nginx = "the size of shared memory zone \"" + zone + "\" conflicts with already declared size"
-					default:
-						nginx = d.Name + " \"" + zone + "\" is already bound to key \"" + first.d.Arg(0) + "\""
-					}
-					p.Report(spanAt(d, rules.DirectiveSpan(d)), "zone %s is declared again (first by %s at %s): nginx -t: %s%s; give this one another name",
-						zone, first.d.Name, rules.Line(first.d, d.File), nginx, where(d))
-					continue
-				}
+				// nginx adds a cache path before its zone
 				if dir, ok := spec.CachePath(d.Name, args(d)); ok {
 					if first := paths[dir]; first != nil {
 						p.Report(spanAt(d, rules.DirectiveSpan(d)), "%s uses the directory of the %s at %s: nginx -t: the same path name \"%s\" used in %s:%s and%s; give each cache its own directory",
@@ -100,6 +82,26 @@ func (*duplicateName) Check(p *rules.Pass) {
 						continue
 					}
 					paths[dir] = d
+				}
+				if z, ok := spec.ZoneOf(d.Name, args(d), false); ok && z.Declares() {
+					first, seen := zones[z.Zone]
+					if !seen {
+						zones[z.Zone] = zoneDecl{d, z}
+						continue
+					}
+					var nginx string
+					switch {
+					case first.z.Owner != z.Owner:
+						nginx = "the shared memory zone \"" + z.Zone + "\" is already declared for a different use"
+					case z.Size != first.z.Size:
+						nginx = "the size of shared memory zone \"" + z.Zone + "\" conflicts with already declared size"
+					case spec.ZoneLookedUpAtMerge(z):
+						nginx = "duplicate zone \"" + z.Zone + "\""
+					default:
+						nginx = d.Name + " \"" + z.Zone + "\" is already bound to key \"" + first.d.Arg(0) + "\""
+					}
+					p.Report(spanAt(d, rules.DirectiveSpan(d)), "zone %s is declared again (first by %s at %s): nginx -t: %s%s; give this one another name",
+						z.Zone, first.d.Name, rules.Line(first.d, d.File), nginx, where(d))
 				}
 			}
 		}
