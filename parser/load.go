@@ -423,7 +423,11 @@ func (l *loader) read(path string) (*parsedFile, error) {
 			}
 		}
 	}
-	if !l.roots.Any && !(resolves && l.roots.insideCanonical(key) || !resolves && l.roots.Inside(key)) {
+	inside := l.roots.insideCanonical // key is canonical when it resolves
+	if !resolves {
+		inside = l.roots.Inside
+	}
+	if !l.roots.Any && !inside(key) {
 		return nil, &ReadError{Kind: ReadOutsideRoots, Msg: fmt.Sprintf("it resolves to %s, outside the configuration's roots (%s); not read", key, l.roots.shown(l.opt.Cwd))}
 	}
 	var src []byte
