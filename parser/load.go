@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/ngxlint/ngxlint/parser/spec"
@@ -115,6 +114,11 @@ type Unit struct {
 	// EnvShared is shared by every unit with the same Env list, for what
 	// consumers derive from the list once (the model of its definitions).
 	EnvShared *Shared
+	// Shared is shared by every unit of one load, for what consumers
+	// derive from a value the units have in common, once per run (a
+	// regex's compiled form: thousands of fragments repeat a few). Nil
+	// for a unit made outside the loader.
+	Shared *Shared
 	// EnvHTTP is the http{} body of the nginx.conf above a fragment that
 	// does not include it; like Env it lends definitions, never servers.
 	EnvHTTP  []*Directive
@@ -182,11 +186,11 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 		opt.Cwd, _ = os.Getwd()
 	}
 	l := &loader{opt: opt, parsed: map[string]*parsedFile{}, mains: map[*File]*Unit{}, envs: map[string][]*File{}, envShared: map[string]*Shared{}, rootsOf: map[string]bool{}, ancestors: map[string]ancestor{}, mainFiles: map[*Unit]map[*File]bool{},
-		budget: NewBudget(opt.Limits), roots: &Roots{Any: opt.AllowOutsideRoots}}
+		budget: NewBudget(opt.Limits), roots: &Roots{Any: opt.AllowOutsideRoots}, rs: newResolver(), mainAt: map[string]*Unit{}, shared: &Shared{}}
 	if len(opt.Overlay) > 0 {
 		l.overlay = make(map[string][]byte, len(opt.Overlay))
 		for p, src := range opt.Overlay {
-			l.overlay[realPath(p)] = src
+			l.overlay[l.realPath(p)] = src
 		}
 	}
 	l.roots.Add(opt.Prefix)
@@ -223,7 +227,7 @@ func Load(paths []string, opt Options) ([]*Unit, error) {
 		if underSystemDir(canonical(p)) {
 			return nil, &UsageError{Msg: fmt.Sprintf("cannot read %s: a system directory (under /proc, /dev or /sys) holds no configuration", p)}
 		}
-		found, err := walkConfigDir(p, l.budget.Limits().MaxFiles)
+		found, err := walkConfigDir(l.rs, p, l.budget.Limits().MaxFiles)
 		if err != nil {
 			return nil, &UsageError{Msg: err.Error(), Err: err}
 		}
@@ -261,7 +265,7 @@ func unwrapPathErr(err error) error {
 
 // walkConfigDir lists the configuration files under dir, sorted: at most
 // max of them.
-func walkConfigDir(dir string, max int) ([]string, error) {
+func walkConfigDir(rs *resolver, dir string, max int) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -287,12 +291,17 @@ func walkConfigDir(dir string, max int) ([]string, error) {
 			return nil
 		}
 		// sites-enabled entries are usually links to sites-available: read each file once.
-		real, err := filepath.EvalSymlinks(p)
-		if err != nil {
+		if d.Type().IsRegular() {
+			rs.seen(filepath.Dir(p), name) // known now: no stat of it later
+		}
+		real, ok := rs.real(p)
+		if !ok {
 			real = p
 		}
-		if st, err := os.Stat(real); err == nil && st.IsDir() {
-			return nil
+		if !d.Type().IsRegular() {
+			if st, err := os.Stat(real); err == nil && st.IsDir() {
+				return nil
+			}
 		}
 		if seen[real] {
 			return nil
@@ -328,6 +337,15 @@ type loader struct {
 	ancestors map[string]ancestor // ancestorWithNginxConf by directory
 	// overlay is Options.Overlay by real path.
 	overlay map[string][]byte
+	// rs resolves paths, each directory once
+	rs *resolver
+	// shared is Unit.Shared
+	shared *Shared
+	// ahead holds files read and parsed ahead of need, by real path
+	ahead map[string]*aheadFile
+	// mainAt holds, by path, the unit of the main config a fragment's
+	// nginx.conf candidate is (nil: none), looked at once
+	mainAt map[string]*Unit
 }
 
 // overlaid returns the text Options.Overlay gives for the file at path.
@@ -335,7 +353,7 @@ func (l *loader) overlaid(path string) ([]byte, bool) {
 	if l.overlay == nil || path == "-" {
 		return nil, false
 	}
-	src, ok := l.overlay[realPath(path)]
+	src, ok := l.overlay[l.realPath(path)]
 	return src, ok
 }
 
@@ -363,15 +381,16 @@ func (l *loader) display(p string) string {
 	return filepath.Clean(p)
 }
 
-func realPath(p string) string {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return p
-	}
-	if r, err := filepath.EvalSymlinks(abs); err == nil {
-		return r
-	}
-	return abs
+// realPath is p absolute with its symbolic links resolved (p absolute
+// where they do not resolve), each directory resolved once.
+func (l *loader) realPath(p string) string {
+	r, _ := l.rs.real(p)
+	return r
+}
+
+// allows reports whether the roots allow reading p.
+func (l *loader) allows(p string) bool {
+	return l.roots.Any || l.roots.insideCanonical(l.rs.canonical(p))
 }
 
 // read parses the file at path (a path as shown to the user) once.
@@ -391,11 +410,11 @@ func (l *loader) read(path string) (*parsedFile, error) {
 		}
 		return l.stdin, nil
 	}
-	key := realPath(path)
+	key, resolves := l.rs.real(path)
 	if pf, ok := l.parsed[key]; ok {
 		return pf, nil
 	}
-	if key == mustAbs(path) && !l.roots.Any {
+	if !resolves && !l.roots.Any {
 		// not resolved: a link that leads nowhere, or through a name
 		// the kernel makes up (/proc/self/fd/0 -> pipe:[123])
 		if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
@@ -404,22 +423,34 @@ func (l *loader) read(path string) (*parsedFile, error) {
 			}
 		}
 	}
-	if !l.roots.Allows(key) {
+	inside := l.roots.insideCanonical // key is canonical when it resolves
+	if !resolves {
+		inside = l.roots.Inside
+	}
+	if !l.roots.Any && !inside(key) {
 		return nil, &ReadError{Kind: ReadOutsideRoots, Msg: fmt.Sprintf("it resolves to %s, outside the configuration's roots (%s); not read", key, l.roots.shown(l.opt.Cwd))}
 	}
 	var src []byte
 	var stamp FileStamp
 	var err error
+	var f *File
+	var serr *SyntaxError
 	if over, ok := l.overlay[key]; ok {
 		src, err = l.readOverlay(over)
+	} else if pre := l.prefetched(path, key); pre != nil {
+		// read and parsed ahead, concurrently; charged now, in order
+		err = l.budget.charge(pre.stamp.Size)
+		f, serr, stamp = pre.file, pre.err, pre.stamp
 	} else {
-		src, stamp, err = ReadConfigFile(path, l.budget)
+		src, stamp, err = readConfigFile(path, key, l.rs.regular(path), l.budget)
 	}
 	if err != nil {
 		return nil, err
 	}
-	f, serr := Parse(l.display(path), src)
-	f.Abs, _ = filepath.Abs(path)
+	if f == nil {
+		f, serr = Parse(l.display(path), src)
+	}
+	f.Abs = l.rs.abs(path)
 	f.Stamp = stamp
 	f.Template = l.opt.Template || IsTemplateName(path)
 	pf := &parsedFile{file: f, err: serr}
@@ -433,6 +464,7 @@ func (l *loader) units(requested []string) ([]*Unit, error) {
 		pf   *parsedFile
 	}
 	var entries []entry
+	l.readAhead(requested)
 	for _, p := range requested {
 		pf, err := l.read(p)
 		var ue *UsageError
@@ -508,7 +540,7 @@ func (l *loader) ancestorHTTP(path string) []*Directive {
 	}
 	c := filepath.Join(root, "nginx.conf")
 	pf, err := l.read(c)
-	if err != nil || pf.err != nil || DetectContext(pf.file) != CtxMain || realPath(c) == realPath(path) {
+	if err != nil || pf.err != nil || DetectContext(pf.file) != CtxMain || l.realPath(c) == l.realPath(path) {
 		return nil
 	}
 	u := l.mainUnit(c, pf)
@@ -684,19 +716,20 @@ func (l *loader) discoverMain(path string, frag *File) (*Unit, *File) {
 	if p, ok := l.mappedConfPrefix(); ok {
 		cands = append(cands, filepath.Join(p, "nginx.conf"))
 	}
-	want := realPath(path)
+	want := l.realPath(path)
 	for _, c := range cands {
-		if realPath(c) == want {
+		if l.realPath(c) == want {
 			continue
 		}
-		if _, err := os.Stat(c); err != nil {
+		u, seen := l.mainAt[c]
+		if !seen {
+			// once per candidate, not per fragment of a directory
+			u = l.mainCandidate(c)
+			l.mainAt[c] = u
+		}
+		if u == nil {
 			continue
 		}
-		pf, err := l.read(c)
-		if err != nil || pf.err != nil || DetectContext(pf.file) != CtxMain {
-			continue
-		}
-		u := l.mainUnit(c, pf)
 		files := l.mainFiles[u]
 		if files == nil {
 			files = map[*File]bool{}
@@ -710,6 +743,19 @@ func (l *loader) discoverMain(path string, frag *File) (*Unit, *File) {
 		}
 	}
 	return nil, nil
+}
+
+// mainCandidate returns the unit of the main config at c, or nil when c
+// is not one.
+func (l *loader) mainCandidate(c string) *Unit {
+	if _, err := os.Stat(c); err != nil {
+		return nil
+	}
+	pf, err := l.read(c)
+	if err != nil || pf.err != nil || DetectContext(pf.file) != CtxMain {
+		return nil
+	}
+	return l.mainUnit(c, pf)
 }
 
 // siblings returns, for a fragment in <p>/conf.d/ or <p>/sites-*/ with no
@@ -742,12 +788,9 @@ func (l *loader) readEnv(p string) []*File {
 	}
 	var out []*File
 	for _, pat := range []string{filepath.Join(p, "conf.d", "*.conf"), filepath.Join(p, "sites-enabled", "*")} {
-		matches, _ := globLikeNginx(pat)
-		sort.Strings(matches)
+		matches, _ := l.rs.globFiles(pat) // sorted, no directory
+		l.readAhead(matches)
 		for _, m := range matches {
-			if st, err := os.Stat(m); err != nil || st.IsDir() {
-				continue
-			}
 			pf, err := l.read(m)
 			if err != nil || pf.err != nil || DetectContext(pf.file) != CtxHTTP {
 				continue
@@ -770,13 +813,13 @@ func (l *loader) mainUnit(path string, pf *parsedFile) *Unit {
 
 func (l *loader) build(path string, pf *parsedFile, ctx Context, prefix string) *Unit {
 	u := &Unit{Root: pf.file, Context: ctx, Prefix: prefix, Report: map[*File]bool{}, files: map[string]*File{},
-		Roots: l.roots, load: map[*File]weight{}}
+		Roots: l.roots, load: map[*File]weight{}, Shared: l.shared}
 	if pf.err != nil {
 		// the directives before the error are read and checked, as nginx
 		// applies them before it stops
 		u.Problems = append(u.Problems, syntaxProblem(pf.err))
 	}
-	l.expand(u, pf.file, []string{realPath(path)})
+	l.expand(u, pf.file, []string{l.realPath(path)})
 	u.load = nil
 	return u
 }
@@ -818,7 +861,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 		}
 		glob := strings.ContainsAny(arg.Value, "*?[")
 		// Outside the roots nothing is looked at, not even whether it exists.
-		if where := target; !l.roots.Allows(globBase(where)) {
+		if where := target; !l.allows(globBase(where)) {
 			if bf := l.builtin(arg.Value); bf != nil {
 				d.Included = append(d.Included, bf)
 				return
@@ -833,17 +876,13 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 		}
 		var matches []string
 		if glob {
-			ms, err := globLikeNginx(target)
+			ms, err := l.rs.globFiles(target) // sorted, no directory
 			if err != nil {
 				unreadable("not a valid glob: %v", err)
 				return
 			}
-			sort.Strings(ms)
-			for _, m := range ms {
-				if st, err := os.Stat(m); err != nil || !st.IsDir() {
-					matches = append(matches, m)
-				}
-			}
+			matches = ms
+			l.readAhead(matches)
 		} else {
 			st, err := os.Stat(target)
 			switch {
@@ -865,7 +904,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 			matches = []string{target}
 		}
 		for _, m := range matches {
-			rp := realPath(m)
+			rp := l.realPath(m)
 			if i := indexOf(stack, rp); i >= 0 {
 				u.addProblem(Problem{Kind: ProblemIncludeCycle, File: f, Start: d.Start(), End: d.End,
 					Msg: fmt.Sprintf("include cycle: %s is already being read (%s); nginx -t never finishes reading it and crashes", l.display(m), l.cycleText(stack[i:], rp))})
@@ -928,6 +967,12 @@ func globLikeNginx(pattern string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return dropHidden(pattern, ms), nil
+}
+
+// dropHidden removes from the matches of pattern those where a wildcard
+// matched a leading '.'.
+func dropHidden(pattern string, ms []string) []string {
 	psegs := strings.Split(filepath.ToSlash(pattern), "/")
 	out := ms[:0]
 	for _, m := range ms {
@@ -942,7 +987,7 @@ func globLikeNginx(pattern string) ([]string, error) {
 			out = append(out, m)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // resolveHint tells how an include path was resolved and how to point it

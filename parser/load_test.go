@@ -184,7 +184,7 @@ func TestSitesEnabledSymlinksAreReadOnce(t *testing.T) {
 	if err := os.Symlink("../sites-available/app", filepath.Join(dir, "sites-enabled/app")); err != nil {
 		t.Fatal(err)
 	}
-	found, err := walkConfigDir(dir, 100)
+	found, err := walkConfigDir(newResolver(), dir, 100)
 	if err != nil {
 		t.Fatal(err)
 	}

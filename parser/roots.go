@@ -43,7 +43,11 @@ func (r *Roots) Dirs() []string { return append([]string(nil), r.dirs...) }
 // Inside reports whether path, once its symbolic links are resolved, lies
 // in a root; Any is not consulted.
 func (r *Roots) Inside(path string) bool {
-	p := canonical(path)
+	return r.insideCanonical(canonical(path))
+}
+
+// insideCanonical is Inside for a path already canonical.
+func (r *Roots) insideCanonical(p string) bool {
 	for _, d := range r.dirs {
 		if p == d || strings.HasPrefix(p, d+string(filepath.Separator)) || d == string(filepath.Separator) {
 			return true

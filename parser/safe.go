@@ -156,22 +156,32 @@ func ReadConfigFile(path string, b *Budget) ([]byte, FileStamp, error) {
 	if r, err := filepath.EvalSymlinks(real); err == nil {
 		real = r
 	}
+	return readConfigFile(path, real, false, b)
+}
+
+// readConfigFile is ReadConfigFile for a path whose real path (absolute,
+// links resolved where they resolve) the caller knows; regular says that
+// a lookup just made found a regular file there, so no stat is needed
+// before opening it (the opened file is checked anyway).
+func readConfigFile(path, real string, regular bool, b *Budget) ([]byte, FileStamp, error) {
 	if underSystemDir(real) {
 		return nil, FileStamp{}, &ReadError{Kind: ReadSystem, Msg: fmt.Sprintf("%s is a system file (under /proc, /dev or /sys), never read as configuration", real)}
 	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, FileStamp{}, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, FileStamp{}, &ReadError{Kind: ReadNotRegular, Msg: describeMode(st.Mode()) + ", not a regular file; not read"}
+	if !regular {
+		st, err := os.Stat(path)
+		if err != nil {
+			return nil, FileStamp{}, err
+		}
+		if !st.Mode().IsRegular() {
+			return nil, FileStamp{}, &ReadError{Kind: ReadNotRegular, Msg: describeMode(st.Mode()) + ", not a regular file; not read"}
+		}
 	}
 	f, err := openNoBlock(path)
 	if err != nil {
 		return nil, FileStamp{}, err
 	}
 	defer func() { _ = f.Close() }()
-	st, err = f.Stat()
+	st, err := f.Stat()
 	if err != nil {
 		return nil, FileStamp{}, err
 	}

@@ -84,12 +84,45 @@ func (c *Config) compile(expr string) (*regexp.Regexp, error) {
 	if r, ok := c.regexps[expr]; ok {
 		return r.re, r.err
 	}
-	re, err := regexp.Compile(expr)
+	var shared *parser.Shared // the units of a load share what they compile
+	if c.Unit != nil {
+		shared = c.Unit.Shared
+	}
+	r := shared.Get(regexKey{expr}, func() any {
+		re, err := regexp.Compile(expr)
+		return compiledRe{re, err}
+	}).(compiledRe)
 	if c.regexps == nil {
 		c.regexps = map[string]compiledRe{}
 	}
-	c.regexps[expr] = compiledRe{re, err}
-	return re, err
+	c.regexps[expr] = r
+	return r.re, r.err
+}
+
+type regexKey struct{ expr string }
+
+type pcreKey struct {
+	re       string
+	caseless bool
+}
+
+type pcreResult struct {
+	checked bool
+	err     error
+}
+
+// CheckPCRE is CheckPCRE(re, caseless), worked out once per load for the
+// units that share it (fragments repeat the same few regexes).
+func (c *Config) CheckPCRE(re string, caseless bool) (checked bool, err error) {
+	var shared *parser.Shared
+	if c.Unit != nil {
+		shared = c.Unit.Shared
+	}
+	r := shared.Get(pcreKey{re, caseless}, func() any {
+		checked, err := CheckPCRE(re, caseless)
+		return pcreResult{checked, err}
+	}).(pcreResult)
+	return r.checked, r.err
 }
 
 // Match is the result of nginx's location lookup for a URI.

@@ -35,7 +35,7 @@ func (*invalidRegex) Meta() *rules.Meta { return invalidRegexMeta }
 func (*invalidRegex) Check(p *rules.Pass) {
 	ix := indexOf(p)
 	check := func(d *parser.Directive, w parser.Word, re string, caseless bool) {
-		checked, err := model.CheckPCRE(re, caseless)
+		checked, err := p.Cfg.CheckPCRE(re, caseless)
 		if !checked || err == nil {
 			return
 		}
