@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
@@ -33,7 +34,8 @@ func (e *InternalError) Error() string {
 
 // RunOptions control a lint run beyond what rules see.
 type RunOptions struct {
-	// Jobs is how many units are linted at once; below 1 means GOMAXPROCS.
+	// Jobs is how many units are linted at once, or, for a single unit,
+	// how many of its rules run at once; below 1 means GOMAXPROCS.
 	Jobs int
 	// NoInlineIgnores disables "# ngxlint ignore=..." comments (for audits):
 	// nothing is suppressed, and NGX006/NGX007 report nothing.
@@ -44,7 +46,7 @@ type RunOptions struct {
 // opts applied, limited to the files the unit reports, inline suppressions
 // applied, sorted and without duplicates.
 func lintUnit(u *parser.Unit, opts *Options) ([]*Finding, error) {
-	return Lint([]*parser.Unit{u}, opts, RunOptions{Jobs: 1})
+	return Lint([]*parser.Unit{u}, opts, RunOptions{})
 }
 
 // Lint checks units concurrently (at most run.Jobs at a time) and returns
@@ -60,9 +62,13 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 	all := All() // once per run, not per unit
 	results := make([][]*Finding, len(units))
 	errs := make([]error, len(units))
-	if jobs == 1 || len(units) < 2 {
+	if len(units) == 1 {
+		// one unit (a single large file is the common case): its rules
+		// run on the workers instead
+		results[0], errs[0] = lintOne(units[0], opts, all, jobs)
+	} else if jobs == 1 {
 		for i, u := range units {
-			results[i], errs[i] = lintOne(u, opts, all)
+			results[i], errs[i] = lintOne(u, opts, all, 1)
 		}
 	} else {
 		sem := make(chan struct{}, jobs)
@@ -72,7 +78,7 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem; wg.Done() }()
-				results[i], errs[i] = lintOne(u, opts, all)
+				results[i], errs[i] = lintOne(u, opts, all, 1)
 			}()
 		}
 		wg.Wait()
@@ -92,9 +98,10 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 	return found, nil
 }
 
-// lintOne runs every rule on one unit; severities from opts are applied
-// and findings outside the unit's reported files are dropped.
-func lintOne(u *parser.Unit, opts *Options, all []Rule) ([]*Finding, error) {
+// lintOne runs every rule on one unit, on at most workers goroutines;
+// severities from opts are applied and findings outside the unit's
+// reported files are dropped.
+func lintOne(u *parser.Unit, opts *Options, all []Rule, workers int) ([]*Finding, error) {
 	var out []*Finding
 	problemRules := map[parser.ProblemKind]Rule{}
 	for _, r := range all {
@@ -126,17 +133,95 @@ func lintOne(u *parser.Unit, opts *Options, all []Rule) ([]*Finding, error) {
 			Span: Span{File: pb.File, Start: pb.Start, End: pb.End}, Message: pb.Msg, Fix: problemFix(pb)})
 	}
 	cfg := model.Build(u, model.Options{Version: opts.Version})
-	shared := &memo{}
+	var checks []Rule
 	for _, r := range all {
-		if _, ok := r.(ProblemRule); ok {
-			continue
+		if _, ok := r.(ProblemRule); !ok {
+			checks = append(checks, r)
 		}
-		p := &Pass{Cfg: cfg, Opts: opts, rule: r, out: &out, memo: shared}
-		if err := runRule(r, p, u); err != nil {
+	}
+	found, err := runRules(u, cfg, opts, checks, workers)
+	if err != nil {
+		return nil, err
+	}
+	for _, fs := range found {
+		out = append(out, fs...)
+	}
+	return finish(out, report, opts), nil
+}
+
+// runRules runs the rules on one unit's model, on at most workers
+// goroutines, and returns each rule's findings in the order of rules: the
+// same findings, in the same order, whatever the number of workers. What
+// the rules share (the model, Memo values, the files) is safe for
+// concurrent reads. On error it returns the error of the first rule (in
+// the order of rules) that failed.
+func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs []Rule, workers int) ([][]*Finding, error) {
+	found := make([][]*Finding, len(rs))
+	errs := make([]error, len(rs))
+	shared := &memo{}
+	run := func(i int) {
+		p := &Pass{Cfg: cfg, Opts: opts, rule: rs[i], out: &found[i], memo: shared}
+		errs[i] = runRule(rs[i], p, u)
+	}
+	workers = min(workers, len(rs))
+	if workers <= 1 {
+		for i := range rs {
+			if run(i); errs[i] != nil {
+				return nil, errs[i]
+			}
+		}
+		return found, nil
+	}
+	warmLines(u)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(rs) {
+					return
+				}
+				run(i)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return nil, err
 		}
 	}
-	return finish(out, report, opts), nil
+	return found, nil
+}
+
+// warmLines indexes the lines of every file the rules of u may quote
+// (File.Position builds the index on first use, which concurrent rules
+// must not do at once).
+func warmLines(u *parser.Unit) {
+	seen := map[*parser.File]bool{}
+	var warm func(f *parser.File)
+	warm = func(f *parser.File) {
+		if f == nil || seen[f] {
+			return
+		}
+		seen[f] = true
+		f.Position(0)
+		f.Walk(func(d *parser.Directive) {
+			for _, inc := range d.Included {
+				warm(inc)
+			}
+		})
+	}
+	warm(u.Root)
+	for _, f := range u.Env {
+		warm(f)
+	}
+	for _, d := range u.EnvHTTP {
+		warm(d.File)
+	}
 }
 
 func runRule(r Rule, p *Pass, u *parser.Unit) (err error) {

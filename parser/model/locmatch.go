@@ -79,7 +79,7 @@ type compiledRe struct {
 
 // compile compiles a location's regex once per configuration: thousands
 // of servers often repeat the same few (static files by extension), and
-// a *regexp.Regexp is safe to share.
+// a *regexp.Regexp is safe to share. Only Build calls it.
 func (c *Config) compile(expr string) (*regexp.Regexp, error) {
 	if r, ok := c.regexps[expr]; ok {
 		return r.re, r.err
@@ -188,15 +188,16 @@ type prefixLocs struct{ first, last *Block }
 // locations): shared, as an index is never changed once built.
 var noLocations = &locIndex{}
 
-// locations returns the level's location index, building it on first use.
-// A model belongs to one unit, which one goroutine lints at a time.
+// locations returns the level's location index, building it on first use
+// (safe for concurrent use: two rules asking at once may both build it,
+// and both get the one stored first).
 func (b *Block) locations() *locIndex {
-	if b.locIdx != nil {
-		return b.locIdx
+	if x := b.locIdx.Load(); x != nil {
+		return x
 	}
 	if !slices.ContainsFunc(b.Children, func(c *Block) bool { return c.Kind == Location && c.Loc != nil }) {
-		b.locIdx = noLocations
-		return noLocations
+		b.locIdx.CompareAndSwap(nil, noLocations)
+		return b.locIdx.Load()
 	}
 	x := &locIndex{}
 	seen := map[int]bool{}
@@ -245,7 +246,9 @@ func (b *Block) locations() *locIndex {
 		}
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(x.lengths)))
-	b.locIdx = x
+	if !b.locIdx.CompareAndSwap(nil, x) {
+		x = b.locIdx.Load()
+	}
 	return x
 }
 

@@ -7,6 +7,8 @@ package model
 import (
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/spec"
@@ -59,6 +61,9 @@ type Block struct {
 	// Synthetic levels wrap a fragment: the http{} around a conf.d file, the
 	// server{} around a file of locations, the location around a snippet.
 	Synthetic bool
+	// byNameSet is set once byName holds every entry of Directives (the
+	// siblings' entries of env are added per name, under the lock).
+	byNameSet atomic.Bool
 	Loc       *LocationSpec // for Location blocks
 	cond      *IfCondition  // for If blocks: the condition, nil when nginx refuses it
 	cfg       *Config
@@ -68,8 +73,20 @@ type Block struct {
 	// block's Directives, except those of envSkip, the unit's root.
 	env     *env
 	envSkip *parser.File
-	envDone map[string]bool // the names whose lent entries byName holds
-	locIdx  *locIndex       // the location lookup index, built on first use
+	envDone map[string]bool          // the names whose lent entries byName holds
+	locIdx  atomic.Pointer[locIndex] // the location lookup index, built on first use
+}
+
+// lazyMu guards what blocks without a model build on first use.
+var lazyMu sync.Mutex
+
+// lock guards what the block builds on first use: the rules of one unit
+// run at once, and read the same blocks.
+func (b *Block) lock() *sync.Mutex {
+	if b.cfg == nil {
+		return &lazyMu
+	}
+	return &b.cfg.mu
 }
 
 // Config is the model of one unit.
@@ -91,24 +108,29 @@ type Config struct {
 	// directives that may create variables the model cannot know.
 	HasLoadModule bool
 
-	byServer  map[*Block][]*Block   // location-like blocks by server, built on first use
-	env       *env                  // the siblings' definitions of a fragment (env.go)
-	regexps   map[string]compiledRe // location regexes by expression (locmatch.go)
-	rewriteRe map[*parser.Directive]compiled
-	hostIdx   *hostIndex // server selection by socket and name (servername.go)
+	// What the model builds on first use is built once and safe for
+	// concurrent use: the rules of one unit run at once.
+	mu          sync.Mutex          // guards what is built on first use, but byServer
+	byServer    map[*Block][]*Block // location-like blocks by server, built on first use
+	byServerSet sync.Once
+	hostSet     sync.Once
+	env         *env                  // the siblings' definitions of a fragment (env.go)
+	regexps     map[string]compiledRe // location regexes by expression (locmatch.go)
+	rewriteRe   map[*parser.Directive]compiled
+	hostIdx     *hostIndex // server selection by socket and name (servername.go)
 }
 
 // ServerLocations returns the location, if and limit_except blocks of a
 // server (nested ones included), in document order.
 func (c *Config) ServerLocations(srv *Block) []*Block {
-	if c.byServer == nil {
+	c.byServerSet.Do(func() {
 		c.byServer = map[*Block][]*Block{}
 		for _, l := range c.Locations {
 			if s := l.Server(); s != nil {
 				c.byServer[s] = append(c.byServer[s], l)
 			}
 		}
-	}
+	})
 	return c.byServer[srv]
 }
 
@@ -259,19 +281,30 @@ const ownIndexFrom = 32
 // Own returns the entries of this level with the given directive name.
 // The result is shared: callers must not change it.
 func (b *Block) Own(name string) []Entry {
-	if b.env == nil && len(b.Directives) < ownIndexFrom {
-		return b.scan(name)
+	if b.env == nil {
+		if len(b.Directives) < ownIndexFrom {
+			return b.scan(name)
+		}
+		if !b.byNameSet.Load() {
+			mu := b.lock()
+			mu.Lock()
+			if !b.byNameSet.Load() {
+				b.byName = b.index()
+				b.byNameSet.Store(true)
+			}
+			mu.Unlock()
+		}
+		return b.byName[name]
 	}
+	// the http{} around a fragment adds its siblings' entries name by name
+	mu := b.lock()
+	mu.Lock()
+	defer mu.Unlock()
 	if b.byName == nil {
-		b.byName = make(map[string][]Entry, len(b.Directives))
-		for _, e := range b.Directives {
-			b.byName[e.D.Name] = append(b.byName[e.D.Name], e)
-		}
-		if b.env != nil {
-			b.envDone = map[string]bool{}
-		}
+		b.byName = b.index()
+		b.envDone = map[string]bool{}
 	}
-	if b.env != nil && !b.envDone[name] {
+	if !b.envDone[name] {
 		// the siblings' entries come first, as nginx reads them first
 		b.envDone[name] = true
 		if lent := b.env.own(name, b.envSkip); len(lent) > 0 {
@@ -279,6 +312,15 @@ func (b *Block) Own(name string) []Entry {
 		}
 	}
 	return b.byName[name]
+}
+
+// index returns the block's Directives by name.
+func (b *Block) index() map[string][]Entry {
+	m := make(map[string][]Entry, len(b.Directives))
+	for _, e := range b.Directives {
+		m[e.D.Name] = append(m[e.D.Name], e)
+	}
+	return m
 }
 
 // scan is Own by reading the directives: a run of them (the usual case)

@@ -269,16 +269,24 @@ type compiled struct {
 }
 
 // rewriteRegexp returns the compiled regex of a rewrite directive,
-// compiling it on first use. A model belongs to one unit, which one
-// goroutine lints at a time; a nil model compiles every time.
+// compiling it on first use (safe for concurrent use); a nil model
+// compiles every time.
 func (c *Config) rewriteRegexp(d *parser.Directive) (*regexp.Regexp, error) {
 	if c == nil {
 		return regexp.Compile(d.Args[0].Value)
 	}
-	if r, ok := c.rewriteRe[d]; ok {
+	c.mu.Lock()
+	r, ok := c.rewriteRe[d]
+	c.mu.Unlock()
+	if ok {
 		return r.re, r.err
 	}
 	re, err := regexp.Compile(d.Args[0].Value)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r, ok := c.rewriteRe[d]; ok {
+		return r.re, r.err // compiled meanwhile: share it
+	}
 	if c.rewriteRe == nil {
 		c.rewriteRe = map[*parser.Directive]compiled{}
 	}

@@ -324,9 +324,11 @@ type hostIndex struct {
 // hosts returns the configuration's server-selection model, built on first
 // use in one pass over the servers and their names.
 func (c *Config) hosts() *hostIndex {
-	if c.hostIdx != nil {
-		return c.hostIdx
-	}
+	c.hostSet.Do(func() { c.hostIdx = c.buildHosts() })
+	return c.hostIdx
+}
+
+func (c *Config) buildHosts() *hostIndex {
 	h := &hostIndex{
 		c:       c,
 		whole:   c.Unit != nil && c.Unit.Context == parser.CtxMain,
@@ -382,7 +384,6 @@ func (c *Config) hosts() *hostIndex {
 			h.implicit = append(h.implicit, ImplicitDefault{Listen: sk.first, Server: sk.def, Servers: len(sk.servers)})
 		}
 	}
-	c.hostIdx = h
 	return h
 }
 
@@ -447,6 +448,8 @@ func (c *Config) NameConflicts() []NameConflict { return c.hosts().conflicts }
 // compiled returns the regex of a server name, compiled once; nil when Go
 // cannot compile it.
 func (h *hostIndex) compiled(n string) *regexp.Regexp {
+	h.c.mu.Lock()
+	defer h.c.mu.Unlock()
 	re, ok := h.regexps[n]
 	if !ok {
 		re, _ = compileName(n)
@@ -531,10 +534,14 @@ func (s *Block) RejectsUnknownHosts() bool {
 		return rejectsUnknownHosts(s)
 	}
 	h := s.cfg.hosts()
+	s.cfg.mu.Lock()
 	r, ok := h.rejects[s]
+	s.cfg.mu.Unlock()
 	if !ok {
-		r = rejectsUnknownHosts(s)
+		r = rejectsUnknownHosts(s) // outside the lock: it reads blocks
+		s.cfg.mu.Lock()
 		h.rejects[s] = r
+		s.cfg.mu.Unlock()
 	}
 	return r
 }
@@ -626,11 +633,16 @@ func (s *Block) Reach() HostReach {
 }
 
 func (h *hostIndex) reachOf(s *Block) HostReach {
-	if r, ok := h.reach[s]; ok {
+	h.c.mu.Lock()
+	r, ok := h.reach[s]
+	h.c.mu.Unlock()
+	if ok {
 		return r
 	}
-	r := h.computeReach(s)
+	r = h.computeReach(s) // outside the lock: it reads blocks
+	h.c.mu.Lock()
 	h.reach[s] = r
+	h.c.mu.Unlock()
 	return r
 }
 

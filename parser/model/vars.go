@@ -120,19 +120,23 @@ func (c *Config) collectDefinitions(b *Block) {
 func (c *Config) Walk(fn func(b *Block, e Entry)) {
 	var rec func(b *Block)
 	rec = func(b *Block) {
-		var real []*Block
 		for _, ch := range b.Children {
 			if ch.Synthetic {
 				rec(ch) // the level around a fragment holds all of it
-			} else {
-				real = append(real, ch)
 			}
 		}
+		// the other children, in order, are the blocks of the directives
 		ci := 0
 		for _, e := range b.Directives {
 			fn(b, e)
-			if e.D.Block != nil && ci < len(real) && real[ci].Dir == e.D {
-				rec(real[ci])
+			if e.D.Block == nil {
+				continue
+			}
+			for ci < len(b.Children) && b.Children[ci].Synthetic {
+				ci++
+			}
+			if ci < len(b.Children) && b.Children[ci].Dir == e.D {
+				rec(b.Children[ci])
 				ci++
 			}
 		}

@@ -13,6 +13,7 @@ package spec
 import (
 	"sort"
 	"strings"
+	"sync"
 )
 
 //go:generate go run ./internal/gen -sources internal/gen/sources.txt -out directives_gen.go
@@ -196,30 +197,55 @@ func (d Directive) ArgsOK(n int) bool {
 // Block reports whether the directive takes a {} block.
 func (d Directive) Block() bool { return d.Args&ArgBlock != 0 }
 
+// nginxByName indexes nginx's directives by name. It is built when the
+// program starts (every lint asks it), as parts of the table: no entry is
+// copied.
+var nginxByName = byName(nginxDirectives, func(d *Directive) string { return d.Name })
+
+// The third-party table and the module names are built on first use:
+// only unknown directives and load_module ask them, and building them
+// when the program starts delayed every run.
 var (
-	nginxByName      map[string][]Directive
-	thirdPartyByName map[string][]Directive
+	thirdPartyByName = sync.OnceValue(func() map[string][]Directive {
+		return byName(thirdPartyDirectives, func(d *Directive) string { return d.Name })
+	})
+	moduleNames = sync.OnceValue(func() map[string]bool {
+		m := map[string]bool{}
+		for _, ds := range [][]Directive{thirdPartyDirectives, nginxDirectives} {
+			for _, d := range ds {
+				m[d.Module] = true
+			}
+		}
+		return m
+	})
 )
 
-func init() {
-	nginxByName = make(map[string][]Directive, len(nginxDirectives))
-	for _, d := range nginxDirectives {
-		nginxByName[d.Name] = append(nginxByName[d.Name], d)
+// byName indexes a table by key. A run of entries with the same key (the
+// generated tables are sorted by name) is a part of the table, its
+// capacity cut so that appending to it copies; a key in two runs gets a
+// copy of both.
+func byName[T any](xs []T, key func(*T) string) map[string][]T {
+	m := make(map[string][]T, len(xs))
+	for i := 0; i < len(xs); {
+		k := key(&xs[i])
+		j := i + 1
+		for j < len(xs) && key(&xs[j]) == k {
+			j++
+		}
+		if prev, ok := m[k]; ok {
+			m[k] = append(prev[:len(prev):len(prev)], xs[i:j]...)
+		} else {
+			m[k] = xs[i:j:j]
+		}
+		i = j
 	}
-	thirdPartyByName = make(map[string][]Directive, len(thirdPartyDirectives))
-	moduleNames = map[string]bool{}
-	for _, d := range thirdPartyDirectives {
-		thirdPartyByName[d.Name] = append(thirdPartyByName[d.Name], d)
-		moduleNames[d.Module] = true
-	}
-	for _, d := range nginxDirectives {
-		moduleNames[d.Module] = true
-	}
+	return m
 }
 
 // Directives returns every entry nginx's own modules declare for a name
 // (case-sensitive, as nginx compares names), whichever version has it;
-// none for a third-party directive or a misspelling.
+// none for a third-party directive or a misspelling. The result is
+// shared: callers must not change it.
 func Directives(name string) []Directive { return nginxByName[name] }
 
 // Lookup returns the entries of a name that exist in version v.
@@ -245,8 +271,9 @@ func Known(name string) bool {
 }
 
 // ThirdParty returns the entries of third-party modules (and NGINX Plus)
-// for a name that nginx itself does not declare.
-func ThirdParty(name string) []Directive { return thirdPartyByName[name] }
+// for a name that nginx itself does not declare. The result is shared:
+// callers must not change it.
+func ThirdParty(name string) []Directive { return thirdPartyByName()[name] }
 
 // In returns the entry nginx uses for a directive written in ctx, whether
 // any nginx module declares the name, and whether it is allowed there.
@@ -301,14 +328,12 @@ func AllThirdParty() []Directive { return thirdPartyDirectives }
 // as the ngx_module_t names load_module's file is named after.
 func ModuleOf(name string) []string {
 	var out []string
-	for _, d := range thirdPartyByName[name] {
+	for _, d := range thirdPartyByName()[name] {
 		out = append(out, d.Module)
 	}
 	return out
 }
 
-var moduleNames map[string]bool
-
 // KnownModule reports whether a module name (as load_module's file is
 // named, without .so) is one the table has directives of.
-func KnownModule(name string) bool { return moduleNames[name] }
+func KnownModule(name string) bool { return moduleNames()[name] }

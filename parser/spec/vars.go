@@ -1,6 +1,9 @@
 package spec
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Variable is one variable a module of nginx (or a third-party module)
 // declares in its ngx_http_variable_t / ngx_stream_variable_t array.
@@ -26,63 +29,60 @@ func (x Variable) In(v Version) bool {
 	return x.Until == "" || v.Before(x.Until)
 }
 
-var (
-	varsByName   map[string][]Variable
-	varPrefixes  []Variable
-	thirdVarsBy  map[string][]Variable
-	thirdVarPref []Variable
-)
-
-func init() {
-	varsByName = map[string][]Variable{}
-	for _, x := range nginxVariables {
-		if x.Prefix {
-			varPrefixes = append(varPrefixes, x)
-		} else {
-			varsByName[x.Name] = append(varsByName[x.Name], x)
-		}
-	}
-	thirdVarsBy = map[string][]Variable{}
-	for _, x := range thirdPartyVariables {
-		if x.Prefix {
-			thirdVarPref = append(thirdVarPref, x)
-		} else {
-			thirdVarsBy[x.Name] = append(thirdVarsBy[x.Name], x)
-		}
-	}
+// varTable is a variable table split into names and prefix families.
+type varTable struct {
+	byName   map[string][]Variable
+	prefixes []Variable
 }
+
+func newVarTable(xs []Variable) *varTable {
+	t := &varTable{}
+	var names []Variable
+	for _, x := range xs {
+		if x.Prefix {
+			t.prefixes = append(t.prefixes, x)
+		} else {
+			names = append(names, x)
+		}
+	}
+	t.byName = byName(names, func(x *Variable) string { return x.Name })
+	return t
+}
+
+// lookup returns the declarations of name: exact ones first, then the
+// prefix families that cover it.
+func (t *varTable) lookup(name string) []Variable {
+	name = strings.ToLower(name)
+	out := t.byName[name] // its capacity is cut: appending copies
+	for _, p := range t.prefixes {
+		if strings.HasPrefix(name, p.Name) && len(name) > len(p.Name) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// The tables are built on first use, not when the program starts.
+var (
+	nginxVars      = sync.OnceValue(func() *varTable { return newVarTable(nginxVariables) })
+	thirdPartyVars = sync.OnceValue(func() *varTable { return newVarTable(thirdPartyVariables) })
+)
 
 // Variables returns nginx's declarations of a variable name (lower case,
 // without '$'): exact names first, then the prefix families that cover
-// it. Versions are not filtered; ask In.
-func Variables(name string) []Variable {
-	name = strings.ToLower(name)
-	out := append([]Variable(nil), varsByName[name]...)
-	for _, p := range varPrefixes {
-		if strings.HasPrefix(name, p.Name) && len(name) > len(p.Name) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+// it. Versions are not filtered; ask In. The result may be shared:
+// callers must not change it.
+func Variables(name string) []Variable { return nginxVars().lookup(name) }
 
 // ThirdPartyVariables returns third-party declarations of a name.
-func ThirdPartyVariables(name string) []Variable {
-	name = strings.ToLower(name)
-	out := append([]Variable(nil), thirdVarsBy[name]...)
-	for _, p := range thirdVarPref {
-		if strings.HasPrefix(name, p.Name) && len(name) > len(p.Name) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+func ThirdPartyVariables(name string) []Variable { return thirdPartyVars().lookup(name) }
 
 // VariableNames lists every exact variable name nginx declares today
 // (for spelling suggestions).
 func VariableNames() []string {
-	out := make([]string, 0, len(varsByName))
-	for n, xs := range varsByName {
+	names := nginxVars().byName
+	out := make([]string, 0, len(names))
+	for n, xs := range names {
 		for _, x := range xs {
 			if x.Until == "" {
 				out = append(out, n)

@@ -40,6 +40,15 @@ var mapIfRegexMeta = &rules.Meta{
 func (*mapIfRegex) Meta() *rules.Meta { return mapIfRegexMeta }
 
 func (*mapIfRegex) Check(p *rules.Pass) {
+	// the location blocks a directive opens (one per time its file is
+	// included), so that a location is found without reading its
+	// parent's children: a server of N locations cost N*N
+	opened := map[*parser.Directive][]*model.Block{}
+	for _, l := range p.Cfg.Locations {
+		if l.Dir != nil && l.Loc != nil {
+			opened[l.Dir] = append(opened[l.Dir], l)
+		}
+	}
 	p.Cfg.Walk(func(b *model.Block, e model.Entry) {
 		d := e.D
 		switch d.Name {
@@ -50,8 +59,8 @@ func (*mapIfRegex) Check(p *rules.Pass) {
 			}
 		case "location":
 			if len(d.Args) > 0 && b.Kind != model.Other {
-				for _, ch := range b.Children {
-					if ch.Dir == d && ch.Loc != nil && ch.Loc.IsRegex() {
+				for _, ch := range opened[d] {
+					if ch.Parent == b && ch.Loc.IsRegex() {
 						checkReDoS(p, d, d.Args[len(d.Args)-1], ch.Loc.Pattern)
 					}
 				}

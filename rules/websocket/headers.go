@@ -2,6 +2,7 @@ package websocket
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ngxlint/ngxlint/parser/model"
 )
@@ -100,8 +101,18 @@ func hasToken(v, tok string) bool {
 }
 
 // distance is the optimal-string-alignment Damerau-Levenshtein distance,
-// case-insensitive.
+// case-insensitive. It runs for every header name against each name it
+// could be a typo of, so ASCII names (all real ones) are compared in
+// three rows on the stack, without allocating.
 func distance(a, b string) int {
+	if len(b) < distRowMax && isASCII(a) && isASCII(b) {
+		return distanceASCII(a, b)
+	}
+	return distanceRunes(a, b)
+}
+
+// distanceRunes is distance for any strings, on runes.
+func distanceRunes(a, b string) int {
 	a, b = strings.ToLower(a), strings.ToLower(b)
 	ra, rb := []rune(a), []rune(b)
 	d := make([][]int, len(ra)+1)
@@ -125,6 +136,53 @@ func distance(a, b string) int {
 		}
 	}
 	return d[len(ra)][len(rb)]
+}
+
+// distRowMax bounds the names distanceASCII compares on the stack.
+const distRowMax = 64
+
+// distanceASCII is distance for ASCII strings, b shorter than distRowMax:
+// the same recurrence, keeping only the rows i-2, i-1 and i.
+func distanceASCII(a, b string) int {
+	var buf [3 * distRowMax]int
+	r0, r1, r2 := buf[:distRowMax], buf[distRowMax:2*distRowMax], buf[2*distRowMax:] // rows i-2, i-1, i
+	for j := 0; j <= len(b); j++ {
+		r1[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		r2[0] = i
+		ca := lowerASCII(a[i-1])
+		for j := 1; j <= len(b); j++ {
+			cb := lowerASCII(b[j-1])
+			cost := 1
+			if ca == cb {
+				cost = 0
+			}
+			v := min(r1[j]+1, r2[j-1]+1, r1[j-1]+cost)
+			if i > 1 && j > 1 && ca == lowerASCII(b[j-2]) && lowerASCII(a[i-2]) == cb {
+				v = min(v, r0[j-2]+1)
+			}
+			r2[j] = v
+		}
+		r0, r1, r2 = r1, r2, r0
+	}
+	return r1[len(b)]
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // header names a proxy_set_header commonly sets; a name is a typo of
@@ -153,11 +211,13 @@ func isTypoOf(s, target string) bool {
 	if d == 0 || d > 2 {
 		return false
 	}
+	n := utf8.RuneCountInString(s) // the common names are ASCII
 	for _, h := range commonHeaders {
 		if strings.EqualFold(s, h) {
 			return false
 		}
-		if distance(s, h) < d {
+		// the distance is at least the difference in length
+		if diff := n - len(h); diff < d && -diff < d && distance(s, h) < d {
 			return false
 		}
 	}

@@ -258,13 +258,21 @@ func intentsOf(p *rules.Pass) *intents {
 func webSocket(p *rules.Pass, b *model.Block) intent {
 	ws := intentsOf(p)
 	ws.mu.Lock()
+	in, ok := ws.byLoc[b]
+	ws.mu.Unlock()
+	if ok {
+		return *in
+	}
+	// outside the lock, so that rules asking of other blocks do not wait:
+	// compute only reads what newIntents built
+	v := ws.compute(b)
+	ws.mu.Lock()
 	defer ws.mu.Unlock()
 	if in, ok := ws.byLoc[b]; ok {
 		return *in
 	}
-	in := ws.compute(b)
-	ws.byLoc[b] = &in
-	return in
+	ws.byLoc[b] = &v
+	return v
 }
 
 // wsRedirects returns the declared WebSocket paths that nginx redirects.

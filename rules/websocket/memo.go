@@ -6,10 +6,11 @@ package websocket
 // Connection value yields, every directive in order), and answering them
 // again per rule made the cost grow with the number of rules times the
 // size of the configuration. The values are read, never changed; the
-// rules of a unit run one after another, so the per-unit maps need no
-// lock.
+// rules of a unit run at once, so the tables filled on demand take a lock.
 
 import (
+	"sync"
+
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/rules"
 )
@@ -27,15 +28,37 @@ func proxyLocationsOf(p *rules.Pass) []proxyLocation {
 	return rules.Memo(p, proxyLocationsKey{}, func() []proxyLocation { return proxyLocations(p.Cfg) })
 }
 
+// table is a map filled on demand, safe for concurrent use. A value is
+// computed outside the lock (it may read other tables); when two rules
+// compute the same key at once, both get the one stored first.
+type table[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]V
+}
+
+func newTable[K comparable, V any]() *table[K, V] { return &table[K, V]{m: map[K]V{}} }
+
+func (t *table[K, V]) get(k K, compute func() V) V {
+	t.mu.Lock()
+	v, ok := t.m[k]
+	t.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = compute()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if old, ok := t.m[k]; ok {
+		return old
+	}
+	t.m[k] = v
+	return v
+}
+
 // headersOf is Headers(b), computed once per level of the unit.
 func headersOf(p *rules.Pass, b *model.Block) headerSet {
-	m := rules.Memo(p, headersKey{}, func() map[*model.Block]headerSet { return map[*model.Block]headerSet{} })
-	hs, ok := m[b]
-	if !ok {
-		hs = Headers(b)
-		m[b] = hs
-	}
-	return hs
+	t := rules.Memo(p, headersKey{}, newTable[*model.Block, headerSet])
+	return t.get(b, func() headerSet { return Headers(b) })
 }
 
 type connResult struct {
@@ -46,12 +69,11 @@ type connResult struct {
 // connectionStatusOf is connectionStatus of a value, computed once per
 // value in the unit.
 func connectionStatusOf(p *rules.Pass, value string) (connStatus, string) {
-	m := rules.Memo(p, connStatusKey{}, func() map[string]connResult { return map[string]connResult{} })
-	r, ok := m[value]
-	if !ok {
-		r.st, r.yields = connectionStatus(p.Cfg, value)
-		m[value] = r
-	}
+	t := rules.Memo(p, connStatusKey{}, newTable[string, connResult])
+	r := t.get(value, func() connResult {
+		st, yields := connectionStatus(p.Cfg, value)
+		return connResult{st, yields}
+	})
 	return r.st, r.yields
 }
 
@@ -64,7 +86,9 @@ type walkEntry struct {
 // model.Config.Walk, from a list made once per unit.
 func walk(p *rules.Pass, fn func(b *model.Block, e model.Entry)) {
 	all := rules.Memo(p, walkKey{}, func() []walkEntry {
-		var out []walkEntry
+		n := 0
+		p.Cfg.Walk(func(*model.Block, model.Entry) { n++ })
+		out := make([]walkEntry, 0, n)
 		p.Cfg.Walk(func(b *model.Block, e model.Entry) { out = append(out, walkEntry{b, e}) })
 		return out
 	})
