@@ -28,7 +28,7 @@ var bom = []byte{0xef, 0xbb, 0xbf}
 // its bytes: src must not be changed afterwards.
 func Parse(path string, src []byte) (*File, *SyntaxError) {
 	f := &File{Path: path, Src: src}
-	f.index()
+	f.lines()
 	from := 0
 	if bytes.HasPrefix(src, bom) {
 		f.BOM = true

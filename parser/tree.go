@@ -36,7 +36,8 @@ type File struct {
 	Template bool
 
 	gon        gonginxTree // see Gonginx
-	lineStarts []int
+	lineStarts []int // built once, by lines
+	linesOnce  sync.Once
 	indent     struct {
 		once sync.Once
 		unit string
@@ -130,25 +131,29 @@ func (d *Directive) HeaderEnd() int {
 // Raw returns the bytes of w as written, quotes and escapes included.
 func (f *File) Raw(w Word) string { return string(f.Src[w.Start:w.End]) }
 
-func (f *File) index() {
-	f.lineStarts = make([]int, 1, bytes.Count(f.Src, []byte{'\n'})+1)
-	for i, c := range f.Src {
-		if c == '\n' {
-			f.lineStarts = append(f.lineStarts, i+1)
+// lines returns the offset each line starts at, indexed on first use (safe
+// for concurrent use: the rules of a unit, and units sharing an included
+// file, run at once).
+func (f *File) lines() []int {
+	f.linesOnce.Do(func() {
+		f.lineStarts = make([]int, 1, bytes.Count(f.Src, []byte{'\n'})+1)
+		for i, c := range f.Src {
+			if c == '\n' {
+				f.lineStarts = append(f.lineStarts, i+1)
+			}
 		}
-	}
+	})
+	return f.lineStarts
 }
 
 // Position converts a byte offset into a line and column.
 func (f *File) Position(off int) Position {
-	if f.lineStarts == nil {
-		f.index()
-	}
+	ls := f.lines()
 	if off > len(f.Src) {
 		off = len(f.Src)
 	}
-	line := sort.Search(len(f.lineStarts), func(i int) bool { return f.lineStarts[i] > off }) - 1
-	start := f.lineStarts[line]
+	line := sort.Search(len(ls), func(i int) bool { return ls[i] > off }) - 1
+	start := ls[line]
 	if line == 0 && f.BOM {
 		start = min(3, off)
 	}
@@ -157,13 +162,11 @@ func (f *File) Position(off int) Position {
 
 // Offset converts a 1-based line and column back into a byte offset.
 func (f *File) Offset(p Position) int {
-	if f.lineStarts == nil {
-		f.index()
-	}
-	if p.Line < 1 || p.Line > len(f.lineStarts) {
+	ls := f.lines()
+	if p.Line < 1 || p.Line > len(ls) {
 		return len(f.Src)
 	}
-	off := f.lineStarts[p.Line-1]
+	off := ls[p.Line-1]
 	if p.Line == 1 && f.BOM {
 		off = 3
 	}
@@ -176,29 +179,25 @@ func (f *File) Offset(p Position) int {
 
 // Line returns the text of a 1-based line without its line ending.
 func (f *File) Line(n int) string {
-	if f.lineStarts == nil {
-		f.index()
-	}
-	if n < 1 || n > len(f.lineStarts) {
+	ls := f.lines()
+	if n < 1 || n > len(ls) {
 		return ""
 	}
-	start := f.lineStarts[n-1]
+	start := ls[n-1]
 	if n == 1 && f.BOM {
 		start = 3
 	}
 	end := len(f.Src)
-	if n < len(f.lineStarts) {
-		end = f.lineStarts[n] - 1
+	if n < len(ls) {
+		end = ls[n] - 1
 	}
 	return strings.TrimSuffix(string(f.Src[start:end]), "\r")
 }
 
 // LineNumber returns the 1-based line holding off.
 func (f *File) LineNumber(off int) int {
-	if f.lineStarts == nil {
-		f.index()
-	}
-	return sort.Search(len(f.lineStarts), func(i int) bool { return f.lineStarts[i] > off })
+	ls := f.lines()
+	return sort.Search(len(ls), func(i int) bool { return ls[i] > off })
 }
 
 // IndentUnit guesses one level of indentation from the file: a tab if

@@ -172,7 +172,6 @@ func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs []Rule, worke
 		}
 		return found, nil
 	}
-	warmLines(u)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
@@ -195,33 +194,6 @@ func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs []Rule, worke
 		}
 	}
 	return found, nil
-}
-
-// warmLines indexes the lines of every file the rules of u may quote
-// (File.Position builds the index on first use, which concurrent rules
-// must not do at once).
-func warmLines(u *parser.Unit) {
-	seen := map[*parser.File]bool{}
-	var warm func(f *parser.File)
-	warm = func(f *parser.File) {
-		if f == nil || seen[f] {
-			return
-		}
-		seen[f] = true
-		f.Position(0)
-		f.Walk(func(d *parser.Directive) {
-			for _, inc := range d.Included {
-				warm(inc)
-			}
-		})
-	}
-	warm(u.Root)
-	for _, f := range u.Env {
-		warm(f)
-	}
-	for _, d := range u.EnvHTTP {
-		warm(d.File)
-	}
 }
 
 func runRule(r Rule, p *Pass, u *parser.Unit) (err error) {
