@@ -36,7 +36,7 @@ type File struct {
 	Template bool
 
 	gon        gonginxTree // see Gonginx
-	lineStarts []int // built once, by lines
+	lineStarts []int       // built once, by lines
 	linesOnce  sync.Once
 	indent     struct {
 		once sync.Once
