@@ -36,7 +36,7 @@ func commonFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "no-inline-ignores", Usage: "ignore the '# ngxlint ignore=' comments in the configuration, for audits (also no-inline-ignores: true in .ngxlint.yml)"},
 		&cli.BoolFlag{Name: "dump", Usage: "read the one path (or - for standard input) as the output of nginx -T; findings name each file by its original path (default: detected from the first line)"},
 		&cli.BoolFlag{Name: "template", Usage: "read every file as an envsubst template, so ${NAME} is a placeholder (default: only files named *.template)"},
-		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "lint at most `N` configurations at once", DefaultText: "the number of CPUs"},
+		&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "lint at most `N` configurations, or run at most N rules of one configuration, at once (1: one after another)", DefaultText: "the number of CPUs"},
 		&cli.StringSliceFlag{Name: "include-root", Usage: "also read included files and link targets under `DIR` (repeatable; also include-roots in .ngxlint.yml); by default only the prefix, the --path-map targets and the directories of the named files are read"},
 		&cli.BoolFlag{Name: "allow-outside-roots", Usage: "read included files and link targets anywhere (never a device, FIFO or /proc file): only for configurations you trust; fix --write still writes only inside the roots"},
 		&cli.StringFlag{Name: "max-file-size", Usage: "largest file read, `SIZE` such as 16MiB (also max-file-size in .ngxlint.yml)", DefaultText: parser.FormatSize(parser.DefaultLimits.MaxFileSize)},
