@@ -8,20 +8,14 @@ import (
 	"github.com/ngxlint/ngxlint/parser"
 )
 
-func TestGCSettings(t *testing.T) {
-	for _, c := range []struct {
-		size  int64
-		pct   int
-		limit int64
-	}{
-		{0, 400, 128 << 20},
-		{2 << 20, 400, 160 << 20},
-		{2<<20 + 1, 200, 160<<20 + 16},
-		{8 << 20, 200, 256 << 20},
-		{50 << 20, 100, 928 << 20},
+func TestMemoryLimit(t *testing.T) {
+	for _, c := range []struct{ size, limit int64 }{
+		{0, 128 << 20},
+		{2 << 20, 160 << 20},
+		{50 << 20, 928 << 20},
 	} {
-		if pct, limit := gcSettings(c.size); pct != c.pct || limit != c.limit {
-			t.Errorf("gcSettings(%d) = %d, %d; want %d, %d", c.size, pct, limit, c.pct, c.limit)
+		if limit := memoryLimit(c.size); limit != c.limit {
+			t.Errorf("memoryLimit(%d) = %d; want %d", c.size, limit, c.limit)
 		}
 	}
 }
