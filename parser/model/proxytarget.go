@@ -1,7 +1,6 @@
 package model
 
 import (
-	"net"
 	"strings"
 
 	"github.com/ngxlint/ngxlint/parser"
@@ -26,7 +25,7 @@ type ProxyTarget struct {
 
 // IPLiteral reports whether the target's host is an IPv4 or IPv6 address.
 func (t ProxyTarget) IPLiteral() bool {
-	return net.ParseIP(strings.Trim(t.Host, "[]")) != nil
+	return IsIPAddress(strings.Trim(t.Host, "[]"))
 }
 
 // Authority is the host and port as written: what nginx's $proxy_host is.

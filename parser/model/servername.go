@@ -1,7 +1,6 @@
 package model
 
 import (
-	"net"
 	"regexp"
 	"sort"
 	"strconv"
@@ -162,11 +161,11 @@ func SocketAddr(a string) string {
 			}
 			port = rest[1:]
 		}
-		ip := net.ParseIP(host)
-		if ip == nil {
+		ip, ok := ipAddr(host)
+		if !ok {
 			return ""
 		}
-		host = "[" + ip.String() + "]"
+		host = "[" + ipString(ip) + "]"
 	case strings.Contains(a, ":"):
 		i := strings.LastIndex(a, ":")
 		host, port = a[:i], a[i+1:]
@@ -183,11 +182,11 @@ func SocketAddr(a string) string {
 		host = "0.0.0.0"
 	}
 	if !strings.HasPrefix(host, "[") {
-		ip := net.ParseIP(host)
-		if ip == nil || ip.To4() == nil {
+		ip, ok := ipAddr(host)
+		if !ok || ipv4String(ip) == "" {
 			return ""
 		}
-		host = ip.To4().String()
+		host = ipv4String(ip)
 	}
 	return host + ":" + strconv.Itoa(n)
 }

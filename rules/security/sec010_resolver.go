@@ -1,7 +1,6 @@
 package security
 
 import (
-	"net"
 	"strings"
 
 	"github.com/ngxlint/ngxlint/parser/model"
@@ -81,11 +80,11 @@ func literalValues(c *model.Config, b *model.Block, name string) []string {
 // is a host name (not an IP address, not an upstream block's name).
 func needsResolver(c *model.Config, addr string) bool {
 	host := addr
-	if h, _, err := net.SplitHostPort(addr); err == nil {
+	if h, _, ok := model.SplitHostPort(addr); ok {
 		host = h
 	}
 	host = strings.Trim(host, "[]")
-	if host == "" || net.ParseIP(host) != nil || strings.HasPrefix(strings.ToLower(addr), "unix:") {
+	if host == "" || model.IsIPAddress(host) || strings.HasPrefix(strings.ToLower(addr), "unix:") {
 		return false
 	}
 	up := c.Upstream(host) != nil
@@ -105,7 +104,7 @@ func (*resolverDNS) Check(p *rules.Pass) {
 		case "resolver":
 			for _, w := range e.D.Args {
 				ip := w.Value
-				if h, _, err := net.SplitHostPort(ip); err == nil {
+				if h, _, ok := model.SplitHostPort(ip); ok {
 					ip = h
 				}
 				if isOneOf(strings.Trim(ip, "[]"), publicResolvers) {

@@ -1,7 +1,6 @@
 package websocket
 
 import (
-	"net"
 	"strings"
 
 	"github.com/tufanbarisyildirim/gonginx/config"
@@ -291,5 +290,5 @@ func hostOf(addr string) string {
 }
 
 func isIPAddr(addr string) bool {
-	return net.ParseIP(strings.Trim(hostOf(addr), "[]")) != nil
+	return model.IsIPAddress(strings.Trim(hostOf(addr), "[]"))
 }
