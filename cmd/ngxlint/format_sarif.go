@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/rules"
@@ -221,14 +222,14 @@ func sarifRules(ver string) []sarifRule {
 // (see RuleTable): its id in lower case.
 func ruleAnchor(m *rules.Meta) string { return strings.ToLower(m.ID) }
 
-var releaseVersion = regexp.MustCompile(`^v\d+\.\d+\.\d+$`)
+var releaseVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^v\d+\.\d+\.\d+$`) })
 
 // ruleHelpURI points at the rule's documentation in the repository (its
 // row in the README's rule table, whichever package holds the rule), at
 // the release the binary was built from (main for development builds).
 func ruleHelpURI(m *rules.Meta, ver string) string {
 	ref := "main"
-	if releaseVersion.MatchString(ver) {
+	if releaseVersion().MatchString(ver) {
 		ref = ver
 	}
 	return repoURL + "/blob/" + ref + "/README.md#" + ruleAnchor(m)

@@ -3,6 +3,7 @@ package model
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ngxlint/ngxlint/parser"
 )
@@ -113,7 +114,7 @@ var (
 	PlainRequest     = Request{Headers: map[string]string{"connection": "keep-alive", "host": "example.com"}}
 )
 
-var varRef = regexp.MustCompile(`\$(\{[A-Za-z0-9_]+\}|[A-Za-z0-9_]+)`)
+var varRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$(\{[A-Za-z0-9_]+\}|[A-Za-z0-9_]+)`) })
 
 // Expand evaluates a value with variables for a request. It knows $http_*
 // and the variables made by maps; known is false when the value uses any
@@ -127,7 +128,7 @@ func (c *Config) expand(value string, r Request, depth int) (string, bool) {
 		return value, true
 	}
 	known := true
-	out := varRef.ReplaceAllStringFunc(value, func(ref string) string {
+	out := varRef().ReplaceAllStringFunc(value, func(ref string) string {
 		name := strings.ToLower(strings.Trim(ref[1:], "{}"))
 		if h, ok := strings.CutPrefix(name, "http_"); ok {
 			return r.Headers[strings.ReplaceAll(h, "_", "-")]
@@ -152,7 +153,7 @@ func Variables(value string) []string {
 		return nil
 	}
 	var out []string
-	for _, m := range varRef.FindAllString(value, -1) {
+	for _, m := range varRef().FindAllString(value, -1) {
 		out = append(out, strings.ToLower(strings.Trim(m[1:], "{}")))
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/dlclark/regexp2"
 )
@@ -31,13 +32,15 @@ import (
 //     CheckPCRE, before compiling.
 //   - Error texts are .NET's, not PCRE2's; the finding says that nginx
 //     fails, not PCRE2's exact words.
-var pcreOnly = regexp.MustCompile(`\(\?(?:R|[+-]?\d|&|P>|\||C|U\)|J\)|[a-zA-Z]*U)|\\[KQEghvVRXNoH]|\\x\{|[*+?}]\+|\(\*[A-Z]`)
+var pcreOnly = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\(\?(?:R|[+-]?\d|&|P>|\||C|U\)|J\)|[a-zA-Z]*U)|\\[KQEghvVRXNoH]|\\x\{|[*+?}]\+|\(\*[A-Z]`)
+})
 
-var extended = regexp.MustCompile(`\(\?[a-zA-Z^-]*x`)
+var extended = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\(\?[a-zA-Z^-]*x`) })
 
 var pyNamed = strings.NewReplacer("(?P<", "(?<")
 
-var pyBackref = regexp.MustCompile(`\(\?P=(\w+)\)`)
+var pyBackref = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\(\?P=(\w+)\)`) })
 
 // CheckPCRE reports whether PCRE2 would compile re. checked is false when
 // the regex uses syntax the checker cannot judge.
@@ -45,11 +48,11 @@ func CheckPCRE(re string, caseless bool) (checked bool, err error) {
 	if quantifiedAssertion(re) {
 		return true, errors.New("quantifier does not follow a repeatable item")
 	}
-	if pcreOnly.MatchString(re) {
+	if pcreOnly().MatchString(re) {
 		return false, nil
 	}
 	s := pyNamed.Replace(re)
-	s = pyBackref.ReplaceAllString(s, `\k<$1>`)
+	s = pyBackref().ReplaceAllString(s, `\k<$1>`)
 	opt := regexp2.None
 	if caseless {
 		opt |= regexp2.IgnoreCase
@@ -63,7 +66,7 @@ func CheckPCRE(re string, caseless bool) (checked bool, err error) {
 // character class and \Q...\E, which PCRE2 refuses. A regex in extended
 // mode ((?x), where white space may stand between them) is not judged.
 func quantifiedAssertion(re string) bool {
-	if extended.MatchString(re) {
+	if extended().MatchString(re) {
 		return false
 	}
 	quantifier := func(i int) bool {

@@ -177,7 +177,7 @@ func (s *Sources) variable(b *Block, d *parser.Directive, name string, depth int
 	if depth > maxDepth {
 		return Provenance{}
 	}
-	if digits.MatchString(name) {
+	if isDigits(name) {
 		n, _ := strconv.Atoi(name)
 		return s.capture(b, d, n, "", depth)
 	}
@@ -240,7 +240,7 @@ func (s *Sources) uriBefore(l *Block, stop *parser.Directive, depth int) Provena
 			switch {
 			case v == "uri" || v == "document_uri":
 				next.add(cur)
-			case digits.MatchString(v):
+			case isDigits(v):
 				n, _ := strconv.Atoi(v)
 				next.add(regexCapture(e.D.Arg(0), n, "", cur, "rewrite "+e.D.Arg(0)))
 			case hasNamedGroup(e.D.Arg(0), v):
@@ -444,7 +444,7 @@ func regexCapture(re string, n int, named string, from Provenance, what string) 
 }
 
 func hasNamedGroup(re, name string) bool {
-	for _, m := range namedCapture.FindAllStringSubmatch(re, -1) {
+	for _, m := range namedCapture().FindAllStringSubmatch(re, -1) {
 		if strings.EqualFold(m[1]+m[2], name) {
 			return true
 		}

@@ -3,13 +3,16 @@ package model
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ngxlint/ngxlint/parser"
 )
 
 // envRef is a reference envsubst replaces: $NAME or ${NAME}, NAME as a
 // shell variable name.
-var envRef = regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
+var envRef = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
+})
 
 // EnvPlaceholder reports whether the variable name (as Variables returns
 // it) referenced in text (a word's value) of file f is an envsubst
@@ -25,7 +28,7 @@ func (c *Config) EnvPlaceholder(f *parser.File, text, name string) bool {
 	if st, _ := c.Var(name); st != VarUndefined {
 		return false
 	}
-	for _, m := range envRef.FindAllString(text, -1) {
+	for _, m := range envRef().FindAllString(text, -1) {
 		braced := m[1] == '{'
 		n := strings.Trim(m[1:], "{}")
 		if strings.EqualFold(n, name) && (braced || n == strings.ToUpper(n)) {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/ngxlint/ngxlint/parser/spec"
 )
@@ -21,7 +22,9 @@ const (
 	VarTooNew  // built in, but only from a later version than the target
 )
 
-var digits = regexp.MustCompile(`^[0-9]+$`)
+// isDigits reports whether s is one or more ASCII digits: a regex
+// capture's number ($1), which nginx never takes for a variable's name.
+func isDigits(s string) bool { return s != "" && allDigits(s) }
 
 // Var looks a variable up (name lower case, without '$'). since is the first
 // nginx version that has a built-in variable.
@@ -30,7 +33,7 @@ func (c *Config) Var(name string) (VarStatus, string) {
 	if _, ok := c.DefinedBy(name); ok {
 		return VarDefined, ""
 	}
-	if digits.MatchString(name) {
+	if isDigits(name) {
 		return VarCapture, ""
 	}
 	xs := spec.Variables(name)
@@ -63,7 +66,9 @@ func BuiltinNames() []string {
 	return out
 }
 
-var namedCapture = regexp.MustCompile(`\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>|\(\?'([A-Za-z_][A-Za-z0-9_]*)'`)
+var namedCapture = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>|\(\?'([A-Za-z_][A-Za-z0-9_]*)'`)
+})
 
 // collectDefinitions records maps and every variable the configuration creates.
 func (c *Config) collectDefinitions(b *Block) {
@@ -75,7 +80,7 @@ func (c *Config) collectDefinitions(b *Block) {
 			}
 		}
 		captures := func(re string) {
-			for _, m := range namedCapture.FindAllStringSubmatch(re, -1) {
+			for _, m := range namedCapture().FindAllStringSubmatch(re, -1) {
 				c.Defined[strings.ToLower(m[1]+m[2])] = d
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/rules"
@@ -237,7 +238,7 @@ var assetSegments = []string{"static", "assets", "media", "images", "img", "css"
 var assetExtensions = []string{".css", ".js", ".mjs", ".map", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico",
 	".webp", ".avif", ".woff", ".woff2", ".ttf", ".txt", ".webmanifest"}
 
-var firstSegRE = regexp.MustCompile(`^\^?/\(?(?:\?:)?([A-Za-z0-9_.|\\-]+)\)?/`)
+var firstSegRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\^?/\(?(?:\?:)?([A-Za-z0-9_.|\\-]+)\)?/`) })
 
 // servesAssetsOnly reports whether a level serves only static assets
 // (stylesheets, scripts, images, fonts), where the document-level
@@ -265,7 +266,7 @@ func servesAssetsOnly(b *model.Block) bool {
 		if !doc && asset {
 			return true
 		}
-		m := firstSegRE.FindStringSubmatch(pat)
+		m := firstSegRE().FindStringSubmatch(pat)
 		if m == nil {
 			return false
 		}

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
@@ -37,12 +38,12 @@ var originRegexMeta = &rules.Meta{
 
 func (*originRegex) Meta() *rules.Meta { return originRegexMeta }
 
-var domainRE = regexp.MustCompile(`(?:[A-Za-z0-9-]+(?:\\\.|\.))+[A-Za-z]{2,}`)
+var domainRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:[A-Za-z0-9-]+(?:\\\.|\.))+[A-Za-z]{2,}`) })
 
 // bypass returns an origin (or referer) the regex accepts whose host is not
 // the domain the regex names, and why; "" when none is found.
 func bypass(re *regexp.Regexp, raw string, withScheme bool) (string, string) {
-	for _, m := range domainRE.FindAllString(raw, -1) {
+	for _, m := range domainRE().FindAllString(raw, -1) {
 		d := strings.ReplaceAll(m, `\`, "")
 		type cand struct{ s, why string }
 		var cs []cand

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/rules"
@@ -123,7 +124,7 @@ func returnBeforeAccess(p *rules.Pass, b *model.Block) {
 	}
 }
 
-var extRE = regexp.MustCompile(`\\\.\(?(?:\?:)?([A-Za-z0-9|]+)\)?`)
+var extRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\\.\(?(?:\?:)?([A-Za-z0-9|]+)\)?`) })
 
 // regexBypass finds, for each prefix location with its own guard, a path
 // under it that a regex location without the guard serves.
@@ -134,7 +135,7 @@ func regexBypass(p *rules.Pass, s *model.Block) {
 	for _, l := range locs {
 		if l.Kind == model.Location && l.Loc != nil && l.Loc.IsRegex() {
 			regexes = append(regexes, l)
-			for _, m := range extRE.FindAllStringSubmatch(l.Loc.Pattern, -1) {
+			for _, m := range extRE().FindAllStringSubmatch(l.Loc.Pattern, -1) {
 				for _, x := range strings.Split(m[1], "|") {
 					if x != "" && len(exts) < 32 {
 						exts[strings.ToLower(x)] = true

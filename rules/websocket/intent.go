@@ -303,7 +303,7 @@ func (in *intents) compute(b *model.Block) intent {
 			out.App = app
 			out.Paths = append(out.Paths, path)
 			out.add(knownPath, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
-		} else if strongWSSegment.MatchString(loc.Loc.Pattern) {
+		} else if strongWSSegment().MatchString(loc.Loc.Pattern) {
 			out.add(pathHint, pathHintWhy(loc))
 		}
 	}
@@ -594,7 +594,9 @@ func because(in intent) string {
 // socket, socket.io, sockjs): the pathHint grade. Words that also name
 // ordinary pages (live, push, hub, cable, comms) count only as a known
 // application's exact endpoint (the apps table).
-var strongWSSegment = regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|sockjs)([/$)|_.?-]|$)`)
+var strongWSSegment = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|sockjs)([/$)|_.?-]|$)`)
+})
 
 // handlerIntent is the WebSocket evidence for a location served by a
 // handler that cannot carry proxy_set_header's meaning (fastcgi_pass,
@@ -645,7 +647,7 @@ func handlerIntent(p *rules.Pass, b *model.Block) intent {
 	}
 	if loc != nil && loc.Loc != nil && !loc.Synthetic {
 		app, _ := knownApp(loc.Loc)
-		strong := strongWSSegment.MatchString(loc.Loc.Pattern)
+		strong := strongWSSegment().MatchString(loc.Loc.Pattern)
 		switch {
 		case app != nil:
 			out.App = app
@@ -675,7 +677,7 @@ func pathEvidence(p *rules.Pass, loc *model.Block) (string, bool) {
 	if app, _ := knownApp(loc.Loc); app != nil {
 		return fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name), true
 	}
-	if strongWSSegment.MatchString(loc.Loc.Pattern) {
+	if strongWSSegment().MatchString(loc.Loc.Pattern) {
 		return pathHintWhy(loc), true
 	}
 	return "", false

@@ -3,6 +3,7 @@ package websocket
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
@@ -77,12 +78,12 @@ func checkUpgradeTokens(p *rules.Pass, d *parser.Directive, w parser.Word, what 
 	}
 }
 
-var httpVarRef = regexp.MustCompile(`(?i)\$\{?http_([a-z0-9_]+)\}?`)
+var httpVarRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\$\{?http_([a-z0-9_]+)\}?`) })
 
 // checkHTTPVarTypos reports $http_ variables that misspell a WebSocket header.
 func checkHTTPVarTypos(p *rules.Pass, d *parser.Directive, w parser.Word) {
 	raw := d.File.Raw(w)
-	for _, m := range httpVarRef.FindAllStringSubmatchIndex(raw, -1) {
+	for _, m := range httpVarRef().FindAllStringSubmatchIndex(raw, -1) {
 		suffix := raw[m[2]:m[3]]
 		for _, want := range []string{"upgrade", "connection"} {
 			if !isTypoOf(suffix, want) {

@@ -3,6 +3,7 @@ package websocket
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
@@ -34,7 +35,7 @@ var caseSensitiveUpgradeTestMeta = &rules.Meta{
 
 func (*caseSensitiveUpgradeTest) Meta() *rules.Meta { return caseSensitiveUpgradeTestMeta }
 
-var hasLetter = regexp.MustCompile(`[A-Za-z]`)
+var hasLetter = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[A-Za-z]`) })
 
 func (*caseSensitiveUpgradeTest) Check(p *rules.Pass) {
 	for _, b := range p.Cfg.Locations {
@@ -44,7 +45,7 @@ func (*caseSensitiveUpgradeTest) Check(p *rules.Pass) {
 		}
 		d := b.Dir
 		operand := c.Operand
-		if strings.Contains(operand, "$") && !c.IsRegex() || !hasLetter.MatchString(operand) ||
+		if strings.Contains(operand, "$") && !c.IsRegex() || !hasLetter().MatchString(operand) ||
 			c.IsRegex() && strings.HasPrefix(operand, "(?i)") {
 			continue
 		}

@@ -1,0 +1,18 @@
+package security
+
+import (
+	"regexp"
+	"testing"
+)
+
+// The family's regular expressions are compiled on first use, not when the
+// program starts: each must still compile.
+func TestLazyRegexpsCompile(t *testing.T) {
+	for name, re := range map[string]func() *regexp.Regexp{
+		"domainRE": domainRE, "extRE": extRE, "firstSegRE": firstSegRE,
+	} {
+		if re() == nil || re() != re() {
+			t.Errorf("%s: not one compiled expression", name)
+		}
+	}
+}
