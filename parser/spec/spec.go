@@ -197,17 +197,15 @@ func (d Directive) ArgsOK(n int) bool {
 // Block reports whether the directive takes a {} block.
 func (d Directive) Block() bool { return d.Args&ArgBlock != 0 }
 
-// nginxByName indexes nginx's directives by name. It is built when the
-// program starts (every lint asks it), as parts of the table: no entry is
-// copied.
-var nginxByName = byName(nginxDirectives, func(d *Directive) string { return d.Name })
-
-// The third-party table and the module names are built on first use:
-// only unknown directives and load_module ask them, and building them
-// when the program starts delayed every run.
+// The indexes of the directive tables are built on first use. Every lint
+// asks nginx's; only unknown directives, a file's top-level directives
+// and load_module ask the third-party table and the module names.
 var (
-	thirdPartyByName = sync.OnceValue(func() map[string][]Directive {
-		return byName(thirdPartyDirectives, func(d *Directive) string { return d.Name })
+	nginxIndex = sync.OnceValue(func() *nameIndex[Directive] {
+		return newNameIndex(nginxDirectives, directiveName)
+	})
+	thirdPartyIndex = sync.OnceValue(func() *nameIndex[Directive] {
+		return newNameIndex(thirdPartyDirectives, directiveName)
 	})
 	moduleNames = sync.OnceValue(func() map[string]bool {
 		m := map[string]bool{}
@@ -220,38 +218,21 @@ var (
 	})
 )
 
-// byName indexes a table by key. A run of entries with the same key (the
-// generated tables are sorted by name) is a part of the table, its
-// capacity cut so that appending to it copies; a key in two runs gets a
-// copy of both.
-func byName[T any](xs []T, key func(*T) string) map[string][]T {
-	m := make(map[string][]T, len(xs))
-	for i := 0; i < len(xs); {
-		k := key(&xs[i])
-		j := i + 1
-		for j < len(xs) && key(&xs[j]) == k {
-			j++
-		}
-		if prev, ok := m[k]; ok {
-			m[k] = append(prev[:len(prev):len(prev)], xs[i:j]...)
-		} else {
-			m[k] = xs[i:j:j]
-		}
-		i = j
-	}
-	return m
-}
+func directiveName(d *Directive) string { return d.Name }
+
+// nginxByName returns nginx's entries for a name.
+func nginxByName(name string) []Directive { return nginxIndex().get(name) }
 
 // Directives returns every entry nginx's own modules declare for a name
 // (case-sensitive, as nginx compares names), whichever version has it;
 // none for a third-party directive or a misspelling. The result is
 // shared: callers must not change it.
-func Directives(name string) []Directive { return nginxByName[name] }
+func Directives(name string) []Directive { return nginxByName(name) }
 
 // Lookup returns the entries of a name that exist in version v.
 func Lookup(name string, v Version) []Directive {
 	var out []Directive
-	for _, d := range nginxByName[name] {
+	for _, d := range nginxByName(name) {
 		if d.In(v) {
 			out = append(out, d)
 		}
@@ -262,7 +243,7 @@ func Lookup(name string, v Version) []Directive {
 // Known reports whether a module of nginx itself declares the name in
 // the current source.
 func Known(name string) bool {
-	for _, d := range nginxByName[name] {
+	for _, d := range nginxByName(name) {
 		if d.Until == "" {
 			return true
 		}
@@ -273,14 +254,14 @@ func Known(name string) bool {
 // ThirdParty returns the entries of third-party modules (and NGINX Plus)
 // for a name that nginx itself does not declare. The result is shared:
 // callers must not change it.
-func ThirdParty(name string) []Directive { return thirdPartyByName()[name] }
+func ThirdParty(name string) []Directive { return thirdPartyIndex().get(name) }
 
 // In returns the entry nginx uses for a directive written in ctx, whether
 // any nginx module declares the name, and whether it is allowed there.
 // known && !allowed is nginx -t's `directive is not allowed here`.
 // Entries of removed directives count only when nothing else does.
 func In(name string, ctx Ctx) (d Directive, known, allowed bool) {
-	ds := nginxByName[name]
+	ds := nginxByName(name)
 	for _, s := range ds {
 		if s.Ctx&ctx != 0 && s.Until == "" {
 			return s, true, true
@@ -298,7 +279,7 @@ func In(name string, ctx Ctx) (d Directive, known, allowed bool) {
 // its current entries.
 func AllowedIn(name string) Ctx {
 	var c Ctx
-	for _, s := range nginxByName[name] {
+	for _, s := range nginxByName(name) {
 		if s.Until == "" {
 			c |= s.Ctx
 		}
@@ -308,12 +289,12 @@ func AllowedIn(name string) Ctx {
 
 // Names returns every directive name nginx declares today, sorted.
 func Names() []string {
-	out := make([]string, 0, len(nginxByName))
-	for n := range nginxByName {
+	var out []string
+	nginxIndex().names(func(n string) {
 		if Known(n) {
 			out = append(out, n)
 		}
-	}
+	})
 	sort.Strings(out)
 	return out
 }
@@ -328,7 +309,7 @@ func AllThirdParty() []Directive { return thirdPartyDirectives }
 // as the ngx_module_t names load_module's file is named after.
 func ModuleOf(name string) []string {
 	var out []string
-	for _, d := range thirdPartyByName()[name] {
+	for _, d := range thirdPartyIndex().get(name) {
 		out = append(out, d.Module)
 	}
 	return out

@@ -31,7 +31,7 @@ func (x Variable) In(v Version) bool {
 
 // varTable is a variable table split into names and prefix families.
 type varTable struct {
-	byName   map[string][]Variable
+	byName   *nameIndex[Variable]
 	prefixes []Variable
 }
 
@@ -45,7 +45,7 @@ func newVarTable(xs []Variable) *varTable {
 			names = append(names, x)
 		}
 	}
-	t.byName = byName(names, func(x *Variable) string { return x.Name })
+	t.byName = newNameIndex(names, func(x *Variable) string { return x.Name })
 	return t
 }
 
@@ -53,7 +53,7 @@ func newVarTable(xs []Variable) *varTable {
 // prefix families that cover it.
 func (t *varTable) lookup(name string) []Variable {
 	name = strings.ToLower(name)
-	out := t.byName[name] // its capacity is cut: appending copies
+	out := t.byName.get(name) // its capacity is cut: appending copies
 	for _, p := range t.prefixes {
 		if strings.HasPrefix(name, p.Name) && len(name) > len(p.Name) {
 			out = append(out, p)
@@ -81,14 +81,14 @@ func ThirdPartyVariables(name string) []Variable { return thirdPartyVars().looku
 // (for spelling suggestions).
 func VariableNames() []string {
 	names := nginxVars().byName
-	out := make([]string, 0, len(names))
-	for n, xs := range names {
-		for _, x := range xs {
+	var out []string
+	names.names(func(n string) {
+		for _, x := range names.get(n) {
 			if x.Until == "" {
 				out = append(out, n)
 				break
 			}
 		}
-	}
+	})
 	return out
 }
