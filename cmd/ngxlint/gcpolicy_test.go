@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ngxlint/ngxlint/parser"
+	"github.com/ngxlint/ngxlint/rules"
 )
 
 func TestMemoryLimit(t *testing.T) {
@@ -40,5 +41,28 @@ func TestInputBytes(t *testing.T) {
 	want := int64(2*len("server { listen 8080; include inc.inc; }\n") + len(inc))
 	if got := inputBytes(units); got != want {
 		t.Errorf("inputBytes = %d, want %d (%d units)", got, want, len(units))
+	}
+}
+
+// Without --jobs a small input's rules run on one worker; --jobs is kept
+// whatever the size, and a larger input keeps the default (every CPU).
+func TestRunOptions(t *testing.T) {
+	for _, c := range []struct {
+		jobs int
+		size int64
+		want int
+	}{
+		{0, 0, 1},
+		{0, 2351, 1},
+		{0, smallInput - 1, 1},
+		{0, smallInput, 0},
+		{0, 50 << 20, 0},
+		{1, 50 << 20, 1},
+		{4, 100, 4},
+	} {
+		got := runOptions(rules.RunOptions{Jobs: c.jobs, NoInlineIgnores: true}, c.size)
+		if got.Jobs != c.want || !got.NoInlineIgnores {
+			t.Errorf("runOptions(jobs %d, %d bytes) = %+v, want jobs %d", c.jobs, c.size, got, c.want)
+		}
 	}
 }

@@ -247,8 +247,9 @@ func (e *env) lintPaths(s *settings, paths []string) ([]*rules.Finding, error) {
 	if err != nil {
 		return nil, pathError(err)
 	}
-	gcPolicy(units)
-	all, err := rules.Lint(units, &s.opts, s.run)
+	size := inputBytes(units)
+	gcPolicy(size)
+	all, err := rules.Lint(units, &s.opts, runOptions(s.run, size))
 	if err != nil {
 		return nil, err
 	}
