@@ -83,3 +83,22 @@ func TestIndexSplitRunsAndCollisions(t *testing.T) {
 	checkIndex(t, "many", many, key)
 	checkIndex(t, "empty", []e(nil), key)
 }
+
+// ThirdParty does not look a name nginx declares today up in the
+// third-party table: the table must have none (so_keepalive and status are
+// there, but nginx removed its own long ago).
+func TestThirdPartyNamesNotNginx(t *testing.T) {
+	for _, d := range thirdPartyDirectives {
+		if Known(d.Name) {
+			t.Errorf("%s (%s) is in the third-party table and nginx declares it today: ThirdParty would hide it", d.Name, d.Module)
+		}
+		if got := ThirdParty(d.Name); len(got) == 0 || !reflect.DeepEqual(got, thirdPartyIndex().get(d.Name)) {
+			t.Errorf("ThirdParty(%q) = %d entries, the table has %d", d.Name, len(got), len(thirdPartyIndex().get(d.Name)))
+		}
+	}
+	for _, name := range []string{"so_keepalive", "status"} {
+		if len(ThirdParty(name)) == 0 {
+			t.Errorf("ThirdParty(%q): the third-party entries of a name nginx removed are lost", name)
+		}
+	}
+}
