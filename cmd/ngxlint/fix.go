@@ -1,7 +1,7 @@
 package main
 
 import (
-	"crypto/sha256"
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -368,7 +368,7 @@ func unchangedSinceRead(dst string, f *parser.File) error {
 	if err != nil {
 		return err
 	}
-	if sha256.Sum256(now) != sha256.Sum256(f.Src) {
+	if !bytes.Equal(now, f.Src) {
 		return changed
 	}
 	return nil
