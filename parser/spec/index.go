@@ -26,6 +26,13 @@ func newNameIndex[T any](xs []T, key func(*T) string) *nameIndex[T] {
 		panic("spec: table too long for a nameIndex")
 	}
 	ix := &nameIndex[T]{xs: xs, key: key, slots: make([]uint16, n)}
+	ix.fill()
+	return ix
+}
+
+// fill writes the slots of every name.
+func (ix *nameIndex[T]) fill() {
+	xs, key := ix.xs, ix.key
 	for i := 0; i < len(xs); {
 		k := key(&xs[i])
 		j := i + 1
@@ -50,7 +57,6 @@ func newNameIndex[T any](xs []T, key func(*T) string) *nameIndex[T] {
 		}
 		i = j
 	}
-	return ix
 }
 
 // get returns the entries of name, nil when there are none; the result's
