@@ -11,7 +11,8 @@ func TestLazyRegexpsCompile(t *testing.T) {
 	for name, re := range map[string]func() *regexp.Regexp{
 		"domainRE": domainRE, "extRE": extRE, "firstSegRE": firstSegRE,
 	} {
-		if re() == nil || re() != re() {
+		first, again := re(), re()
+		if first == nil || first != again {
 			t.Errorf("%s: not one compiled expression", name)
 		}
 	}
