@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/tufanbarisyildirim/gonginx/config"
+	"github.com/tufanbarisyildirim/gonginx/dumper"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
@@ -13,8 +14,7 @@ import (
 
 // The canonical WebSocket proxy configuration (https://nginx.org/en/docs/http/websocket.html), the
 // single definition that fixes insert and `ngxlint block` prints. Directives
-// are built as gonginx nodes and printed as gonginx's dumper prints them
-// (dumpDirective).
+// are built as gonginx nodes and printed with gonginx's dumper.
 
 // ConnectionVar is the variable the canonical map defines.
 const ConnectionVar = "connection_upgrade"
@@ -104,16 +104,13 @@ func upstreamKeepalive(cfg *model.Config) bool { return cfg.UpstreamsKeepAlive()
 
 // render prints one simple directive on one line.
 func render(d config.IDirective) string {
-	var sb strings.Builder
-	dumpDirective(&sb, d, 0, 0)
-	return strings.TrimSpace(sb.String())
+	return strings.TrimSpace(dumper.DumpDirective(d, dumper.NoIndentStyle))
 }
 
 // RenderBlock prints a block directive as lines, indented by unit per level.
 func RenderBlock(d config.IDirective, unit string) []string {
-	var sb strings.Builder
-	dumpDirective(&sb, d, 0, 4)
-	text := sb.String()
+	style := &dumper.Style{Indent: 4, StartIndent: 0}
+	text := dumper.DumpDirective(d, style)
 	var out []string
 	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		trimmed := strings.TrimLeft(l, " ")
@@ -121,37 +118,6 @@ func RenderBlock(d config.IDirective, unit string) []string {
 		out = append(out, strings.Repeat(unit, depth)+trimmed)
 	}
 	return out
-}
-
-// dumpDirective writes d the way gonginx's dumper.DumpDirective does with
-// a style of start spaces before it and indent more per level, for the
-// directives built here: no comments, every parameter on the directive's
-// line, a block's directives one per line. Printing them here keeps the
-// dumper's dependencies (a Lua formatter and its lexer, whose tables are
-// built when the program starts) out of ngxlint; canonical_dump_test.go
-// compares the two on every directive this file builds.
-func dumpDirective(sb *strings.Builder, d config.IDirective, start, indent int) {
-	sb.WriteString(strings.Repeat(" ", start))
-	sb.WriteString(d.GetName())
-	for _, p := range d.GetParameters() {
-		sb.WriteByte(' ')
-		sb.WriteString(p.GetValue())
-	}
-	b := d.GetBlock()
-	if b == nil {
-		if d.GetName() != "" {
-			sb.WriteByte(';')
-		}
-		return
-	}
-	sb.WriteString(" {\n")
-	for i, c := range b.GetDirectives() {
-		if i > 0 {
-			sb.WriteByte('\n')
-		}
-		dumpDirective(sb, c, start+indent, indent)
-	}
-	sb.WriteString("\n" + strings.Repeat(" ", start) + "}")
 }
 
 // connectionMapFix returns the edit that adds the canonical map for
