@@ -29,11 +29,11 @@ func (*missingUpgradeHeader) Meta() *rules.Meta { return missingUpgradeHeaderMet
 
 func (*missingUpgradeHeader) Check(p *rules.Pass) {
 	for _, pl := range proxyLocationsOf(p) {
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		if in.Evidence == noEvidence {
 			continue
 		}
-		hs := headersOf(p, pl.Block)
+		hs := pl.headers(p)
 		if ups := hs.Get("Upgrade"); len(ups) > 0 {
 			for _, h := range ups {
 				if h.Value == "" {

@@ -35,12 +35,12 @@ func (*missingConnectionUpgrade) Meta() *rules.Meta { return missingConnectionUp
 
 func (*missingConnectionUpgrade) Check(p *rules.Pass) {
 	for _, pl := range proxyLocationsOf(p) {
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		if in.Evidence == noEvidence {
 			continue
 		}
 		sev := in.Severity(rules.Error)
-		hs := headersOf(p, pl.Block)
+		hs := pl.headers(p)
 		conns := hs.Get("Connection")
 		if len(conns) == 0 {
 			if hasTypoHeader(hs, "connection") {

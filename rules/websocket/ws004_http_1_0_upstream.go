@@ -29,7 +29,7 @@ func (*http10Upstream) Meta() *rules.Meta { return http10UpstreamMeta }
 
 func (*http10Upstream) Check(p *rules.Pass) {
 	for _, pl := range proxyLocationsOf(p) {
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		if in.Evidence == noEvidence {
 			continue
 		}

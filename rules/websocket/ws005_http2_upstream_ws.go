@@ -44,7 +44,7 @@ func (*http2UpstreamWS) Check(p *rules.Pass) {
 	v := p.Cfg.Version
 	reported := map[*parser.Directive]bool{}
 	for _, pl := range proxyLocationsOf(p) {
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		if in.Evidence == noEvidence {
 			continue
 		}
