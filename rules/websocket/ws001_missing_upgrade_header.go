@@ -58,7 +58,7 @@ func (*missingUpgradeHeader) Check(p *rules.Pass) {
 		if level == nil {
 			level = pl.Block
 		}
-		if e, ok := rules.InsertInLevel(level, []string{"proxy_set_header"}, []string{render(upgradeHeader())}); ok {
+		if e, ok := rules.InsertInLevel(level, []string{"proxy_set_header"}, []string{upgradeHeaderLine()}); ok {
 			f.WithFix(&rules.Fix{Message: "add proxy_set_header Upgrade $http_upgrade", Edits: []rules.Edit{e}})
 		} else {
 			f.NoFix = "the headers in effect here come from a level with no place to write to"

@@ -113,7 +113,7 @@ func addConnectionFix(p *rules.Pass, f *rules.Finding, level *model.Block, h *he
 		}
 		edits = append(edits, rules.ReplaceWord(d, d.Args[1], "$"+ConnectionVar))
 	} else {
-		e, ok := rules.InsertInLevel(level, []string{"proxy_set_header"}, []string{render(connectionHeader())})
+		e, ok := rules.InsertInLevel(level, []string{"proxy_set_header"}, []string{connectionHeaderLine()})
 		if !ok {
 			f.NoFix = "the headers in effect here come from a level with no place to write to"
 			return
