@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ngxlint/ngxlint/parser"
@@ -27,6 +30,39 @@ func TestDedupe(t *testing.T) {
 	for i, j := range want {
 		if out[i] != in[j] {
 			t.Errorf("finding %d is not input %d", i, j)
+		}
+	}
+}
+
+// dedupeSorted of sorted findings keeps what sorting dedupe's result
+// keeps, in the same order: random findings with many equal places, runs
+// short and long (past the scan that indexes a run), two files that share
+// a path.
+func TestDedupeSortedAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 10))
+	files := []*parser.File{{Path: "a.conf"}, {Path: "b.conf"}, {Path: "a.conf"}}
+	metas := []*Meta{{ID: "WS001"}, {ID: "WS002"}, {ID: "NGX003"}}
+	msgs := []string{"x", "y", "z", "w"}
+	for round := range 300 {
+		n := 1 + rng.IntN(60)
+		places := 1 + rng.IntN(6)
+		if round%10 == 0 {
+			n, places = 200, 1 // long runs
+		}
+		var in []*Finding
+		for range n {
+			start := rng.IntN(places)
+			in = append(in, &Finding{Rule: metas[rng.IntN(len(metas))],
+				Span:    Span{File: files[rng.IntN(len(files))], Start: start, End: start + rng.IntN(3)},
+				Message: msgs[rng.IntN(len(msgs))] + strings.Repeat("!", rng.IntN(2)*rng.IntN(5))})
+		}
+		want := dedupe(slices.Clone(in))
+		SortFindings(want)
+		got := slices.Clone(in)
+		SortFindings(got)
+		got = dedupeSorted(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: %d findings kept, want %d (or another order)", round, len(got), len(want))
 		}
 	}
 }

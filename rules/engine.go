@@ -90,7 +90,9 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 		}
 		found = append(found, results[i]...)
 	}
-	found = dedupe(found)
+	if len(units) > 1 {
+		found = dedupe(found) // each unit's own are (finish)
+	}
 	if !run.NoInlineIgnores {
 		found = applySuppressions(units, found, opts)
 	}
@@ -230,9 +232,62 @@ func finish(in []*Finding, report map[*parser.File]bool, opts *Options) []*Findi
 		}
 		out = append(out, f)
 	}
-	out = dedupe(out)
 	SortFindings(out)
+	return dedupeSorted(out)
+}
+
+// dedupeSorted is dedupe of findings sorted by SortFindings: the same
+// findings in the same order (a stable sort keeps the first of equal
+// findings first), found by comparing each with the earlier ones of its
+// run of equal file, start and rule instead of hashing every finding.
+func dedupeSorted(in []*Finding) []*Finding {
+	out := in[:0:0]
+	run := 0 // the index in out where the run of the current finding starts
+	var seen map[dupKey]bool
+	for _, f := range in {
+		if len(out) > 0 {
+			if g := out[run]; g.Span.Start != f.Span.Start || g.Rule.ID != f.Rule.ID || g.Span.File.Path != f.Span.File.Path {
+				run, seen = len(out), nil
+			}
+		}
+		if dup(out[run:], f, &seen) {
+			continue
+		}
+		out = append(out, f)
+	}
 	return out
+}
+
+// dupKey is what tells two findings of one run apart.
+type dupKey struct {
+	end int
+	msg string
+}
+
+// dup reports whether f repeats a finding of its run kept so far; a long
+// run (one rule reporting many things at one place) is indexed in seen.
+func dup(run []*Finding, f *Finding, seen *map[dupKey]bool) bool {
+	const scan = 8
+	if len(run) <= scan {
+		for _, g := range run {
+			if g.Span.End == f.Span.End && g.Message == f.Message {
+				return true
+			}
+		}
+		return false
+	}
+	if *seen == nil {
+		*seen = make(map[dupKey]bool, 2*len(run))
+		for _, g := range run {
+			(*seen)[dupKey{g.Span.End, g.Message}] = true
+		}
+	}
+	k := dupKey{f.Span.End, f.Message}
+	if (*seen)[k] {
+		return true
+	}
+	(*seen)[k] = true
+	return false
 }
 
 // dedupe drops findings that repeat an earlier one: same file, span, rule
@@ -277,9 +332,10 @@ func dedupe(in []*Finding) []*Finding {
 	return out
 }
 
-// SortFindings orders findings by file, line, column, then rule id.
+// SortFindings orders findings by file, line, column, then rule id. Sorted
+// findings (sorted per unit, then again for the run) are only checked.
 func SortFindings(fs []*Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
+	less := func(i, j int) bool {
 		a, b := fs[i], fs[j]
 		if a.Span.File.Path != b.Span.File.Path {
 			return a.Span.File.Path < b.Span.File.Path
@@ -288,5 +344,8 @@ func SortFindings(fs []*Finding) {
 			return a.Span.Start < b.Span.Start
 		}
 		return a.Rule.ID < b.Rule.ID
-	})
+	}
+	if !sort.SliceIsSorted(fs, less) {
+		sort.SliceStable(fs, less)
+	}
 }

@@ -1,18 +1,54 @@
 package rules
 
-import "sync"
+import (
+	"maps"
+	"sync"
+	"sync/atomic"
+)
 
 // memo holds the values families compute once per unit and share between
 // their rules (an index of locations, the evidence of WebSocket intent).
 // One memo belongs to one unit's lint; nothing is shared between units.
+//
+// The rules of a unit run at once and ask for the same few keys for every
+// location they check, so a lookup takes no lock: entries is a map that is
+// never changed once stored, replaced by a copy with one more key (under
+// mu) the first time a key is asked.
 type memo struct {
 	mu      sync.Mutex
-	entries map[any]*memoEntry
+	entries atomic.Pointer[map[any]*memoEntry]
 }
 
 type memoEntry struct {
 	once sync.Once
 	v    any
+}
+
+// entry returns the entry of key, adding it the first time.
+func (m *memo) entry(key any) *memoEntry {
+	if cur := m.entries.Load(); cur != nil {
+		if e := (*cur)[key]; e != nil {
+			return e
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	cur := m.entries.Load()
+	n := 0
+	if cur != nil {
+		if e := (*cur)[key]; e != nil {
+			return e
+		}
+		n = len(*cur)
+	}
+	next := make(map[any]*memoEntry, n+1)
+	if cur != nil {
+		maps.Copy(next, *cur)
+	}
+	e := &memoEntry{}
+	next[key] = e
+	m.entries.Store(&next)
+	return e
 }
 
 // Memo returns the value build makes for key in the unit p checks. build
@@ -27,16 +63,7 @@ func Memo[T any](p *Pass, key any, build func() T) T {
 		m = &memo{}
 		p.memo = m
 	}
-	m.mu.Lock()
-	if m.entries == nil {
-		m.entries = map[any]*memoEntry{}
-	}
-	e := m.entries[key]
-	if e == nil {
-		e = &memoEntry{}
-		m.entries[key] = e
-	}
-	m.mu.Unlock()
+	e := m.entry(key)
 	e.once.Do(func() { e.v = build() })
 	return e.v.(T)
 }

@@ -2,6 +2,7 @@ package websocket
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/tufanbarisyildirim/gonginx/config"
 	"github.com/tufanbarisyildirim/gonginx/dumper"
@@ -106,6 +107,14 @@ func upstreamKeepalive(cfg *model.Config) bool { return cfg.UpstreamsKeepAlive()
 func render(d config.IDirective) string {
 	return strings.TrimSpace(dumper.DumpDirective(d, dumper.NoIndentStyle))
 }
+
+// The fixed directives fixes insert, rendered once: a finding per location
+// on a large configuration would render them tens of thousands of times.
+var (
+	upgradeHeaderLine    = sync.OnceValue(func() string { return render(upgradeHeader()) })
+	connectionHeaderLine = sync.OnceValue(func() string { return render(connectionHeader()) })
+	httpVersionLine      = sync.OnceValue(func() string { return render(httpVersion()) })
+)
 
 // RenderBlock prints a block directive as lines, indented by unit per level.
 func RenderBlock(d config.IDirective, unit string) []string {

@@ -168,7 +168,7 @@ func (in intent) Carries() bool { return in.Evidence >= pathHint }
 type intents struct {
 	cfg    *model.Config
 	opts   *rules.Options
-	mu     sync.Mutex
+	mu     sync.RWMutex
 	byLoc  map[*model.Block]*intent
 	served map[*model.Block][]string // ws paths served, by location
 	// users counts, for each source of Upgrade/Connection headers (an
@@ -257,9 +257,9 @@ func intentsOf(p *rules.Pass) *intents {
 // webSocket returns the intent for a location-like block, computed once.
 func webSocket(p *rules.Pass, b *model.Block) intent {
 	ws := intentsOf(p)
-	ws.mu.Lock()
+	ws.mu.RLock()
 	in, ok := ws.byLoc[b]
-	ws.mu.Unlock()
+	ws.mu.RUnlock()
 	if ok {
 		return *in
 	}

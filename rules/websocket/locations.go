@@ -82,6 +82,7 @@ func Serving(loc *model.Block) *model.Block {
 type proxyLocation struct {
 	Block   *model.Block // the location (or the snippet linted as one)
 	Handler model.Entry  // the proxy_pass (in the location or an if/limit_except inside it)
+	cache   *plCache     // set in the unit's list (proxyLocationsOf)
 }
 
 // proxyLocations lists the locations served by proxy_pass: their own, one

@@ -10,6 +10,7 @@ package websocket
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/rules"
@@ -23,25 +24,69 @@ type (
 	connMapFixKey     struct{}
 )
 
-// proxyLocationsOf is proxyLocations of the unit, computed once.
+// proxyLocationsOf is proxyLocations of the unit, computed once, each
+// with a cache for what every rule asks of it (intent, headers).
 func proxyLocationsOf(p *rules.Pass) []proxyLocation {
-	return rules.Memo(p, proxyLocationsKey{}, func() []proxyLocation { return proxyLocations(p.Cfg) })
+	return rules.Memo(p, proxyLocationsKey{}, func() []proxyLocation {
+		pls := proxyLocations(p.Cfg)
+		caches := make([]plCache, len(pls))
+		for i := range pls {
+			pls[i].cache = &caches[i]
+		}
+		return pls
+	})
+}
+
+// plCache holds the intent and the headers of one proxied location once a
+// rule has asked for them: the rules iterate the same list, and every one
+// of them asks, so the answers are kept with the location instead of
+// being looked up in the unit's tables each time.
+type plCache struct {
+	in atomic.Pointer[intent]
+	hs atomic.Pointer[headerSet]
+}
+
+// intent is webSocket(p, pl.Block).
+func (pl proxyLocation) intent(p *rules.Pass) intent {
+	if pl.cache == nil {
+		return webSocket(p, pl.Block)
+	}
+	if in := pl.cache.in.Load(); in != nil {
+		return *in
+	}
+	in := webSocket(p, pl.Block)
+	pl.cache.in.Store(&in)
+	return in
+}
+
+// headers is headersOf(p, pl.Block).
+func (pl proxyLocation) headers(p *rules.Pass) headerSet {
+	if pl.cache == nil {
+		return headersOf(p, pl.Block)
+	}
+	if hs := pl.cache.hs.Load(); hs != nil {
+		return *hs
+	}
+	hs := headersOf(p, pl.Block)
+	pl.cache.hs.Store(&hs)
+	return hs
 }
 
 // table is a map filled on demand, safe for concurrent use. A value is
 // computed outside the lock (it may read other tables); when two rules
-// compute the same key at once, both get the one stored first.
+// compute the same key at once, both get the one stored first. Lookups
+// share the lock: every rule asks of every location at once.
 type table[K comparable, V any] struct {
-	mu sync.Mutex
+	mu sync.RWMutex
 	m  map[K]V
 }
 
 func newTable[K comparable, V any]() *table[K, V] { return &table[K, V]{m: map[K]V{}} }
 
 func (t *table[K, V]) get(k K, compute func() V) V {
-	t.mu.Lock()
+	t.mu.RLock()
 	v, ok := t.m[k]
-	t.mu.Unlock()
+	t.mu.RUnlock()
 	if ok {
 		return v
 	}

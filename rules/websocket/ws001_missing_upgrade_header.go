@@ -29,11 +29,11 @@ func (*missingUpgradeHeader) Meta() *rules.Meta { return missingUpgradeHeaderMet
 
 func (*missingUpgradeHeader) Check(p *rules.Pass) {
 	for _, pl := range proxyLocationsOf(p) {
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		if in.Evidence == noEvidence {
 			continue
 		}
-		hs := headersOf(p, pl.Block)
+		hs := pl.headers(p)
 		if ups := hs.Get("Upgrade"); len(ups) > 0 {
 			for _, h := range ups {
 				if h.Value == "" {
@@ -58,7 +58,7 @@ func (*missingUpgradeHeader) Check(p *rules.Pass) {
 		if level == nil {
 			level = pl.Block
 		}
-		if e, ok := rules.InsertInLevel(level, []string{"proxy_set_header"}, []string{render(upgradeHeader())}); ok {
+		if e, ok := rules.InsertInLevel(level, []string{"proxy_set_header"}, []string{upgradeHeaderLine()}); ok {
 			f.WithFix(&rules.Fix{Message: "add proxy_set_header Upgrade $http_upgrade", Edits: []rules.Edit{e}})
 		} else {
 			f.NoFix = "the headers in effect here come from a level with no place to write to"

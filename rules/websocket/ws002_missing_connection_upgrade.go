@@ -35,12 +35,12 @@ func (*missingConnectionUpgrade) Meta() *rules.Meta { return missingConnectionUp
 
 func (*missingConnectionUpgrade) Check(p *rules.Pass) {
 	for _, pl := range proxyLocationsOf(p) {
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		if in.Evidence == noEvidence {
 			continue
 		}
 		sev := in.Severity(rules.Error)
-		hs := headersOf(p, pl.Block)
+		hs := pl.headers(p)
 		conns := hs.Get("Connection")
 		if len(conns) == 0 {
 			if hasTypoHeader(hs, "connection") {
@@ -113,7 +113,7 @@ func addConnectionFix(p *rules.Pass, f *rules.Finding, level *model.Block, h *he
 		}
 		edits = append(edits, rules.ReplaceWord(d, d.Args[1], "$"+ConnectionVar))
 	} else {
-		e, ok := rules.InsertInLevel(level, []string{"proxy_set_header"}, []string{render(connectionHeader())})
+		e, ok := rules.InsertInLevel(level, []string{"proxy_set_header"}, []string{connectionHeaderLine()})
 		if !ok {
 			f.NoFix = "the headers in effect here come from a level with no place to write to"
 			return

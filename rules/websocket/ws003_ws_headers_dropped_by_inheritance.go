@@ -49,7 +49,7 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 		}
 	}
 	for _, pl := range proxyLocationsOf(p) {
-		hs := headersOf(p, pl.Block)
+		hs := pl.headers(p)
 		if hs.Level == nil {
 			continue
 		}
@@ -79,7 +79,7 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 		// The location with the strongest WebSocket evidence speaks for the group.
 		rep, in := g.locs[0], webSocket(p, g.locs[0].Block)
 		for _, pl := range g.locs[1:] {
-			if i := webSocket(p, pl.Block); i.Evidence > in.Evidence {
+			if i := pl.intent(p); i.Evidence > in.Evidence {
 				rep, in = pl, i
 			}
 		}

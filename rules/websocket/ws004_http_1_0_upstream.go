@@ -29,7 +29,7 @@ func (*http10Upstream) Meta() *rules.Meta { return http10UpstreamMeta }
 
 func (*http10Upstream) Check(p *rules.Pass) {
 	for _, pl := range proxyLocationsOf(p) {
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		if in.Evidence == noEvidence {
 			continue
 		}
@@ -54,7 +54,7 @@ func (*http10Upstream) Check(p *rules.Pass) {
 		f := p.ReportSev(in.Severity(rules.Error), anchor(pl.Block),
 			"%s proxies WebSocket%s without proxy_http_version 1.1, so %s sends HTTP/1.0 upstream; RFC 6455 requires HTTP/1.1 and Python websockets, coder/websocket, Cowboy and Mattermost refuse the handshake; add proxy_http_version 1.1;",
 			pl.Block.Name(), because(in), assumed)
-		if e, ok := rules.InsertInLevel(pl.Block, nil, []string{render(httpVersion())}); ok {
+		if e, ok := rules.InsertInLevel(pl.Block, nil, []string{httpVersionLine()}); ok {
 			f.WithFix(&rules.Fix{Message: "add proxy_http_version 1.1", Edits: []rules.Edit{e}})
 		}
 	}

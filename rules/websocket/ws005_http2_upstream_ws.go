@@ -44,7 +44,7 @@ func (*http2UpstreamWS) Check(p *rules.Pass) {
 	v := p.Cfg.Version
 	reported := map[*parser.Directive]bool{}
 	for _, pl := range proxyLocationsOf(p) {
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		if in.Evidence == noEvidence {
 			continue
 		}
@@ -79,7 +79,7 @@ func (*http2UpstreamWS) Check(p *rules.Pass) {
 		f := p.ReportSev(sev, anchor(pl.Block),
 			"%s proxies WebSocket%s but inherits proxy_http_version 2 from %s (%s), and %s%s; add proxy_http_version 1.1; to this location",
 			pl.Block.Name(), because(in), levelName(level), rules.Line(e.D, anchor(pl.Block).File), what, version)
-		if ins, ok := rules.InsertInLevel(pl.Block, nil, []string{render(httpVersion())}); ok {
+		if ins, ok := rules.InsertInLevel(pl.Block, nil, []string{httpVersionLine()}); ok {
 			f.WithFix(&rules.Fix{Message: "add proxy_http_version 1.1 to " + pl.Block.Name(), Edits: []rules.Edit{ins}})
 		}
 	}

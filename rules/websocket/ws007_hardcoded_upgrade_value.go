@@ -52,7 +52,7 @@ func (*hardcodedUpgradeValue) Check(p *rules.Pass) {
 		var reached, wsOnly []*model.Block
 		var why string
 		for _, pl := range proxyLocationsOf(p) {
-			for _, h := range headersOf(p, pl.Block).Get("Upgrade") {
+			for _, h := range pl.headers(p).Get("Upgrade") {
 				if h.Entry.D != d {
 					continue
 				}

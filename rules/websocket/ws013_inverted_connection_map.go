@@ -43,11 +43,11 @@ func (*invertedConnectionMap) Check(p *rules.Pass) {
 	uses := map[*model.Map]*use{}
 	var order []*model.Map
 	for _, pl := range proxyLocationsOf(p) {
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		if in.Evidence == noEvidence {
 			continue
 		}
-		for _, h := range headersOf(p, pl.Block).Get("Connection") {
+		for _, h := range pl.headers(p).Get("Connection") {
 			if st, _ := connectionStatusOf(p, h.Value); st != connInverted {
 				continue
 			}

@@ -91,8 +91,9 @@ func (*redirectOnWSPath) Check(p *rules.Pass) {
 // endpoint, and the endpoints of the application a location's path names,
 // each when nginx serves it from that location.
 func wsTargets(p *rules.Pass, srv *model.Block) []wsTarget {
+	locs := p.Cfg.ServerLocations(srv)
 	var out []wsTarget
-	seen := map[string]bool{}
+	var seen map[string]bool
 	add := func(uri string, want *model.Block) {
 		if seen[uri] {
 			return
@@ -109,21 +110,30 @@ func wsTargets(p *rules.Pass, srv *model.Block) []wsTarget {
 		if !in.Certain() {
 			return
 		}
+		if seen == nil {
+			// sized for a target per location, what a server of many
+			// WebSocket locations has
+			seen, out = make(map[string]bool, len(locs)), make([]wsTarget, 0, len(locs))
+		}
 		seen[uri] = true
 		out = append(out, wsTarget{URI: uri, Matched: m.Loc, Loc: loc, In: in})
 	}
 	for _, uri := range serverWSPaths(p.Opts, srv) {
 		add(uri, nil)
 	}
-	for _, l := range p.Cfg.ServerLocations(srv) {
+	for _, l := range locs {
 		if l.Kind != model.Location || l.Synthetic || l.Loc == nil || l.Loc.IsNamed() {
 			continue
 		}
-		in := webSocket(p, Serving(l))
-		if i := webSocket(p, l); i.Evidence > in.Evidence {
-			in = i
+		own := webSocket(p, l)
+		in := own
+		if s := Serving(l); s != l {
+			in = webSocket(p, s)
+			if own.Evidence > in.Evidence {
+				in = own
+			}
 		}
-		if app := webSocket(p, l).App; app != nil {
+		if app := own.App; app != nil {
 			in.App = app
 		}
 		// The location's own path is a WebSocket URL when the location is

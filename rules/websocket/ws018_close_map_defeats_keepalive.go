@@ -43,7 +43,7 @@ func (*closeMapDefeatsKeepalive) Check(p *rules.Pass) {
 		if u == nil || !on {
 			continue
 		}
-		for _, h := range headersOf(p, pl.Block).Get("Connection") {
+		for _, h := range pl.headers(p).Get("Connection") {
 			if st, _ := connectionStatusOf(p, h.Value); st != connUpgrade {
 				continue // WS002, WS009 and WS013 speak about those
 			}

@@ -41,7 +41,7 @@ func (*connectionPassthrough) Check(p *rules.Pass) {
 		if u, on, _ := locationKeepalive(p.Cfg, pl); u == nil || !on {
 			continue // nginx does not reuse the connection anyway
 		}
-		for _, h := range headersOf(p, pl.Block).Get("Connection") {
+		for _, h := range pl.headers(p).Get("Connection") {
 			if !isHTTPConnection(h.Value) {
 				continue
 			}

@@ -57,11 +57,11 @@ func (*hostOriginMismatch) Meta() *rules.Meta { return hostOriginMismatchMeta }
 func (*hostOriginMismatch) Check(p *rules.Pass) {
 	noted := map[*model.Block]bool{} // servers with an info note already
 	for _, pl := range proxyLocationsOf(p) {
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		if in.Evidence == noEvidence {
 			continue
 		}
-		hs := headersOf(p, pl.Block)
+		hs := pl.headers(p)
 		if len(hs.Get("Origin")) > 0 {
 			continue
 		}

@@ -50,7 +50,7 @@ var cacheTable = severityTable{ownHeaders: rules.Info, pathHint: rules.Warning, 
 
 func (*cacheWithoutUpgradeBypass) Check(p *rules.Pass) {
 	for _, pl := range proxyLocationsOf(p) {
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		sev := in.SeverityBy(cacheTable)
 		if sev == rules.Off {
 			continue

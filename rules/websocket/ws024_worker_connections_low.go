@@ -63,7 +63,7 @@ func (*workerConnectionsLow) Check(p *rules.Pass) {
 	var ws *proxyLocation
 	var wsIn intent
 	for _, pl := range proxyLocationsOf(p) {
-		if in := webSocket(p, pl.Block); in.Certain() {
+		if in := pl.intent(p); in.Certain() {
 			ws, wsIn = &pl, in
 			break
 		}

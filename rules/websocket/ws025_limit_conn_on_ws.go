@@ -49,7 +49,7 @@ func (*limitConnOnWS) Check(p *rules.Pass) {
 	var groups []*group
 	byLevel := map[*model.Block]*group{}
 	for _, pl := range proxyLocationsOf(p) {
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		if in.Evidence <= sharedHeaders {
 			continue // nothing, or only shared boilerplate, says WebSocket
 		}

@@ -56,7 +56,7 @@ func (*noAffinityMultiBackend) Check(p *rules.Pass) {
 		if pl.Handler.D == nil {
 			continue
 		}
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		app := wsAppFor(pl.Block, in)
 		if !in.Carries() && (app == nil || !app.Sticky || !in.Certain()) {
 			continue // headers alone do not make the location a WebSocket endpoint

@@ -38,7 +38,7 @@ func (*httpsUpstreamNoSNI) Check(p *rules.Pass) {
 		if pl.Handler.D == nil {
 			continue
 		}
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		if in.Evidence <= sharedHeaders {
 			continue // nothing, or only shared boilerplate, says WebSocket
 		}

@@ -44,7 +44,7 @@ func (*missingForwardedProto) Meta() *rules.Meta { return missingForwardedProtoM
 func (*missingForwardedProto) Check(p *rules.Pass) {
 	noted := map[*model.Block]bool{} // one note per server
 	for _, pl := range proxyLocationsOf(p) {
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		if in.Evidence == noEvidence {
 			continue
 		}
@@ -58,7 +58,7 @@ func (*missingForwardedProto) Check(p *rules.Pass) {
 		if !needs && !declared {
 			continue
 		}
-		hs := headersOf(p, pl.Block)
+		hs := pl.headers(p)
 		told := false
 		for _, h := range schemeHeaders {
 			if len(hs.Get(h)) > 0 {

@@ -55,7 +55,7 @@ func (*cleartextHTTP2) Check(p *rules.Pass) {
 		if srv == nil || srv.Synthetic {
 			continue
 		}
-		in := webSocket(p, pl.Block)
+		in := pl.intent(p)
 		if cur, ok := best[srv]; in.Evidence > noEvidence && (!ok || in.Evidence > cur.in.Evidence) {
 			best[srv] = wsLoc{pl.Block, in}
 		}
