@@ -68,11 +68,11 @@ type Block struct {
 	// that fill added, and namesValid once fill has set them: scan answers
 	// "none" for a name whose bit is clear without reading the directives
 	// (most Lookups ask a level for a name it does not set).
-	names     uint64
-	Loc       *LocationSpec // for Location blocks
-	cond      *IfCondition  // for If blocks: the condition, nil when nginx refuses it
-	cfg       *Config
-	byName    map[string][]Entry // Directives by name, built on first use
+	names  uint64
+	Loc    *LocationSpec // for Location blocks
+	cond   *IfCondition  // for If blocks: the condition, nil when nginx refuses it
+	cfg    *Config
+	byName map[string][]Entry // Directives by name, built on first use
 	// env is set on the http{} around a fragment whose siblings lend it
 	// their http-level directives: Own and First see them before the
 	// block's Directives, except those of envSkip, the unit's root.
