@@ -153,8 +153,48 @@ func Variables(value string) []string {
 		return nil
 	}
 	var out []string
-	for _, m := range varRef().FindAllString(value, -1) {
-		out = append(out, strings.ToLower(strings.Trim(m[1:], "{}")))
+	for i := 0; i < len(value); {
+		name, next := varRefAt(value, i)
+		if next < 0 {
+			i++
+			continue
+		}
+		out = append(out, strings.ToLower(name))
+		i = next
 	}
 	return out
+}
+
+// varRefAt reads a variable reference ($name or ${name}, varRef) at
+// value[i]: the name and the offset after the reference, or next < 0 when
+// no reference starts there. It is varRef without the regexp engine:
+// Variables is asked of every value by several rules.
+func varRefAt(value string, i int) (name string, next int) {
+	if value[i] != '$' {
+		return "", -1
+	}
+	j := i + 1
+	if j < len(value) && value[j] == '{' {
+		k := j + 1
+		for k < len(value) && isVarByte(value[k]) {
+			k++
+		}
+		if k > j+1 && k < len(value) && value[k] == '}' {
+			return value[j+1 : k], k + 1
+		}
+		return "", -1 // '{' is not a name byte: no $name either
+	}
+	k := j
+	for k < len(value) && isVarByte(value[k]) {
+		k++
+	}
+	if k == j {
+		return "", -1
+	}
+	return value[j:k], k
+}
+
+// isVarByte reports whether c may be part of a variable name in varRef.
+func isVarByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }

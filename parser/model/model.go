@@ -64,10 +64,15 @@ type Block struct {
 	// byNameSet is set once byName holds every entry of Directives (the
 	// siblings' entries of env are added per name, under the lock).
 	byNameSet atomic.Bool
-	Loc       *LocationSpec // for Location blocks
-	cond      *IfCondition  // for If blocks: the condition, nil when nginx refuses it
-	cfg       *Config
-	byName    map[string][]Entry // Directives by name, built on first use
+	// names has a bit set (nameBit) for the name of each of Directives
+	// that fill added, and namesValid once fill has set them: scan answers
+	// "none" for a name whose bit is clear without reading the directives
+	// (most Lookups ask a level for a name it does not set).
+	names  uint64
+	Loc    *LocationSpec // for Location blocks
+	cond   *IfCondition  // for If blocks: the condition, nil when nginx refuses it
+	cfg    *Config
+	byName map[string][]Entry // Directives by name, built on first use
 	// env is set on the http{} around a fragment whose siblings lend it
 	// their http-level directives: Own and First see them before the
 	// block's Directives, except those of envSkip, the unit's root.
@@ -214,6 +219,7 @@ func (c *Config) fill(b *Block, ds []*parser.Directive, via *parser.Directive) {
 			continue
 		}
 		b.Directives = append(b.Directives, Entry{D: d, Via: via})
+		b.names |= namesValid | nameBit(d.Name)
 		if d.Name == "load_module" {
 			c.HasLoadModule = true
 		}
@@ -323,9 +329,27 @@ func (b *Block) index() map[string][]Entry {
 	return m
 }
 
+// namesValid marks Block.names as set by fill; nameBit uses the other 63
+// bits.
+const namesValid = 1 << 63
+
+// nameBit is the bit of a directive name in Block.names: a hash of its
+// length and its first and last bytes, cheap enough to compute on every
+// Own.
+func nameBit(name string) uint64 {
+	if name == "" {
+		return 1
+	}
+	h := uint(len(name))*31 + uint(name[0])*7 + uint(name[len(name)-1])
+	return 1 << (h % 63)
+}
+
 // scan is Own by reading the directives: a run of them (the usual case)
 // is returned as a part of Directives, without allocating.
 func (b *Block) scan(name string) []Entry {
+	if b.names&namesValid != 0 && b.names&nameBit(name) == 0 {
+		return nil
+	}
 	from, to := -1, -1
 	var out []Entry
 	for i, e := range b.Directives {
@@ -358,6 +382,9 @@ func (b *Block) First(name string) (Entry, bool) {
 		if es := b.Own(name); len(es) > 0 {
 			return es[0], true
 		}
+		return Entry{}, false
+	}
+	if b.names&namesValid != 0 && b.names&nameBit(name) == 0 {
 		return Entry{}, false
 	}
 	for _, e := range b.Directives {
@@ -425,12 +452,27 @@ func (b *Block) IsLocationLike() bool {
 // Handlers are the directives that make a location hand requests to an upstream.
 var Handlers = []string{"proxy_pass", "uwsgi_pass", "scgi_pass", "fastcgi_pass", "grpc_pass", "memcached_pass"}
 
+// handlerBits are the nameBits of Handlers.
+var handlerBits = func() uint64 {
+	var bits uint64
+	for _, h := range Handlers {
+		bits |= nameBit(h)
+	}
+	return bits
+}()
+
 // Handler returns the content handler directive serving requests at this
 // level. A location has its own or none; an if block or limit_except
 // without one uses the enclosing location's (nginx merges the upstream into
 // them).
 func (b *Block) Handler() (Entry, bool) {
 	for l := b; l != nil; l = l.Parent {
+		if l.names&namesValid != 0 && l.names&handlerBits == 0 {
+			if l.Kind != If && l.Kind != LimitExcept {
+				break
+			}
+			continue
+		}
 		for _, e := range l.Directives {
 			for _, h := range Handlers {
 				if e.D.Name == h {

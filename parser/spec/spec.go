@@ -233,10 +233,23 @@ func nginxByName(name string) []Directive { return nginxIndex().get(name) }
 // shared: callers must not change it.
 func Directives(name string) []Directive { return nginxByName(name) }
 
-// Lookup returns the entries of a name that exist in version v.
+// Lookup returns the entries of a name that exist in version v. The
+// result may be shared: callers must not change it.
 func Lookup(name string, v Version) []Directive {
+	all := nginxByName(name)
+	every := true
+	for _, d := range all {
+		if !d.In(v) {
+			every = false
+			break
+		}
+	}
+	if every {
+		// the usual case, asked for every directive by several rules
+		return all[:len(all):len(all)]
+	}
 	var out []Directive
-	for _, d := range nginxByName(name) {
+	for _, d := range all {
 		if d.In(v) {
 			out = append(out, d)
 		}

@@ -45,13 +45,14 @@ func (*argumentCount) Check(p *rules.Pass) {
 			if d.Block != nil && d.Block.Lua == nil && spec.HandlerBody(d.Name) {
 				checkNoBlocks(p, d)
 			}
-			at := spanAt(d, rules.DirectiveSpan(d))
+			// the span is computed for findings only (it reads line positions)
+			at := func() rules.Span { return spanAt(d, rules.DirectiveSpan(d)) }
 			switch {
 			case e.Block() && d.Block == nil:
-				p.Report(at, "%s opens a block but has none: nginx -t: directive \"%s\" has no opening \"{\"%s", d.Name, d.Name, where(d))
+				p.Report(at(), "%s opens a block but has none: nginx -t: directive \"%s\" has no opening \"{\"%s", d.Name, d.Name, where(d))
 				continue
 			case !e.Block() && d.Block != nil && d.Block.Lua == nil:
-				p.Report(at, "%s takes no block: nginx -t: directive \"%s\" is not terminated by \";\"%s", d.Name, d.Name, where(d))
+				p.Report(at(), "%s takes no block: nginx -t: directive \"%s\" is not terminated by \";\"%s", d.Name, d.Name, where(d))
 				continue
 			}
 			if e.ArgsOK(len(d.Args)) {
@@ -59,7 +60,7 @@ func (*argumentCount) Check(p *rules.Pass) {
 			}
 			msg := d.Name + " takes " + argShape(e) + ", not " + plural(len(d.Args), "argument") +
 				": nginx -t: invalid number of arguments in \"" + d.Name + "\" directive" + where(d)
-			f := p.Report(at, "%s", msg)
+			f := p.Report(at(), "%s", msg)
 			if fix := missingSemicolon(d, e, lv.ctx); fix != nil {
 				f.Message += "; a ; is missing after " + quoteWord(d, fix.after) + " on line " + itoa(d.File.Position(fix.after.End).Line)
 				f.WithFix(&rules.Fix{Message: "end " + d.Name + " with ;", Edits: []rules.Edit{{File: d.File, Start: fix.after.End, End: fix.after.End, New: ";"}}})

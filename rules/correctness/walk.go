@@ -2,6 +2,7 @@ package correctness
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/ngxlint/ngxlint/parser"
@@ -91,6 +92,7 @@ func (ix *index) walk(lv *level, ds []*parser.Directive, via *parser.Directive, 
 	if depth > maxDepth {
 		return
 	}
+	lv.items = slices.Grow(lv.items, len(ds))
 	for _, d := range ds {
 		lv.items = append(lv.items, item{d: d, via: via})
 		if d.Name == "include" && d.Block == nil {
@@ -157,20 +159,20 @@ func (ix *index) entries(name string) []spec.Directive {
 
 // entryIn returns the entry nginx uses for name in ctx.
 func (ix *index) entryIn(name string, ctx spec.Ctx) (spec.Directive, bool) {
-	var found *spec.Directive
-	for _, d := range ix.entries(name) {
+	found := -1
+	es := ix.entries(name)
+	for i, d := range es {
 		if d.Ctx&ctx != 0 {
 			if d.Until == "" {
 				return d, true
 			}
-			if found == nil {
-				dd := d
-				found = &dd
+			if found < 0 {
+				found = i
 			}
 		}
 	}
-	if found != nil {
-		return *found, true
+	if found >= 0 {
+		return es[found], true
 	}
 	return spec.Directive{}, false
 }

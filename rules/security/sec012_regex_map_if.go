@@ -49,25 +49,36 @@ func (*mapIfRegex) Check(p *rules.Pass) {
 			opened[l.Dir] = append(opened[l.Dir], l)
 		}
 	}
+	// the nested quantifier of each regex, parsed once: a configuration
+	// repeats the same regexes in server after server
+	nested := map[string]string{}
+	checkReDoS := func(d *parser.Directive, w parser.Word, re string) {
+		sub, ok := nested[re]
+		if !ok {
+			sub = nestedQuantifierOf(re)
+			nested[re] = sub
+		}
+		reportReDoS(p, d, w, re, sub)
+	}
 	p.Cfg.Walk(func(b *model.Block, e model.Entry) {
 		d := e.D
 		switch d.Name {
 		case "if":
 			checkIfMap(p, d)
 			if c, ok := model.ParseIf(d); ok && c.IsRegex() && c.OperandWord >= 0 {
-				checkReDoS(p, d, d.Args[c.OperandWord], c.Operand)
+				checkReDoS(d, d.Args[c.OperandWord], c.Operand)
 			}
 		case "location":
 			if len(d.Args) > 0 && b.Kind != model.Other {
 				for _, ch := range opened[d] {
 					if ch.Parent == b && ch.Loc.IsRegex() {
-						checkReDoS(p, d, d.Args[len(d.Args)-1], ch.Loc.Pattern)
+						checkReDoS(d, d.Args[len(d.Args)-1], ch.Loc.Pattern)
 					}
 				}
 			}
 		case "rewrite":
 			if len(d.Args) > 0 {
-				checkReDoS(p, d, d.Args[0], d.Arg(0))
+				checkReDoS(d, d.Args[0], d.Arg(0))
 			}
 		}
 	})
@@ -76,7 +87,7 @@ func (*mapIfRegex) Check(p *rules.Pass) {
 	for _, m := range p.Cfg.Maps {
 		for _, me := range m.Entries {
 			if me.Regex != nil && strings.Contains(strings.ToLower(m.Source), "$") {
-				checkReDoS(p, me.D, me.D.NameW, me.Key)
+				checkReDoS(me.D, me.D.NameW, me.Key)
 			}
 		}
 	}
@@ -151,13 +162,20 @@ func checkIfMap(p *rules.Pass, d *parser.Directive) {
 		c.Var, c.Operand, c.Var, at(m.Dir, d.File), c.Operand, c.Operand)
 }
 
-// checkReDoS reports a quantifier around a group that itself repeats.
-func checkReDoS(p *rules.Pass, d *parser.Directive, w parser.Word, re string) {
+// nestedQuantifierOf returns the quantifier around a group that itself
+// repeats in the regex re, "" when there is none or re does not parse.
+func nestedQuantifierOf(re string) string {
 	r, err := syntax.Parse(re, syntax.Perl)
 	if err != nil {
-		return
+		return ""
 	}
-	if sub := nestedQuantifier(r, false); sub != "" {
+	return nestedQuantifier(r, false)
+}
+
+// reportReDoS reports sub, the nested quantifier of re (nestedQuantifierOf),
+// when there is one.
+func reportReDoS(p *rules.Pass, d *parser.Directive, w parser.Word, re, sub string) {
+	if sub != "" {
 		p.ReportSev(opinion(p), rules.WordSpan(d, w),
 			"the regex %s repeats %s, a group that itself repeats: on a long input that almost matches, PCRE backtracks exponentially (ReDoS), and the client chooses the input; flatten it (a single character class with one quantifier)",
 			re, sub)

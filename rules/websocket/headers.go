@@ -26,6 +26,15 @@ type headerSet struct {
 func Headers(b *model.Block) headerSet {
 	es, level := b.Lookup("proxy_set_header")
 	hs := headerSet{Level: level}
+	n := 0
+	for _, e := range es {
+		if len(e.D.Args) == 2 {
+			n++
+		}
+	}
+	if n > 0 {
+		hs.List = make([]header, 0, n)
+	}
 	for _, e := range es {
 		if len(e.D.Args) != 2 {
 			continue

@@ -177,6 +177,10 @@ type intents struct {
 	users map[any]int
 	// Redirects are --ws-path requests nginx answers with its automatic 301.
 	Redirects []pathRedirect
+	// upgrade holds upgradeHeaders by the level whose proxy_set_header
+	// list is in effect (every location inheriting a list shares it);
+	// guarded by mu.
+	upgrade map[*model.Block][]header
 }
 
 // pathRedirect is a declared WebSocket path that nginx redirects.
@@ -186,12 +190,15 @@ type pathRedirect struct {
 	Loc    *model.Block
 }
 
-func newIntents(cfg *model.Config, opts *rules.Options) *intents {
-	in := &intents{cfg: cfg, opts: opts, byLoc: map[*model.Block]*intent{}, served: map[*model.Block][]string{}, users: map[any]int{}}
-	for _, pl := range proxyLocations(cfg) {
-		seen := map[any]bool{}
-		for _, h := range upgradeHeaders(cfg, pl.Block) {
-			if k := headerSource(pl.Block, h); !seen[k] {
+func newIntents(cfg *model.Config, opts *rules.Options, pls []proxyLocation) *intents {
+	in := &intents{cfg: cfg, opts: opts, byLoc: map[*model.Block]*intent{}, served: map[*model.Block][]string{}, users: map[any]int{},
+		upgrade: map[*model.Block][]header{}}
+	seen := map[any]bool{}
+	for _, pl := range pls {
+		clear(seen)
+		hs, lvl := in.upgradeAt(pl.Block)
+		for _, h := range hs {
+			if k := headerSourceAt(pl.Block, lvl, h); !seen[k] {
 				seen[k] = true
 				in.users[k]++
 			}
@@ -251,7 +258,7 @@ type intentsKey struct{}
 
 // intentsOf returns the unit's intents, built once per unit.
 func intentsOf(p *rules.Pass) *intents {
-	return rules.Memo(p, intentsKey{}, func() *intents { return newIntents(p.Cfg, p.Opts) })
+	return rules.Memo(p, intentsKey{}, func() *intents { return newIntents(p.Cfg, p.Opts, proxyLocationsOf(p)) })
 }
 
 // webSocket returns the intent for a location-like block, computed once.
@@ -337,14 +344,41 @@ func upgradeHeaders(cfg *model.Config, b *model.Block) []header {
 	return out
 }
 
-// headerSource is where an upgrade header in effect at loc comes from: the
-// file an include brought it from, the outer level whose list loc
-// inherits, or loc itself when it is written there.
-func headerSource(loc *model.Block, h header) any {
+// upgradeAt returns upgradeHeaders(in.cfg, b), computed once per level
+// whose proxy_set_header list is in effect, and that level (nil when no
+// level sets proxy_set_header). The result is shared: callers must not
+// change it.
+func (in *intents) upgradeAt(b *model.Block) ([]header, *model.Block) {
+	_, lvl := b.Lookup("proxy_set_header")
+	if lvl == nil {
+		return nil, nil
+	}
+	in.mu.Lock()
+	hs, ok := in.upgrade[lvl]
+	in.mu.Unlock()
+	if ok {
+		return hs, lvl
+	}
+	// the list in effect at b is lvl's own: the same headers
+	hs = upgradeHeaders(in.cfg, lvl)
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if old, ok := in.upgrade[lvl]; ok {
+		return old, lvl
+	}
+	in.upgrade[lvl] = hs
+	return hs, lvl
+}
+
+// headerSourceAt is where an upgrade header in effect at loc comes from:
+// the file an include brought it from, the outer level whose list loc
+// inherits (lvl, the level whose proxy_set_header list is in effect at
+// loc), or loc itself when it is written there.
+func headerSourceAt(loc, lvl *model.Block, h header) any {
 	if h.Entry.Via != nil {
 		return h.Entry.D.File
 	}
-	if lvl := Headers(loc).Level; lvl != nil && lvl != loc {
+	if lvl != nil && lvl != loc {
 		return lvl
 	}
 	return loc
@@ -355,7 +389,7 @@ func headerSource(loc *model.Block, h header) any {
 // location uses, sharedHeaders when they all come from shared sources. An
 // if or limit_except block inherits its location's list and its grade.
 func (in *intents) headerIntent(b *model.Block) (string, evidence) {
-	hs := upgradeHeaders(in.cfg, b)
+	hs, _ := in.upgradeAt(b)
 	if len(hs) == 0 {
 		return "", noEvidence
 	}
@@ -365,9 +399,10 @@ func (in *intents) headerIntent(b *model.Block) (string, evidence) {
 			loc = l
 		}
 	}
+	_, locLvl := loc.Lookup("proxy_set_header")
 	ev := sharedHeaders
 	for _, h := range hs {
-		if k := headerSource(loc, h); k == any(loc) || in.users[k] <= 1 {
+		if k := headerSourceAt(loc, locLvl, h); k == any(loc) || in.users[k] <= 1 {
 			ev = ownHeaders
 		}
 	}
@@ -378,13 +413,13 @@ func (in *intents) headerIntent(b *model.Block) (string, evidence) {
 	}
 	if ev == sharedHeaders {
 		src := "its server"
-		switch k := headerSource(loc, h).(type) {
+		switch k := headerSourceAt(loc, locLvl, h).(type) {
 		case *parser.File:
 			src = "the shared include " + h.Entry.Via.Arg(0)
 		case *model.Block:
 			src = levelName(k)
 		}
-		why += fmt.Sprintf(", from %s that %d proxied locations use", src, in.users[headerSource(loc, h)])
+		why += fmt.Sprintf(", from %s that %d proxied locations use", src, in.users[headerSourceAt(loc, locLvl, h)])
 	}
 	return why, ev
 }
@@ -392,7 +427,7 @@ func (in *intents) headerIntent(b *model.Block) (string, evidence) {
 // UpgradeHeadersShared reports whether the upgrade headers in effect at a
 // proxied location come only from shared boilerplate (sharedHeaders).
 func UpgradeHeadersShared(cfg *model.Config, loc *model.Block) bool {
-	in := newIntents(cfg, &rules.Options{})
+	in := newIntents(cfg, &rules.Options{}, proxyLocations(cfg))
 	_, ev := in.headerIntent(loc)
 	return ev == sharedHeaders
 }

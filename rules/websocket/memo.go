@@ -100,10 +100,15 @@ func (t *table[K, V]) get(k K, compute func() V) V {
 	return v
 }
 
-// headersOf is Headers(b), computed once per level of the unit.
+// headersOf is Headers(b), computed once per level whose proxy_set_header
+// list is in effect: the locations inheriting a server's list share it.
 func headersOf(p *rules.Pass, b *model.Block) headerSet {
+	_, lvl := b.Lookup("proxy_set_header")
+	if lvl == nil {
+		return headerSet{}
+	}
 	t := rules.Memo(p, headersKey{}, newTable[*model.Block, headerSet])
-	return t.get(b, func() headerSet { return Headers(b) })
+	return t.get(lvl, func() headerSet { return Headers(lvl) })
 }
 
 type connResult struct {
