@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // SyntaxError is a file that nginx would refuse to read, with the offset of
@@ -76,8 +77,15 @@ type builder struct {
 	// Directives and arguments are carved from chunks (see newDirective):
 	// a 50 MB file has over a million directives, and one allocation each
 	// rounds every Directive and every argument slice up to a size class.
-	dirs  []Directive
-	words []Word
+	dirs   []Directive
+	words  []Word
+	blocks []Block
+	ptrs   []*Directive // the chunk the blocks' directive lists are carved from
+	// stack holds the directives of the blocks being read, innermost last:
+	// a block's list is copied out at its end, at its exact length, so
+	// the lists do not keep the slack of append's doubling.
+	stack []*Directive
+	toks  []token // see read
 }
 
 // slabMax bounds the chunks directives and arguments are carved from; they
@@ -107,6 +115,39 @@ func (b *builder) newWords(n int) []Word {
 	return b.words[i : i+n : i+n]
 }
 
+// newBlock returns a zero Block from the current chunk.
+func (b *builder) newBlock() *Block {
+	if len(b.blocks) == cap(b.blocks) {
+		b.blocks = make([]Block, 0, min(max(2*cap(b.blocks), 4), slabMax))
+	}
+	b.blocks = b.blocks[:len(b.blocks)+1]
+	return &b.blocks[len(b.blocks)-1]
+}
+
+// list returns the directives stacked from base on as one slice (capped at
+// its length: an append by a caller copies it), and pops them.
+func (b *builder) list(base int) []*Directive {
+	n := len(b.stack) - base
+	if n == 0 {
+		return nil
+	}
+	var out []*Directive
+	if n > slabMax/4 {
+		out = make([]*Directive, n)
+	} else {
+		if cap(b.ptrs)-len(b.ptrs) < n {
+			b.ptrs = make([]*Directive, 0, min(max(2*cap(b.ptrs), 4*n, 16), slabMax))
+		}
+		i := len(b.ptrs)
+		b.ptrs = b.ptrs[:i+n]
+		out = b.ptrs[i : i+n : i+n]
+	}
+	copy(out, b.stack[base:])
+	clear(b.stack[base:])
+	b.stack = b.stack[:base]
+	return out
+}
+
 // next returns the next token that is not a comment, recording comments.
 func (b *builder) next() (token, bool) {
 	if b.peeked != nil {
@@ -121,7 +162,7 @@ func (b *builder) next() (token, bool) {
 			return token{}, false
 		}
 		if t.kind == tokComment {
-			b.f.Comments = append(b.f.Comments, Comment{Text: string(b.f.Src[t.start+1 : t.end]), Start: t.start, End: t.end})
+			b.f.Comments = append(b.f.Comments, Comment{Text: srcString(b.f.Src[t.start+1 : t.end]), Start: t.start, End: t.end})
 			continue
 		}
 		b.last = t
@@ -140,7 +181,17 @@ func (b *builder) errf(off int, format string, args ...any) *SyntaxError {
 // (ngx_conf_parse and ngx_conf_read_token, src/core/ngx_conf_file.c): the
 // end of the file for an unclosed block or an unterminated directive.
 func (b *builder) block(parent *Directive, open int) (out []*Directive, closed bool) {
-	var words []token
+	base := len(b.stack)
+	closed = b.read(parent, open)
+	return b.list(base), closed
+}
+
+// read is block: it stacks the directives of the block (see list).
+func (b *builder) read(parent *Directive, open int) (closed bool) {
+	// the words of the directive being read; a block's own are read after
+	// its head's are done with, so every level shares one buffer
+	words := b.toks[:0]
+	defer func() { b.toks = words[:0] }()
 	eof := len(b.f.Src)
 	for {
 		t, ok := b.next()
@@ -155,7 +206,7 @@ func (b *builder) block(parent *Directive, open int) (out []*Directive, closed b
 				b.err = b.errf(eof, "unexpected end of file, expecting \"}\": the block opened by \"%s\" on line %d is never closed",
 					parent.Name, b.f.Position(open).Line)
 			}
-			return out, false
+			return false
 		}
 		switch t.kind {
 		case tokWord:
@@ -163,7 +214,7 @@ func (b *builder) block(parent *Directive, open int) (out []*Directive, closed b
 		case tokSemicolon, tokBlockStart:
 			if len(words) == 0 {
 				b.err = b.errf(t.start, "unexpected \"%s\": no directive name before it", string(b.f.Src[t.start]))
-				return out, false
+				return false
 			}
 			d := b.newDirective()
 			d.File, d.Name, d.NameW, d.Parent = b.f, words[0].value, wordOf(words[0]), parent
@@ -176,10 +227,11 @@ func (b *builder) block(parent *Directive, open int) (out []*Directive, closed b
 			words = words[:0]
 			if t.kind == tokSemicolon {
 				d.End = t.end
-				out = append(out, d)
+				b.stack = append(b.stack, d)
 				continue
 			}
-			d.Block = &Block{Open: t.start}
+			d.Block = b.newBlock()
+			d.Block.Open = t.start
 			if n, ok := b.next(); ok {
 				if n.kind == tokLua {
 					lw := wordOf(n)
@@ -188,26 +240,28 @@ func (b *builder) block(parent *Directive, open int) (out []*Directive, closed b
 					b.peeked = &n
 				}
 			}
+			b.toks = words
 			children, closed := b.block(d, t.start)
+			words = b.toks[:0]
 			d.Block.Directives = children
-			out = append(out, d)
+			b.stack = append(b.stack, d)
 			if !closed {
 				// cut short: the block runs to where nginx stopped
 				d.Block.Close, d.End = eof, eof
-				return out, false
+				return false
 			}
 			d.Block.Close = b.last.start
 			d.End = b.last.end
 		case tokBlockEnd:
 			if len(words) > 0 {
 				b.err = b.errf(t.start, "unexpected \"}\": directive \"%s\" is not terminated by \";\"", words[0].value)
-				return out, false
+				return false
 			}
 			if open < 0 {
 				b.err = b.errf(t.start, "unexpected \"}\": no block is open here")
-				return out, false
+				return false
 			}
-			return out, true
+			return true
 		}
 	}
 }
@@ -223,4 +277,13 @@ func Quote(s string) string {
 	}
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 	return `"` + r.Replace(s) + `"`
+}
+
+// srcString is the bytes of a comment as a string sharing the file's
+// bytes (see unescape: Src is never changed once parsed).
+func srcString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
