@@ -94,12 +94,12 @@ func (e *env) fixAction(c *cli.Context) error {
 	}
 	switch {
 	case diff:
-		text, err := e.unifiedDiff(res)
+		text, withheld, err := e.unifiedDiff(res)
 		if err != nil {
 			return err
 		}
 		fmt.Fprint(e.stdout, text)
-		if text != "" {
+		if text != "" || withheld {
 			code = exitFindings
 		}
 	case write:
@@ -181,7 +181,11 @@ func (e *env) diffPath(f *parser.File) string {
 }
 
 // unifiedDiff is one unified diff of every changed file, in path order.
-func (e *env) unifiedDiff(res *rules.FixResult) (string, error) {
+// A file whose diff would carry control characters (an escape sequence in
+// a line around the fix) is left out of it and named on stderr: a diff
+// shows the file's lines as they are, and they must not reach a terminal
+// raw. withheld says whether a file was left out.
+func (e *env) unifiedDiff(res *rules.FixResult) (text string, withheld bool, err error) {
 	var sb strings.Builder
 	for _, ff := range res.Files {
 		p := e.diffPath(ff.File)
@@ -190,11 +194,31 @@ func (e *env) unifiedDiff(res *rules.FixResult) (string, error) {
 		}
 		d, err := udiff.ToUnified("a/"+p, "b/"+p, string(ff.File.Src), udiff.Lines(string(ff.File.Src), string(ff.New)), udiff.DefaultContextLines)
 		if err != nil {
-			return "", err
+			return "", false, err
+		}
+		if rawControl(d) {
+			fmt.Fprintf(e.stderr, "ngxlint: %s: no diff printed: the lines around its fix hold control characters, which a diff would print raw; run ngxlint fix --write to apply the fix\n", shownText(p))
+			withheld = true
+			continue
 		}
 		sb.WriteString(d)
 	}
-	return sb.String(), nil
+	return sb.String(), withheld, nil
+}
+
+// rawControl reports whether s holds a control character other than a
+// tab, a line feed or the carriage return of a CRLF line end.
+func rawControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\t' || c == '\n':
+		case c == '\r' && i+1 < len(s) && s[i+1] == '\n':
+		case c < ' ' || c == 0x7f:
+			return true
+		}
+	}
+	return false
 }
 
 // printPatched prints the patched text of the one file asked for.

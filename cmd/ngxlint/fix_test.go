@@ -473,3 +473,26 @@ func TestFixUsage(t *testing.T) {
 		t.Errorf("fix --diff .: exit %d\n%s", code, out)
 	}
 }
+
+// A diff shows the lines around a fix as they are: a file whose lines
+// there hold an escape sequence gets no diff (it is named on stderr and
+// the exit says a fix is pending), and a CRLF file still gets its diff.
+func TestFixDiffWithholdsControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	esc := strings.Replace(fixBadWS002, "listen 80;", "listen 80; # \x1b[2J", 1)
+	if err := os.WriteFile(filepath.Join(dir, "esc.conf"), []byte(esc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runIn(dir, "", "fix", "--diff", filepath.Join(dir, "esc.conf"))
+	if code != exitFindings || out != "" || !strings.Contains(errOut, "esc.conf: no diff printed") || strings.Contains(errOut, "\x1b") {
+		t.Errorf("escape: exit %d\nstdout %q\nstderr %q", code, out, errOut)
+	}
+	crlf := strings.ReplaceAll(fixBadWS002, "\n", "\r\n")
+	if err := os.WriteFile(filepath.Join(dir, "crlf.conf"), []byte(crlf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runIn(dir, "", "fix", "--diff", filepath.Join(dir, "crlf.conf"))
+	if code != exitFindings || !strings.Contains(out, "+        proxy_set_header Connection") || !strings.Contains(out, "\r\n") {
+		t.Errorf("CRLF: exit %d\nstdout %q\nstderr %q", code, out, errOut)
+	}
+}
