@@ -50,12 +50,7 @@ func (pl proxyLocation) intent(p *rules.Pass) intent {
 	if pl.cache == nil {
 		return webSocket(p, pl.Block)
 	}
-	if in := pl.cache.in.Load(); in != nil {
-		return *in
-	}
-	in := webSocket(p, pl.Block)
-	pl.cache.in.Store(&in)
-	return in
+	return once(&pl.cache.in, func() intent { return webSocket(p, pl.Block) })
 }
 
 // headers is headersOf(p, pl.Block).
@@ -63,12 +58,18 @@ func (pl proxyLocation) headers(p *rules.Pass) headerSet {
 	if pl.cache == nil {
 		return headersOf(p, pl.Block)
 	}
-	if hs := pl.cache.hs.Load(); hs != nil {
-		return *hs
+	return once(&pl.cache.hs, func() headerSet { return headersOf(p, pl.Block) })
+}
+
+// once returns the value in slot, computing and storing it the first time
+// (two rules racing compute the same value; either store wins).
+func once[T any](slot *atomic.Pointer[T], compute func() T) T {
+	if v := slot.Load(); v != nil {
+		return *v
 	}
-	hs := headersOf(p, pl.Block)
-	pl.cache.hs.Store(&hs)
-	return hs
+	v := compute()
+	slot.Store(&v)
+	return v
 }
 
 // table is a map filled on demand, safe for concurrent use. A value is
