@@ -157,6 +157,11 @@ func lintOne(u *parser.Unit, opts *Options, all []Rule, workers int) ([]*Finding
 // the rules share (the model, Memo values, the files) is safe for
 // concurrent reads. On error it returns the error of the first rule (in
 // the order of rules) that failed.
+// afterRules, when set (by a test), runs once a unit's rules have all
+// ended, while the model and what the rules share
+// are still live: TestWriteHeapProfile takes the heap's profile there.
+var afterRules func()
+
 func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs []Rule, workers int) ([][]*Finding, error) {
 	found := make([][]*Finding, len(rs))
 	errs := make([]error, len(rs))
@@ -171,6 +176,11 @@ func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs []Rule, worke
 			if run(i); errs[i] != nil {
 				return nil, errs[i]
 			}
+		}
+		if afterRules != nil {
+			afterRules()
+			runtime.KeepAlive(cfg)
+			runtime.KeepAlive(shared)
 		}
 		return found, nil
 	}
@@ -190,6 +200,11 @@ func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs []Rule, worke
 		}()
 	}
 	wg.Wait()
+	if afterRules != nil {
+		afterRules()
+		runtime.KeepAlive(cfg)
+		runtime.KeepAlive(shared)
+	}
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
