@@ -43,8 +43,10 @@ func TestWriteHeapProfile(t *testing.T) {
 			t.Error(err)
 			return
 		}
-		defer f.Close()
 		if err := pprof.WriteHeapProfile(f); err != nil {
+			t.Error(err)
+		}
+		if err := f.Close(); err != nil {
 			t.Error(err)
 		}
 		var ms runtime.MemStats
