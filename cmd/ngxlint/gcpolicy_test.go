@@ -21,6 +21,23 @@ func TestMemoryLimit(t *testing.T) {
 	}
 }
 
+func TestGCPercent(t *testing.T) {
+	for _, c := range []struct {
+		size int64
+		want int
+	}{
+		{0, 0},
+		{2 << 20, 0},
+		{bigInput - 1, 0},
+		{bigInput, gcPercentBig},
+		{50 << 20, gcPercentBig},
+	} {
+		if got := gcPercent(c.size); got != c.want {
+			t.Errorf("gcPercent(%d) = %d; want %d", c.size, got, c.want)
+		}
+	}
+}
+
 // inputBytes counts each file once: an included file, and the siblings a
 // directory's fragments share.
 func TestInputBytes(t *testing.T) {
