@@ -15,7 +15,7 @@ import (
 )
 
 // Kind is the kind of a configuration level.
-type Kind int
+type Kind uint8
 
 // The configuration levels the model knows.
 const (
@@ -50,29 +50,41 @@ func (e Entry) At() *parser.Directive {
 	return e.D
 }
 
-// Block is one configuration level.
+// Block is one configuration level. A large configuration holds hundreds
+// of thousands of them, so what few levels use lives in blockExt.
 type Block struct {
-	Kind       Kind
+	Kind Kind
+	// Synthetic levels wrap a fragment: the http{} around a conf.d file, the
+	// server{} around a file of locations, the location around a snippet.
+	Synthetic bool
+	// seq is 1 + a server's position in Config.Servers (0 for other levels
+	// and blocks made outside Build).
+	seq int32
+	// names has a bit set (nameBit) for the name of each of Directives
+	// that fill added, and namesValid once fill has set them: scan answers
+	// "none" for a name whose bit is clear without reading the directives
+	// (most Lookups ask a level for a name it does not set).
+	names      uint64
 	Dir        *parser.Directive // the directive that opens the block; nil for main and synthetic levels
 	Via        *parser.Directive // the include that brought the block's directive in, if any
 	Parent     *Block
 	Children   []*Block
 	Directives []Entry
-	// Synthetic levels wrap a fragment: the http{} around a conf.d file, the
-	// server{} around a file of locations, the location around a snippet.
-	Synthetic bool
+	Loc        *LocationSpec // for Location blocks
+	cfg        *Config
+	x          atomic.Pointer[blockExt] // set for the levels that use it
+}
+
+// blockExt holds what few levels use: an if block's condition, the index
+// by name of a level with many directives, the siblings' entries of the
+// http{} around a fragment and the location index of a level with many
+// locations.
+type blockExt struct {
+	cond *IfCondition // for If blocks: the condition, nil when nginx refuses it
 	// byNameSet is set once byName holds every entry of Directives (the
 	// siblings' entries of env are added per name, under the lock).
 	byNameSet atomic.Bool
-	// names has a bit set (nameBit) for the name of each of Directives
-	// that fill added, and namesValid once fill has set them: scan answers
-	// "none" for a name whose bit is clear without reading the directives
-	// (most Lookups ask a level for a name it does not set).
-	names  uint64
-	Loc    *LocationSpec // for Location blocks
-	cond   *IfCondition  // for If blocks: the condition, nil when nginx refuses it
-	cfg    *Config
-	byName map[string][]Entry // Directives by name, built on first use
+	byName    map[string][]Entry // Directives by name, built on first use
 	// env is set on the http{} around a fragment whose siblings lend it
 	// their http-level directives: Own and First see them before the
 	// block's Directives, except those of envSkip, the unit's root.
@@ -80,6 +92,25 @@ type Block struct {
 	envSkip *parser.File
 	envDone map[string]bool          // the names whose lent entries byName holds
 	locIdx  atomic.Pointer[locIndex] // the location lookup index, built on first use
+}
+
+// ext returns the block's blockExt, making it on first use (safe for
+// concurrent use: both callers get the one stored first).
+func (b *Block) ext() *blockExt {
+	if x := b.x.Load(); x != nil {
+		return x
+	}
+	b.x.CompareAndSwap(nil, &blockExt{})
+	return b.x.Load()
+}
+
+// env returns the siblings' definitions lent to the block, nil for every
+// level but the http{} around a fragment.
+func (b *Block) env() *env {
+	if x := b.x.Load(); x != nil {
+		return x.env
+	}
+	return nil
 }
 
 // lazyMu guards what blocks without a model build on first use.
@@ -164,13 +195,14 @@ func Build(u *parser.Unit, opt Options) *Config {
 		// DefinedBy see them.
 		if len(u.Env) > 0 {
 			c.env = envOf(u, opt.Version)
-			http.env, http.envSkip = c.env, u.Root
+			x := http.ext()
+			x.env, x.envSkip = c.env, u.Root
 			c.HasLoadModule = c.env.cfg.HasLoadModule
 		}
 		c.fillDefinitions(http, u.EnvHTTP)
 		target = http
 		if u.Context >= parser.CtxServer {
-			srv := &Block{Kind: Server, Parent: http, Synthetic: true, cfg: c}
+			srv := &Block{Kind: Server, Synthetic: true, seq: int32(len(c.Servers)) + 1, Parent: http, cfg: c}
 			http.Children = append(http.Children, srv)
 			c.Servers = append(c.Servers, srv)
 			target = srv
@@ -230,13 +262,14 @@ func (c *Config) fill(b *Block, ds []*parser.Directive, via *parser.Directive) {
 		b.Children = append(b.Children, child)
 		switch child.Kind {
 		case Server:
+			child.seq = int32(len(c.Servers)) + 1
 			c.Servers = append(c.Servers, child)
 		case Location:
 			child.Loc = c.parseLocation(d)
 			c.Locations = append(c.Locations, child)
 		case If:
 			if cond, ok := ParseIf(d); ok {
-				child.cond = &cond
+				child.ext().cond = &cond
 			}
 			c.Locations = append(c.Locations, child)
 		case LimitExcept:
@@ -287,37 +320,41 @@ const ownIndexFrom = 32
 // Own returns the entries of this level with the given directive name.
 // The result is shared: callers must not change it.
 func (b *Block) Own(name string) []Entry {
-	if b.env == nil {
+	x := b.x.Load()
+	if x == nil || x.env == nil {
 		if len(b.Directives) < ownIndexFrom {
 			return b.scan(name)
 		}
-		if !b.byNameSet.Load() {
+		if x == nil {
+			x = b.ext()
+		}
+		if !x.byNameSet.Load() {
 			mu := b.lock()
 			mu.Lock()
-			if !b.byNameSet.Load() {
-				b.byName = b.index()
-				b.byNameSet.Store(true)
+			if !x.byNameSet.Load() {
+				x.byName = b.index()
+				x.byNameSet.Store(true)
 			}
 			mu.Unlock()
 		}
-		return b.byName[name]
+		return x.byName[name]
 	}
 	// the http{} around a fragment adds its siblings' entries name by name
 	mu := b.lock()
 	mu.Lock()
 	defer mu.Unlock()
-	if b.byName == nil {
-		b.byName = b.index()
-		b.envDone = map[string]bool{}
+	if x.byName == nil {
+		x.byName = b.index()
+		x.envDone = map[string]bool{}
 	}
-	if !b.envDone[name] {
+	if !x.envDone[name] {
 		// the siblings' entries come first, as nginx reads them first
-		b.envDone[name] = true
-		if lent := b.env.own(name, b.envSkip); len(lent) > 0 {
-			b.byName[name] = append(lent, b.byName[name]...)
+		x.envDone[name] = true
+		if lent := x.env.own(name, x.envSkip); len(lent) > 0 {
+			x.byName[name] = append(lent, x.byName[name]...)
 		}
 	}
-	return b.byName[name]
+	return x.byName[name]
 }
 
 // index returns the block's Directives by name.
@@ -378,7 +415,7 @@ func (b *Block) scan(name string) []Entry {
 
 // First returns the first entry with the given name at this level.
 func (b *Block) First(name string) (Entry, bool) {
-	if b.env != nil {
+	if b.env() != nil {
 		if es := b.Own(name); len(es) > 0 {
 			return es[0], true
 		}
