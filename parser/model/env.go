@@ -48,6 +48,7 @@ func buildEnv(files []*parser.File, v spec.Version) *env {
 			e.from = append(e.from, f)
 		}
 	}
+	c.locSpecs, c.regexps = nil, nil // only Build uses them
 	c.collectDefinitions(c.Main)
 	for i, en := range http.Directives {
 		e.byName[en.D.Name] = append(e.byName[en.D.Name], i)

@@ -38,8 +38,12 @@ func (s *LocationSpec) IsNamed() bool { return s.Modifier == "@" }
 
 // parseLocation reads "location [=|~|~*|^~] uri" and "location @name", with
 // the modifier written apart or glued to the pattern, as nginx accepts both.
+//
+// Locations that read the same share one LocationSpec (a large
+// configuration repeats the same few in every server): it is never changed
+// once made.
 func (c *Config) parseLocation(d *parser.Directive) *LocationSpec {
-	s := &LocationSpec{}
+	var s LocationSpec
 	switch len(d.Args) {
 	case 1:
 		p := d.Args[0].Value
@@ -62,6 +66,10 @@ func (c *Config) parseLocation(d *parser.Directive) *LocationSpec {
 	default:
 		s.Pattern = d.Arg(0)
 	}
+	key := locKey{s.Modifier, s.Pattern}
+	if shared := c.locSpecs[key]; shared != nil {
+		return shared
+	}
 	if s.IsRegex() {
 		expr := s.Pattern
 		if s.Modifier == "~*" {
@@ -69,8 +77,15 @@ func (c *Config) parseLocation(d *parser.Directive) *LocationSpec {
 		}
 		s.Regexp, s.RegexErr = c.compile(expr)
 	}
-	return s
+	if c.locSpecs == nil {
+		c.locSpecs = map[locKey]*LocationSpec{}
+	}
+	c.locSpecs[key] = &s
+	return &s
 }
+
+// locKey is what a location directive writes: its modifier and pattern.
+type locKey struct{ modifier, pattern string }
 
 type compiledRe struct {
 	re  *regexp.Regexp

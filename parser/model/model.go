@@ -151,9 +151,11 @@ type Config struct {
 	byServerSet sync.Once
 	hostSet     sync.Once
 	env         *env                  // the siblings' definitions of a fragment (env.go)
-	regexps     map[string]compiledRe // location regexes by expression (locmatch.go)
+	regexps     map[string]compiledRe // location regexes by expression, while Build runs (locmatch.go)
 	rewriteRe   map[*parser.Directive]compiled
 	hostIdx     *hostIndex // server selection by socket and name (servername.go)
+	// locSpecs holds the LocationSpecs made so far, while Build runs
+	locSpecs map[locKey]*LocationSpec
 }
 
 // ServerLocations returns the location, if and limit_except blocks of a
@@ -215,6 +217,7 @@ func Build(u *parser.Unit, opt Options) *Config {
 		}
 	}
 	c.fill(target, u.Root.Top, nil)
+	c.locSpecs, c.regexps = nil, nil // only Build uses them
 	c.collectDefinitions(c.Main)
 	return c
 }
