@@ -147,7 +147,8 @@ type Config struct {
 	// What the model builds on first use is built once and safe for
 	// concurrent use: the rules of one unit run at once.
 	mu          sync.Mutex          // guards what is built on first use, but byServer
-	byServer    map[*Block][]*Block // location-like blocks by server, built on first use
+	locRanges   []locRange          // each server's location-like blocks in Locations, found on first use
+	byServer    map[*Block][]*Block // the same, should they not be one run per server
 	byServerSet sync.Once
 	hostSet     sync.Once
 	env         *env                  // the siblings' definitions of a fragment (env.go)
@@ -159,17 +160,64 @@ type Config struct {
 }
 
 // ServerLocations returns the location, if and limit_except blocks of a
-// server (nested ones included), in document order.
+// server (nested ones included), in document order. The result is
+// shared: callers must not change it.
 func (c *Config) ServerLocations(srv *Block) []*Block {
-	c.byServerSet.Do(func() {
+	c.byServerSet.Do(c.serverLocations)
+	if c.byServer != nil {
+		return c.byServer[srv]
+	}
+	if i := c.serverIndex(srv); i >= 0 {
+		r := c.locRanges[i]
+		if r.to > r.from {
+			return c.Locations[r.from:r.to:r.to]
+		}
+	}
+	return nil
+}
+
+// locRange is where a server's blocks are in Config.Locations.
+type locRange struct{ from, to int32 }
+
+// serverLocations finds each server's run of Config.Locations: fill adds
+// a server's location-like blocks one after the other, so a range per
+// server replaces a map of slices. Should a server's blocks not be one
+// run, it falls back to the map.
+func (c *Config) serverLocations() {
+	ranges := make([]locRange, len(c.Servers))
+	for i, l := range c.Locations {
+		s := l.Server()
+		if s == nil {
+			continue
+		}
+		k := c.serverIndex(s)
+		switch {
+		case k < 0:
+		case ranges[k].to == 0:
+			ranges[k] = locRange{int32(i), int32(i) + 1}
+			continue
+		case int(ranges[k].to) == i:
+			ranges[k].to++
+			continue
+		}
 		c.byServer = map[*Block][]*Block{}
 		for _, l := range c.Locations {
 			if s := l.Server(); s != nil {
 				c.byServer[s] = append(c.byServer[s], l)
 			}
 		}
-	})
-	return c.byServer[srv]
+		return
+	}
+	c.locRanges = ranges
+}
+
+// serverIndex returns the position of s in c.Servers, -1 when s is not
+// one of them.
+func (c *Config) serverIndex(s *Block) int {
+	if s == nil || s.seq <= 0 || int(s.seq) > len(c.Servers) || c.Servers[s.seq-1] != s {
+		return -1
+	}
+	return int(s.seq) - 1
 }
 
 // Options for Build.
@@ -360,9 +408,19 @@ func (b *Block) Own(name string) []Entry {
 	return x.byName[name]
 }
 
-// index returns the block's Directives by name.
+// index returns the block's Directives by name, each name's entries a
+// part of one slice of exactly their number.
 func (b *Block) index() map[string][]Entry {
-	m := make(map[string][]Entry, len(b.Directives))
+	count := map[string]int{}
+	for _, e := range b.Directives {
+		count[e.D.Name]++
+	}
+	m := make(map[string][]Entry, len(count))
+	all := make([]Entry, 0, len(b.Directives))
+	for name, n := range count {
+		m[name] = all[len(all) : len(all) : len(all)+n]
+		all = all[:len(all)+n]
+	}
 	for _, e := range b.Directives {
 		m[e.D.Name] = append(m[e.D.Name], e)
 	}
