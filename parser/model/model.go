@@ -66,12 +66,10 @@ type Block struct {
 	// (most Lookups ask a level for a name it does not set).
 	names      uint64
 	Dir        *parser.Directive // the directive that opens the block; nil for main and synthetic levels
-	Via        *parser.Directive // the include that brought the block's directive in, if any
 	Parent     *Block
 	Children   []*Block
 	Directives []Entry
-	Loc        *LocationSpec // for Location blocks
-	cfg        *Config
+	Loc        *LocationSpec            // for Location blocks
 	x          atomic.Pointer[blockExt] // set for the levels that use it
 }
 
@@ -80,7 +78,9 @@ type Block struct {
 // http{} around a fragment and the location index of a level with many
 // locations.
 type blockExt struct {
-	cond *IfCondition // for If blocks: the condition, nil when nginx refuses it
+	cfg  *Config           // on the main level: the model it belongs to (Block.Config)
+	via  *parser.Directive // the include that brought the block's directive in, if any
+	cond *IfCondition      // for If blocks: the condition, nil when nginx refuses it
 	// byNameSet is set once byName holds every entry of Directives (the
 	// siblings' entries of env are added per name, under the lock).
 	byNameSet atomic.Bool
@@ -104,6 +104,15 @@ func (b *Block) ext() *blockExt {
 	return b.x.Load()
 }
 
+// Via returns the include directive written at the parent level that
+// brought the block's directive in, nil when it is written there.
+func (b *Block) Via() *parser.Directive {
+	if x := b.x.Load(); x != nil {
+		return x.via
+	}
+	return nil
+}
+
 // env returns the siblings' definitions lent to the block, nil for every
 // level but the http{} around a fragment.
 func (b *Block) env() *env {
@@ -119,10 +128,18 @@ var lazyMu sync.Mutex
 // lock guards what the block builds on first use: the rules of one unit
 // run at once, and read the same blocks.
 func (b *Block) lock() *sync.Mutex {
-	if b.cfg == nil {
+	c := b.Config()
+	if c == nil {
 		return &lazyMu
 	}
-	return &b.cfg.mu
+	return &c.mu
+}
+
+// newMain returns the main level of c.
+func newMain(c *Config) *Block {
+	m := &Block{Kind: Main}
+	m.ext().cfg = c
+	return m
 }
 
 // Config is the model of one unit.
@@ -228,13 +245,13 @@ type Options struct {
 // Build makes the model of a loaded unit.
 func Build(u *parser.Unit, opt Options) *Config {
 	c := &Config{Unit: u, Version: opt.Version, Upstreams: map[string]*Block{}, Maps: map[string]*Map{}, Defined: map[string]*parser.Directive{}}
-	c.Main = &Block{Kind: Main, cfg: c}
+	c.Main = newMain(c)
 	if u.Root == nil || u.Root.Top == nil && len(u.Problems) > 0 {
 		return c
 	}
 	target := c.Main
 	if u.Context != parser.CtxMain {
-		http := &Block{Kind: HTTP, Parent: c.Main, Synthetic: true, cfg: c}
+		http := &Block{Kind: HTTP, Parent: c.Main, Synthetic: true}
 		c.Main.Children = append(c.Main.Children, http)
 		// Files nginx would read beside the fragment lend their http-level
 		// definitions and directives (maps, upstreams, proxy_set_header...),
@@ -252,13 +269,13 @@ func Build(u *parser.Unit, opt Options) *Config {
 		c.fillDefinitions(http, u.EnvHTTP)
 		target = http
 		if u.Context >= parser.CtxServer {
-			srv := &Block{Kind: Server, Synthetic: true, seq: int32(len(c.Servers)) + 1, Parent: http, cfg: c}
+			srv := &Block{Kind: Server, Synthetic: true, seq: int32(len(c.Servers)) + 1, Parent: http}
 			http.Children = append(http.Children, srv)
 			c.Servers = append(c.Servers, srv)
 			target = srv
 		}
 		if u.Context == parser.CtxLocation {
-			loc := &Block{Kind: Location, Parent: target, Synthetic: true, cfg: c, Loc: &LocationSpec{}}
+			loc := &Block{Kind: Location, Parent: target, Synthetic: true, Loc: &LocationSpec{}}
 			target.Children = append(target.Children, loc)
 			c.Locations = append(c.Locations, loc)
 			target = loc
@@ -309,7 +326,10 @@ func (c *Config) fill(b *Block, ds []*parser.Directive, via *parser.Directive) {
 		if d.Block == nil {
 			continue
 		}
-		child := &Block{Kind: kindOf(b, d), Dir: d, Via: via, Parent: b, cfg: c}
+		child := &Block{Kind: kindOf(b, d), Dir: d, Parent: b}
+		if via != nil {
+			child.ext().via = via
+		}
 		b.Children = append(b.Children, child)
 		switch child.Kind {
 		case Server:
@@ -539,7 +559,15 @@ func (b *Block) EnclosingLocation() *Block {
 }
 
 // Config returns the model the block belongs to.
-func (b *Block) Config() *Config { return b.cfg }
+func (b *Block) Config() *Config {
+	for b.Parent != nil {
+		b = b.Parent
+	}
+	if x := b.x.Load(); x != nil {
+		return x.cfg
+	}
+	return nil
+}
 
 // IsLocationLike reports whether the block is a location, an if inside a
 // location or server, or a limit_except: a level a request is served from.

@@ -101,7 +101,7 @@ func NameMatches(name, host string) (match, ok bool) {
 // MatchesHost reports whether one of server s's names matches host.
 // Regex names are compiled once per configuration.
 func (s *Block) MatchesHost(host string) bool {
-	if s.cfg == nil {
+	if s.Config() == nil {
 		for _, n := range s.ServerNames() {
 			if m, _ := NameMatches(n, host); m {
 				return true
@@ -109,7 +109,7 @@ func (s *Block) MatchesHost(host string) bool {
 		}
 		return false
 	}
-	h := s.cfg.hosts()
+	h := s.Config().hosts()
 	host = normHost(host)
 	for _, n := range s.ServerNames() {
 		if !strings.HasPrefix(n, "~") {
@@ -527,12 +527,12 @@ func (c *Config) DefaultServer(key string) *Block {
 // ListenKeys returns the keys of the sockets server s listens on, in the
 // order of its listens, each once.
 func (s *Block) ListenKeys() []string {
-	if s.cfg == nil {
+	if s.Config() == nil {
 		return nil
 	}
 	var out []string
 	seen := map[string]bool{}
-	for _, l := range s.cfg.hosts().listensOf(s) {
+	for _, l := range s.Config().hosts().listensOf(s) {
 		if !seen[l.key] {
 			seen[l.key] = true
 			out = append(out, l.key)
@@ -547,18 +547,18 @@ func (s *Block) ListenKeys() []string {
 // TLS handshake (ssl_reject_handshake on) on its TLS listens and does so
 // on the others.
 func (s *Block) RejectsUnknownHosts() bool {
-	if s.cfg == nil {
+	if s.Config() == nil {
 		return rejectsUnknownHosts(s)
 	}
-	h := s.cfg.hosts()
-	s.cfg.mu.Lock()
+	h := s.Config().hosts()
+	s.Config().mu.Lock()
 	r, ok := h.rejects[s]
-	s.cfg.mu.Unlock()
+	s.Config().mu.Unlock()
 	if !ok {
 		r = rejectsUnknownHosts(s) // outside the lock: it reads blocks
-		s.cfg.mu.Lock()
+		s.Config().mu.Lock()
 		h.rejects[s] = r
-		s.cfg.mu.Unlock()
+		s.Config().mu.Unlock()
 	}
 	return r
 }
@@ -576,8 +576,8 @@ func rejectsUnknownHosts(s *Block) bool {
 	if rejects(s) {
 		return true
 	}
-	if s.cfg != nil {
-		for _, l := range s.cfg.ServerLocations(s) {
+	if s.Config() != nil {
+		for _, l := range s.Config().ServerLocations(s) {
 			if l.Kind == Location && l.Loc != nil && l.Loc.Modifier == "" && l.Loc.Pattern == "/" && rejects(l) {
 				return true
 			}
@@ -643,10 +643,10 @@ func (h *Hosts) Reach(s *Block) HostReach { return h.h.reachOf(s) }
 
 // Reach returns how Host headers reach server s (see HostReach).
 func (s *Block) Reach() HostReach {
-	if s.cfg == nil {
+	if s.Config() == nil {
 		return HostReach{}
 	}
-	return s.cfg.hosts().reachOf(s)
+	return s.Config().hosts().reachOf(s)
 }
 
 func (h *hostIndex) reachOf(s *Block) HostReach {
@@ -711,10 +711,10 @@ func (h *hostIndex) computeReach(s *Block) HostReach {
 // one that rejects unknown hosts. A server around a fragment, whose
 // listens are unknown, does not qualify.
 func (s *Block) OnlyNamedHosts() bool {
-	if s.Synthetic || s.cfg == nil {
+	if s.Synthetic || s.Config() == nil {
 		return false
 	}
-	h := s.cfg.hosts()
+	h := s.Config().hosts()
 	if r := h.reachOf(s); r.AnyHost || !r.Known {
 		return false
 	}
