@@ -38,8 +38,8 @@ func envOf(u *parser.Unit, v spec.Version) *env {
 
 func buildEnv(files []*parser.File, v spec.Version) *env {
 	c := &Config{Version: v, Upstreams: map[string]*Block{}, Maps: map[string]*Map{}, Defined: map[string]*parser.Directive{}}
-	c.Main = &Block{Kind: Main, cfg: c}
-	http := &Block{Kind: HTTP, Parent: c.Main, Synthetic: true, cfg: c}
+	c.Main = newMain(c)
+	http := &Block{Kind: HTTP, Parent: c.Main, Synthetic: true}
 	c.Main.Children = append(c.Main.Children, http)
 	e := &env{cfg: c, http: http, byName: map[string][]int{}}
 	for _, f := range files {
@@ -48,6 +48,7 @@ func buildEnv(files []*parser.File, v spec.Version) *env {
 			e.from = append(e.from, f)
 		}
 	}
+	c.locSpecs, c.regexps = nil, nil // only Build uses them
 	c.collectDefinitions(c.Main)
 	for i, en := range http.Directives {
 		e.byName[en.D.Name] = append(e.byName[en.D.Name], i)

@@ -44,10 +44,11 @@ func (c IfCondition) IsRegex() bool { return strings.Contains(c.Op, "~") }
 // model is built; ok is false for other blocks and for a condition nginx
 // refuses.
 func (b *Block) Condition() (IfCondition, bool) {
-	if b.cond == nil {
+	x := b.x.Load()
+	if x == nil || x.cond == nil {
 		return IfCondition{}, false
 	}
-	return *b.cond, true
+	return *x.cond, true
 }
 
 // ParseIf reads the condition of an if directive. ok is false when nginx

@@ -49,18 +49,35 @@ func TestLocationIndexAgreesWithScan(t *testing.T) {
 	mods := []string{"", "", "=", "^~", "~", "@"}
 	for round := 0; round < 2000; round++ {
 		srv := &Block{Kind: Server}
-		for i := rng.Intn(8); i >= 0; i-- {
+		n := 8
+		if round%2 == 1 {
+			n = 2 * locScanUpTo // levels that build an index
+		}
+		for i := rng.Intn(n); i >= 0; i-- {
 			l := &Block{Kind: Location, Parent: srv, Loc: &LocationSpec{Modifier: mods[rng.Intn(len(mods))], Pattern: parts[rng.Intn(len(parts))]}}
 			if rng.Intn(2) == 0 {
 				l.Directives = []Entry{{D: &parser.Directive{Name: "proxy_pass"}}}
 			}
 			srv.Children = append(srv.Children, l)
 		}
+		for _, name := range parts {
+			var want *Block
+			if x := srv.locations(); x.named != nil {
+				want = x.named[name]
+			}
+			if got := srv.NamedLocation("@" + name); got != want {
+				t.Fatalf("round %d, @%s: NamedLocation %v, index %v", round, name, got, want)
+			}
+		}
 		for _, uri := range parts {
 			wl, wc := refFindStatic(srv, uri)
 			gl, gc := srv.locations().findStatic(uri)
 			if gl != wl || gc != wc {
 				t.Fatalf("round %d, uri %q: index %v %d, scan %v %d", round, uri, gl, gc, wl, wc)
+			}
+			sl, sc := srv.scanStatic(uri)
+			if sl != wl || sc != wc {
+				t.Fatalf("round %d, uri %q: scanStatic %v %d, scan %v %d", round, uri, sl, sc, wl, wc)
 			}
 		}
 	}

@@ -38,8 +38,12 @@ func (s *LocationSpec) IsNamed() bool { return s.Modifier == "@" }
 
 // parseLocation reads "location [=|~|~*|^~] uri" and "location @name", with
 // the modifier written apart or glued to the pattern, as nginx accepts both.
+//
+// Locations that read the same share one LocationSpec (a large
+// configuration repeats the same few in every server): it is never changed
+// once made.
 func (c *Config) parseLocation(d *parser.Directive) *LocationSpec {
-	s := &LocationSpec{}
+	var s LocationSpec
 	switch len(d.Args) {
 	case 1:
 		p := d.Args[0].Value
@@ -62,6 +66,10 @@ func (c *Config) parseLocation(d *parser.Directive) *LocationSpec {
 	default:
 		s.Pattern = d.Arg(0)
 	}
+	key := locKey{s.Modifier, s.Pattern}
+	if shared := c.locSpecs[key]; shared != nil {
+		return shared
+	}
 	if s.IsRegex() {
 		expr := s.Pattern
 		if s.Modifier == "~*" {
@@ -69,8 +77,15 @@ func (c *Config) parseLocation(d *parser.Directive) *LocationSpec {
 		}
 		s.Regexp, s.RegexErr = c.compile(expr)
 	}
-	return s
+	if c.locSpecs == nil {
+		c.locSpecs = map[locKey]*LocationSpec{}
+	}
+	c.locSpecs[key] = &s
+	return &s
 }
+
+// locKey is what a location directive writes: its modifier and pattern.
+type locKey struct{ modifier, pattern string }
 
 type compiledRe struct {
 	re  *regexp.Regexp
@@ -188,16 +203,35 @@ type prefixLocs struct{ first, last *Block }
 // locations): shared, as an index is never changed once built.
 var noLocations = &locIndex{}
 
+// locScanUpTo is the number of children up to which a level answers
+// lookups by reading its children instead of building a locIndex: a few
+// string comparisons per location cost less than the maps of an index
+// (which, kept for every server of a large configuration, were a quarter
+// of the model's memory).
+const locScanUpTo = 16
+
+// bigLocations returns the level's location index, nil when it answers by
+// reading its children.
+func (b *Block) bigLocations() *locIndex {
+	if len(b.Children) <= locScanUpTo {
+		return nil
+	}
+	return b.locations()
+}
+
 // locations returns the level's location index, building it on first use
 // (safe for concurrent use: two rules asking at once may both build it,
 // and both get the one stored first).
 func (b *Block) locations() *locIndex {
-	if x := b.locIdx.Load(); x != nil {
-		return x
+	if x := b.x.Load(); x != nil {
+		if idx := x.locIdx.Load(); idx != nil {
+			return idx
+		}
 	}
+	ext := b.ext()
 	if !slices.ContainsFunc(b.Children, func(c *Block) bool { return c.Kind == Location && c.Loc != nil }) {
-		b.locIdx.CompareAndSwap(nil, noLocations)
-		return b.locIdx.Load()
+		ext.locIdx.CompareAndSwap(nil, noLocations)
+		return ext.locIdx.Load()
 	}
 	x := &locIndex{}
 	seen := map[int]bool{}
@@ -246,15 +280,67 @@ func (b *Block) locations() *locIndex {
 		}
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(x.lengths)))
-	if !b.locIdx.CompareAndSwap(nil, x) {
-		x = b.locIdx.Load()
+	if !ext.locIdx.CompareAndSwap(nil, x) {
+		x = ext.locIdx.Load()
 	}
 	return x
 }
 
+// findStatic is ngx_http_core_find_static_location over the exact and
+// prefix locations written directly in the level, from its index or by
+// reading its children.
+func (b *Block) findStatic(uri string) (*Block, rc) {
+	if x := b.bigLocations(); x != nil {
+		return x.findStatic(uri)
+	}
+	return b.scanStatic(uri)
+}
+
+// scanStatic is findStatic by reading the level's children: the last "="
+// location equal to the URI, else the last prefix location equal to it,
+// else the last one with auto_redirect the URI lacks only the final '/'
+// of, else the first of the longest prefix locations shorter than the URI
+// that it starts with.
+func (b *Block) scanStatic(uri string) (*Block, rc) {
+	var exact, equal, redirect, longest *Block
+	for _, c := range b.Children {
+		if c.Kind != Location || c.Loc == nil || c.Loc.IsNamed() || c.Loc.IsRegex() {
+			continue
+		}
+		p := c.Loc.Pattern
+		switch {
+		case p == uri:
+			if c.Loc.Modifier == "=" {
+				exact = c
+			} else {
+				equal = c
+			}
+		case len(p) == len(uri)+1:
+			if p[len(uri)] == '/' && p[:len(uri)] == uri && autoRedirect(c) {
+				redirect = c
+			}
+		case len(p) < len(uri):
+			if c.Loc.Modifier != "=" && (longest == nil || len(p) > len(longest.Loc.Pattern)) && uri[:len(p)] == p {
+				longest = c
+			}
+		}
+	}
+	switch {
+	case exact != nil:
+		return exact, rcOK
+	case equal != nil:
+		return equal, rcAgain
+	case redirect != nil:
+		return redirect, rcDone
+	case longest != nil:
+		return longest, rcAgain
+	}
+	return nil, rcDeclined
+}
+
 func findLocation(level *Block, uri string, m *Match) (*Block, rc) {
-	idx := level.locations()
-	found, code := idx.findStatic(uri)
+	idx := level.bigLocations()
+	found, code := level.findStatic(uri)
 	noregex := false
 	if code == rcAgain {
 		noregex = found.Loc.Modifier == "^~"
@@ -269,7 +355,14 @@ func findLocation(level *Block, uri string, m *Match) (*Block, rc) {
 		return found, code
 	}
 	if !noregex {
-		for _, r := range idx.regex {
+		regex := level.Children // a level without an index reads its children
+		if idx != nil {
+			regex = idx.regex
+		}
+		for _, r := range regex {
+			if r.Kind != Location || r.Loc == nil || !r.Loc.IsRegex() {
+				continue
+			}
 			if r.Loc.Regexp == nil {
 				if m.Unknown == nil {
 					m.Unknown = fmt.Errorf("location %s: %w", r.Loc.String(), r.Loc.RegexErr)
@@ -332,5 +425,14 @@ func autoRedirect(l *Block) bool {
 
 // NamedLocation returns the named location @name of server s.
 func (s *Block) NamedLocation(name string) *Block {
-	return s.locations().named[strings.TrimPrefix(name, "@")]
+	name = strings.TrimPrefix(name, "@")
+	if x := s.bigLocations(); x != nil {
+		return x.named[name]
+	}
+	for _, c := range s.Children {
+		if c.Kind == Location && c.Loc != nil && c.Loc.IsNamed() && c.Loc.Pattern == name {
+			return c
+		}
+	}
+	return nil
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // Kind is the kind of a configuration level.
-type Kind int
+type Kind uint8
 
 // The configuration levels the model knows.
 const (
@@ -50,29 +50,41 @@ func (e Entry) At() *parser.Directive {
 	return e.D
 }
 
-// Block is one configuration level.
+// Block is one configuration level. A large configuration holds hundreds
+// of thousands of them, so what few levels use lives in blockExt.
 type Block struct {
-	Kind       Kind
-	Dir        *parser.Directive // the directive that opens the block; nil for main and synthetic levels
-	Via        *parser.Directive // the include that brought the block's directive in, if any
-	Parent     *Block
-	Children   []*Block
-	Directives []Entry
+	Kind Kind
 	// Synthetic levels wrap a fragment: the http{} around a conf.d file, the
 	// server{} around a file of locations, the location around a snippet.
 	Synthetic bool
-	// byNameSet is set once byName holds every entry of Directives (the
-	// siblings' entries of env are added per name, under the lock).
-	byNameSet atomic.Bool
+	// seq is 1 + a server's position in Config.Servers (0 for other levels
+	// and blocks made outside Build).
+	seq int32
 	// names has a bit set (nameBit) for the name of each of Directives
 	// that fill added, and namesValid once fill has set them: scan answers
 	// "none" for a name whose bit is clear without reading the directives
 	// (most Lookups ask a level for a name it does not set).
-	names  uint64
-	Loc    *LocationSpec // for Location blocks
-	cond   *IfCondition  // for If blocks: the condition, nil when nginx refuses it
-	cfg    *Config
-	byName map[string][]Entry // Directives by name, built on first use
+	names      uint64
+	Dir        *parser.Directive // the directive that opens the block; nil for main and synthetic levels
+	Parent     *Block
+	Children   []*Block
+	Directives []Entry
+	Loc        *LocationSpec            // for Location blocks
+	x          atomic.Pointer[blockExt] // set for the levels that use it
+}
+
+// blockExt holds what few levels use: an if block's condition, the index
+// by name of a level with many directives, the siblings' entries of the
+// http{} around a fragment and the location index of a level with many
+// locations.
+type blockExt struct {
+	cfg  *Config           // on the main level: the model it belongs to (Block.Config)
+	via  *parser.Directive // the include that brought the block's directive in, if any
+	cond *IfCondition      // for If blocks: the condition, nil when nginx refuses it
+	// byNameSet is set once byName holds every entry of Directives (the
+	// siblings' entries of env are added per name, under the lock).
+	byNameSet atomic.Bool
+	byName    map[string][]Entry // Directives by name, built on first use
 	// env is set on the http{} around a fragment whose siblings lend it
 	// their http-level directives: Own and First see them before the
 	// block's Directives, except those of envSkip, the unit's root.
@@ -82,16 +94,52 @@ type Block struct {
 	locIdx  atomic.Pointer[locIndex] // the location lookup index, built on first use
 }
 
+// ext returns the block's blockExt, making it on first use (safe for
+// concurrent use: both callers get the one stored first).
+func (b *Block) ext() *blockExt {
+	if x := b.x.Load(); x != nil {
+		return x
+	}
+	b.x.CompareAndSwap(nil, &blockExt{})
+	return b.x.Load()
+}
+
+// Via returns the include directive written at the parent level that
+// brought the block's directive in, nil when it is written there.
+func (b *Block) Via() *parser.Directive {
+	if x := b.x.Load(); x != nil {
+		return x.via
+	}
+	return nil
+}
+
+// env returns the siblings' definitions lent to the block, nil for every
+// level but the http{} around a fragment.
+func (b *Block) env() *env {
+	if x := b.x.Load(); x != nil {
+		return x.env
+	}
+	return nil
+}
+
 // lazyMu guards what blocks without a model build on first use.
 var lazyMu sync.Mutex
 
 // lock guards what the block builds on first use: the rules of one unit
 // run at once, and read the same blocks.
 func (b *Block) lock() *sync.Mutex {
-	if b.cfg == nil {
+	c := b.Config()
+	if c == nil {
 		return &lazyMu
 	}
-	return &b.cfg.mu
+	return &c.mu
+}
+
+// newMain returns the main level of c.
+func newMain(c *Config) *Block {
+	m := &Block{Kind: Main}
+	m.ext().cfg = c
+	return m
 }
 
 // Config is the model of one unit.
@@ -116,27 +164,77 @@ type Config struct {
 	// What the model builds on first use is built once and safe for
 	// concurrent use: the rules of one unit run at once.
 	mu          sync.Mutex          // guards what is built on first use, but byServer
-	byServer    map[*Block][]*Block // location-like blocks by server, built on first use
+	locRanges   []locRange          // each server's location-like blocks in Locations, found on first use
+	byServer    map[*Block][]*Block // the same, should they not be one run per server
 	byServerSet sync.Once
 	hostSet     sync.Once
 	env         *env                  // the siblings' definitions of a fragment (env.go)
-	regexps     map[string]compiledRe // location regexes by expression (locmatch.go)
+	regexps     map[string]compiledRe // location regexes by expression, while Build runs (locmatch.go)
 	rewriteRe   map[*parser.Directive]compiled
 	hostIdx     *hostIndex // server selection by socket and name (servername.go)
+	// locSpecs holds the LocationSpecs made so far, while Build runs
+	locSpecs map[locKey]*LocationSpec
 }
 
 // ServerLocations returns the location, if and limit_except blocks of a
-// server (nested ones included), in document order.
+// server (nested ones included), in document order. The result is
+// shared: callers must not change it.
 func (c *Config) ServerLocations(srv *Block) []*Block {
-	c.byServerSet.Do(func() {
+	c.byServerSet.Do(c.serverLocations)
+	if c.byServer != nil {
+		return c.byServer[srv]
+	}
+	if i := c.serverIndex(srv); i >= 0 {
+		r := c.locRanges[i]
+		if r.to > r.from {
+			return c.Locations[r.from:r.to:r.to]
+		}
+	}
+	return nil
+}
+
+// locRange is where a server's blocks are in Config.Locations.
+type locRange struct{ from, to int32 }
+
+// serverLocations finds each server's run of Config.Locations: fill adds
+// a server's location-like blocks one after the other, so a range per
+// server replaces a map of slices. Should a server's blocks not be one
+// run, it falls back to the map.
+func (c *Config) serverLocations() {
+	ranges := make([]locRange, len(c.Servers))
+	for i, l := range c.Locations {
+		s := l.Server()
+		if s == nil {
+			continue
+		}
+		k := c.serverIndex(s)
+		switch {
+		case k < 0:
+		case ranges[k].to == 0:
+			ranges[k] = locRange{int32(i), int32(i) + 1}
+			continue
+		case int(ranges[k].to) == i:
+			ranges[k].to++
+			continue
+		}
 		c.byServer = map[*Block][]*Block{}
 		for _, l := range c.Locations {
 			if s := l.Server(); s != nil {
 				c.byServer[s] = append(c.byServer[s], l)
 			}
 		}
-	})
-	return c.byServer[srv]
+		return
+	}
+	c.locRanges = ranges
+}
+
+// serverIndex returns the position of s in c.Servers, -1 when s is not
+// one of them.
+func (c *Config) serverIndex(s *Block) int {
+	if s == nil || s.seq <= 0 || int(s.seq) > len(c.Servers) || c.Servers[s.seq-1] != s {
+		return -1
+	}
+	return int(s.seq) - 1
 }
 
 // Options for Build.
@@ -147,13 +245,13 @@ type Options struct {
 // Build makes the model of a loaded unit.
 func Build(u *parser.Unit, opt Options) *Config {
 	c := &Config{Unit: u, Version: opt.Version, Upstreams: map[string]*Block{}, Maps: map[string]*Map{}, Defined: map[string]*parser.Directive{}}
-	c.Main = &Block{Kind: Main, cfg: c}
+	c.Main = newMain(c)
 	if u.Root == nil || u.Root.Top == nil && len(u.Problems) > 0 {
 		return c
 	}
 	target := c.Main
 	if u.Context != parser.CtxMain {
-		http := &Block{Kind: HTTP, Parent: c.Main, Synthetic: true, cfg: c}
+		http := &Block{Kind: HTTP, Parent: c.Main, Synthetic: true}
 		c.Main.Children = append(c.Main.Children, http)
 		// Files nginx would read beside the fragment lend their http-level
 		// definitions and directives (maps, upstreams, proxy_set_header...),
@@ -164,25 +262,27 @@ func Build(u *parser.Unit, opt Options) *Config {
 		// DefinedBy see them.
 		if len(u.Env) > 0 {
 			c.env = envOf(u, opt.Version)
-			http.env, http.envSkip = c.env, u.Root
+			x := http.ext()
+			x.env, x.envSkip = c.env, u.Root
 			c.HasLoadModule = c.env.cfg.HasLoadModule
 		}
 		c.fillDefinitions(http, u.EnvHTTP)
 		target = http
 		if u.Context >= parser.CtxServer {
-			srv := &Block{Kind: Server, Parent: http, Synthetic: true, cfg: c}
+			srv := &Block{Kind: Server, Synthetic: true, seq: int32(len(c.Servers)) + 1, Parent: http}
 			http.Children = append(http.Children, srv)
 			c.Servers = append(c.Servers, srv)
 			target = srv
 		}
 		if u.Context == parser.CtxLocation {
-			loc := &Block{Kind: Location, Parent: target, Synthetic: true, cfg: c, Loc: &LocationSpec{}}
+			loc := &Block{Kind: Location, Parent: target, Synthetic: true, Loc: &LocationSpec{}}
 			target.Children = append(target.Children, loc)
 			c.Locations = append(c.Locations, loc)
 			target = loc
 		}
 	}
 	c.fill(target, u.Root.Top, nil)
+	c.locSpecs, c.regexps = nil, nil // only Build uses them
 	c.collectDefinitions(c.Main)
 	return c
 }
@@ -226,17 +326,21 @@ func (c *Config) fill(b *Block, ds []*parser.Directive, via *parser.Directive) {
 		if d.Block == nil {
 			continue
 		}
-		child := &Block{Kind: kindOf(b, d), Dir: d, Via: via, Parent: b, cfg: c}
+		child := &Block{Kind: kindOf(b, d), Dir: d, Parent: b}
+		if via != nil {
+			child.ext().via = via
+		}
 		b.Children = append(b.Children, child)
 		switch child.Kind {
 		case Server:
+			child.seq = int32(len(c.Servers)) + 1
 			c.Servers = append(c.Servers, child)
 		case Location:
 			child.Loc = c.parseLocation(d)
 			c.Locations = append(c.Locations, child)
 		case If:
 			if cond, ok := ParseIf(d); ok {
-				child.cond = &cond
+				child.ext().cond = &cond
 			}
 			c.Locations = append(c.Locations, child)
 		case LimitExcept:
@@ -287,42 +391,56 @@ const ownIndexFrom = 32
 // Own returns the entries of this level with the given directive name.
 // The result is shared: callers must not change it.
 func (b *Block) Own(name string) []Entry {
-	if b.env == nil {
+	x := b.x.Load()
+	if x == nil || x.env == nil {
 		if len(b.Directives) < ownIndexFrom {
 			return b.scan(name)
 		}
-		if !b.byNameSet.Load() {
+		if x == nil {
+			x = b.ext()
+		}
+		if !x.byNameSet.Load() {
 			mu := b.lock()
 			mu.Lock()
-			if !b.byNameSet.Load() {
-				b.byName = b.index()
-				b.byNameSet.Store(true)
+			if !x.byNameSet.Load() {
+				x.byName = b.index()
+				x.byNameSet.Store(true)
 			}
 			mu.Unlock()
 		}
-		return b.byName[name]
+		return x.byName[name]
 	}
 	// the http{} around a fragment adds its siblings' entries name by name
 	mu := b.lock()
 	mu.Lock()
 	defer mu.Unlock()
-	if b.byName == nil {
-		b.byName = b.index()
-		b.envDone = map[string]bool{}
+	if x.byName == nil {
+		x.byName = b.index()
+		x.envDone = map[string]bool{}
 	}
-	if !b.envDone[name] {
+	if !x.envDone[name] {
 		// the siblings' entries come first, as nginx reads them first
-		b.envDone[name] = true
-		if lent := b.env.own(name, b.envSkip); len(lent) > 0 {
-			b.byName[name] = append(lent, b.byName[name]...)
+		x.envDone[name] = true
+		if lent := x.env.own(name, x.envSkip); len(lent) > 0 {
+			x.byName[name] = append(lent, x.byName[name]...)
 		}
 	}
-	return b.byName[name]
+	return x.byName[name]
 }
 
-// index returns the block's Directives by name.
+// index returns the block's Directives by name, each name's entries a
+// part of one slice of exactly their number.
 func (b *Block) index() map[string][]Entry {
-	m := make(map[string][]Entry, len(b.Directives))
+	count := map[string]int{}
+	for _, e := range b.Directives {
+		count[e.D.Name]++
+	}
+	m := make(map[string][]Entry, len(count))
+	all := make([]Entry, 0, len(b.Directives))
+	for name, n := range count {
+		m[name] = all[len(all) : len(all) : len(all)+n]
+		all = all[:len(all)+n]
+	}
 	for _, e := range b.Directives {
 		m[e.D.Name] = append(m[e.D.Name], e)
 	}
@@ -378,7 +496,7 @@ func (b *Block) scan(name string) []Entry {
 
 // First returns the first entry with the given name at this level.
 func (b *Block) First(name string) (Entry, bool) {
-	if b.env != nil {
+	if b.env() != nil {
 		if es := b.Own(name); len(es) > 0 {
 			return es[0], true
 		}
@@ -441,7 +559,15 @@ func (b *Block) EnclosingLocation() *Block {
 }
 
 // Config returns the model the block belongs to.
-func (b *Block) Config() *Config { return b.cfg }
+func (b *Block) Config() *Config {
+	for b.Parent != nil {
+		b = b.Parent
+	}
+	if x := b.x.Load(); x != nil {
+		return x.cfg
+	}
+	return nil
+}
 
 // IsLocationLike reports whether the block is a location, an if inside a
 // location or server, or a limit_except: a level a request is served from.

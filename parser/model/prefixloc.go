@@ -11,7 +11,7 @@ func (s *Block) PrefixLocation(uri string) *Block {
 	level := s
 	var best *Block
 	for {
-		found, code := level.locations().findStatic(uri)
+		found, code := level.findStatic(uri)
 		switch code {
 		case rcOK, rcDone:
 			return found

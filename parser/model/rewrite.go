@@ -105,7 +105,7 @@ func (b *Block) RewritePhase(uri string) RewriteWalk {
 			w.Returned = &ended
 			return w
 		case "rewrite":
-			r, matched, err := rewriteRedirect(b.cfg, e, w.URI)
+			r, matched, err := rewriteRedirect(b.Config(), e, w.URI)
 			if err != nil {
 				w.Unknown = err
 				return w
@@ -117,7 +117,7 @@ func (b *Block) RewritePhase(uri string) RewriteWalk {
 				w.Redirect = r
 				return w
 			}
-			next, err := rewriteURI(b.cfg, e.D, w.URI)
+			next, err := rewriteURI(b.Config(), e.D, w.URI)
 			if err != nil {
 				w.Unknown = err
 				return w
@@ -186,7 +186,7 @@ func (b *Block) conditionalRedirects(uri string) []Redirect {
 			}
 			return nil
 		case "rewrite":
-			r, matched, err := rewriteRedirect(b.cfg, e, uri)
+			r, matched, err := rewriteRedirect(b.Config(), e, uri)
 			if err != nil || !matched {
 				continue
 			}

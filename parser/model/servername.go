@@ -2,6 +2,7 @@ package model
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -100,7 +101,7 @@ func NameMatches(name, host string) (match, ok bool) {
 // MatchesHost reports whether one of server s's names matches host.
 // Regex names are compiled once per configuration.
 func (s *Block) MatchesHost(host string) bool {
-	if s.cfg == nil {
+	if s.Config() == nil {
 		for _, n := range s.ServerNames() {
 			if m, _ := NameMatches(n, host); m {
 				return true
@@ -108,7 +109,7 @@ func (s *Block) MatchesHost(host string) bool {
 		}
 		return false
 	}
-	h := s.cfg.hosts()
+	h := s.Config().hosts()
 	host = normHost(host)
 	for _, n := range s.ServerNames() {
 		if !strings.HasPrefix(n, "~") {
@@ -307,10 +308,13 @@ type keyedListen struct {
 
 // hostIndex is the server-selection model of one configuration.
 type hostIndex struct {
-	c        *Config
-	whole    bool // a whole configuration, not a fragment
-	sockets  map[string]*socket
-	listens  map[*Block][]keyedListen
+	c       *Config
+	whole   bool // a whole configuration, not a fragment
+	sockets map[string]*socket
+	// listens holds each server's listens, those of c.Servers[i] from
+	// listenAt[i] to listenAt[i+1]
+	listens  []keyedListen
+	listenAt []int32
 	reach    map[*Block]HostReach
 	regexps  map[string]*regexp.Regexp // regex names; nil when Go cannot compile one
 	rejects  map[*Block]bool
@@ -329,13 +333,14 @@ func (c *Config) hosts() *hostIndex {
 
 func (c *Config) buildHosts() *hostIndex {
 	h := &hostIndex{
-		c:       c,
-		whole:   c.Unit != nil && c.Unit.Context == parser.CtxMain,
-		sockets: map[string]*socket{},
-		listens: map[*Block][]keyedListen{},
-		reach:   map[*Block]HostReach{},
-		regexps: map[string]*regexp.Regexp{},
-		rejects: map[*Block]bool{},
+		c:        c,
+		whole:    c.Unit != nil && c.Unit.Context == parser.CtxMain,
+		sockets:  map[string]*socket{},
+		listens:  make([]keyedListen, 0, len(c.Servers)), // most servers have one listen
+		listenAt: make([]int32, 1, len(c.Servers)+1),
+		reach:    map[*Block]HostReach{},
+		regexps:  map[string]*regexp.Regexp{},
+		rejects:  map[*Block]bool{},
 	}
 	var order []*socket
 	for _, s := range c.Servers {
@@ -345,7 +350,7 @@ func (c *Config) buildHosts() *hostIndex {
 			if k == "" {
 				continue
 			}
-			h.listens[s] = append(h.listens[s], keyedListen{l, k})
+			h.listens = append(h.listens, keyedListen{l, k})
 			sk := h.sockets[k]
 			if sk == nil {
 				sk = &socket{key: k, first: l, exact: map[string]*Block{}, wild: map[string]*Block{}}
@@ -364,6 +369,7 @@ func (c *Config) buildHosts() *hostIndex {
 				sk.def = s
 			}
 		}
+		h.listenAt = append(h.listenAt, int32(len(h.listens)))
 		if len(mine) == 0 {
 			continue
 		}
@@ -383,7 +389,19 @@ func (c *Config) buildHosts() *hostIndex {
 			h.implicit = append(h.implicit, ImplicitDefault{Listen: sk.first, Server: sk.def, Servers: len(sk.servers)})
 		}
 	}
+	if cap(h.listens) > len(h.listens)+len(h.listens)/4 {
+		h.listens = slices.Clone(h.listens)
+	}
 	return h
+}
+
+// listensOf returns the listens of server s, each with its socket's key.
+func (h *hostIndex) listensOf(s *Block) []keyedListen {
+	i := h.c.serverIndex(s)
+	if i < 0 {
+		return nil
+	}
+	return h.listens[h.listenAt[i]:h.listenAt[i+1]]
 }
 
 // addName enters one server_name of s in the socket's tables; the first
@@ -509,12 +527,12 @@ func (c *Config) DefaultServer(key string) *Block {
 // ListenKeys returns the keys of the sockets server s listens on, in the
 // order of its listens, each once.
 func (s *Block) ListenKeys() []string {
-	if s.cfg == nil {
+	if s.Config() == nil {
 		return nil
 	}
 	var out []string
 	seen := map[string]bool{}
-	for _, l := range s.cfg.hosts().listens[s] {
+	for _, l := range s.Config().hosts().listensOf(s) {
 		if !seen[l.key] {
 			seen[l.key] = true
 			out = append(out, l.key)
@@ -529,18 +547,18 @@ func (s *Block) ListenKeys() []string {
 // TLS handshake (ssl_reject_handshake on) on its TLS listens and does so
 // on the others.
 func (s *Block) RejectsUnknownHosts() bool {
-	if s.cfg == nil {
+	if s.Config() == nil {
 		return rejectsUnknownHosts(s)
 	}
-	h := s.cfg.hosts()
-	s.cfg.mu.Lock()
+	h := s.Config().hosts()
+	s.Config().mu.Lock()
 	r, ok := h.rejects[s]
-	s.cfg.mu.Unlock()
+	s.Config().mu.Unlock()
 	if !ok {
 		r = rejectsUnknownHosts(s) // outside the lock: it reads blocks
-		s.cfg.mu.Lock()
+		s.Config().mu.Lock()
 		h.rejects[s] = r
-		s.cfg.mu.Unlock()
+		s.Config().mu.Unlock()
 	}
 	return r
 }
@@ -558,8 +576,8 @@ func rejectsUnknownHosts(s *Block) bool {
 	if rejects(s) {
 		return true
 	}
-	if s.cfg != nil {
-		for _, l := range s.cfg.ServerLocations(s) {
+	if s.Config() != nil {
+		for _, l := range s.Config().ServerLocations(s) {
 			if l.Kind == Location && l.Loc != nil && l.Loc.Modifier == "" && l.Loc.Pattern == "/" && rejects(l) {
 				return true
 			}
@@ -625,10 +643,10 @@ func (h *Hosts) Reach(s *Block) HostReach { return h.h.reachOf(s) }
 
 // Reach returns how Host headers reach server s (see HostReach).
 func (s *Block) Reach() HostReach {
-	if s.cfg == nil {
+	if s.Config() == nil {
 		return HostReach{}
 	}
-	return s.cfg.hosts().reachOf(s)
+	return s.Config().hosts().reachOf(s)
 }
 
 func (h *hostIndex) reachOf(s *Block) HostReach {
@@ -660,7 +678,7 @@ func (h *hostIndex) computeReach(s *Block) HostReach {
 		}
 	}
 	r := HostReach{Known: !s.Synthetic}
-	for _, l := range h.listens[s] {
+	for _, l := range h.listensOf(s) {
 		sk := h.sockets[l.key]
 		where := "port " + strconv.Itoa(l.Port)
 		if l.Variable || l.Unix {
@@ -693,14 +711,14 @@ func (h *hostIndex) computeReach(s *Block) HostReach {
 // one that rejects unknown hosts. A server around a fragment, whose
 // listens are unknown, does not qualify.
 func (s *Block) OnlyNamedHosts() bool {
-	if s.Synthetic || s.cfg == nil {
+	if s.Synthetic || s.Config() == nil {
 		return false
 	}
-	h := s.cfg.hosts()
+	h := s.Config().hosts()
 	if r := h.reachOf(s); r.AnyHost || !r.Known {
 		return false
 	}
-	ls := h.listens[s]
+	ls := h.listensOf(s)
 	if len(ls) == 0 {
 		return false
 	}

@@ -119,7 +119,7 @@ func moveMapToHTTP(b *model.Block, e model.Entry) ([]rules.Edit, string) {
 		if top.Synthetic || top.Dir == nil {
 			return nil, "the map is in a file of server-level directives; move it to a file included in http{}"
 		}
-		if top.Via != nil || top.Dir.File != e.D.File {
+		if top.Via() != nil || top.Dir.File != e.D.File {
 			return nil, "the block that holds it is in another file"
 		}
 		if edits, ok := rules.MoveBlockBefore(e.D, top.Dir); ok {
