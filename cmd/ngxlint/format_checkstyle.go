@@ -15,17 +15,6 @@ func init() { formats["checkstyle"] = checkstyleFormat{} }
 // with findings, one <error> per finding.
 type checkstyleFormat struct{}
 
-type csReport struct {
-	XMLName xml.Name `xml:"checkstyle"`
-	Version string   `xml:"version,attr"`
-	Files   []csFile `xml:"file"`
-}
-
-type csFile struct {
-	Name   string    `xml:"name,attr"`
-	Errors []csError `xml:"error"`
-}
-
 type csError struct {
 	Line     int    `xml:"line,attr"`
 	Column   int    `xml:"column,attr"`
@@ -38,10 +27,10 @@ func (checkstyleFormat) write(w io.Writer, fs []*rules.Finding, _ *env) error {
 	// what xml.Encoder writes for the whole report, written one <error> at
 	// a time
 	out := newChunkWriter(w)
-	out.WriteString(xml.Header)
 	// EncodeElement flushes the encoder: it writes to pend, which is
 	// passed on to out after each finding
 	var pend bytes.Buffer
+	pend.WriteString(xml.Header)
 	enc := xml.NewEncoder(&pend)
 	enc.Indent("", "  ")
 	report := xml.StartElement{Name: xml.Name{Local: "checkstyle"}, Attr: []xml.Attr{{Name: xml.Name{Local: "version"}, Value: "4.3"}}}
@@ -85,7 +74,9 @@ func (checkstyleFormat) write(w io.Writer, fs []*rules.Finding, _ *env) error {
 	if err := enc.Flush(); err != nil {
 		return err
 	}
-	out.Write(pend.Bytes())
-	out.WriteByte('\n')
+	pend.WriteByte('\n')
+	if _, err := out.Write(pend.Bytes()); err != nil {
+		return err
+	}
 	return out.Flush()
 }

@@ -224,26 +224,30 @@ func (sarifFormat) write(w io.Writer, fs []*rules.Finding, e *env) error {
 		return enc.Encode(sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}})
 	}
 	out := newChunkWriter(w)
-	out.Write(head.Bytes()[:at+len(empty)-1]) // up to the results' '['
+	// a result's part of the output; first, the log up to the results' '['
 	var one bytes.Buffer
+	one.Write(head.Bytes()[:at+len(empty)-1])
 	enc = json.NewEncoder(&one)
 	enc.SetIndent("        ", "  ")
 	for i, f := range fs {
-		res := result(f)
-		one.Reset()
-		if err := enc.Encode(res); err != nil {
+		if i > 0 {
+			one.WriteByte(',')
+		}
+		one.WriteString("\n        ")
+		if err := enc.Encode(result(f)); err != nil {
 			return err
 		}
-		if i > 0 {
-			out.WriteByte(',')
-		}
-		out.WriteString("\n        ")
-		if _, err := out.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n"))); err != nil {
+		one.Truncate(one.Len() - 1) // the newline Encode ends with
+		if _, err := out.Write(one.Bytes()); err != nil {
 			return err // the writer's error, returned by every write after it
 		}
+		one.Reset()
 	}
-	out.WriteString("\n      ]")
-	out.Write(head.Bytes()[at+len(empty):])
+	one.WriteString("\n      ]")
+	one.Write(head.Bytes()[at+len(empty):])
+	if _, err := out.Write(one.Bytes()); err != nil {
+		return err
+	}
 	return out.Flush()
 }
 

@@ -299,28 +299,31 @@ func (jsonFormat) write(w io.Writer, fs []*rules.Finding, _ *env) error {
 		return err
 	}
 	out := newChunkWriter(w)
-	out.WriteString("{\n  \"findings\": [")
-	var one bytes.Buffer
+	var one bytes.Buffer // a finding's part of the output
+	one.WriteString("{\n  \"findings\": [")
 	enc := json.NewEncoder(&one)
 	enc.SetIndent("    ", "  ") // an element of the list, two levels in
 	for i, f := range fs {
+		if i > 0 {
+			one.WriteByte(',')
+		}
+		one.WriteString("\n    ")
 		p, end := f.Pos(), f.EndPos()
-		one.Reset()
 		if err := enc.Encode(jsonFinding{
 			File: f.Span.File.Path, Line: p.Line, Column: p.Column, EndLine: end.Line, EndColumn: end.Column,
 			Rule: f.Rule.ID, Name: f.Rule.Name, Severity: f.Severity.String(), Message: shownText(f.Message), Fixable: f.Fix != nil,
 		}); err != nil {
 			return err
 		}
-		if i > 0 {
-			out.WriteByte(',')
-		}
-		out.WriteString("\n    ")
-		if _, err := out.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n"))); err != nil {
+		one.Truncate(one.Len() - 1) // the newline Encode ends with
+		if _, err := out.Write(one.Bytes()); err != nil {
 			return err // the writer's error, returned by every write after it
 		}
+		one.Reset()
 	}
-	out.WriteString("\n  ]\n}\n")
+	if _, err := out.WriteString("\n  ]\n}\n"); err != nil {
+		return err
+	}
 	return out.Flush()
 }
 
