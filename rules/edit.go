@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
@@ -58,17 +60,45 @@ func eolAt(f *parser.File, off int) string {
 }
 
 // newLines writes lines, each on a new line started with eol and indented
-// with ind; an empty line gets no indentation.
+// with ind; an empty line gets no indentation. The text is made at its
+// exact length, and a call with the same eol, ind and lines as the one
+// before it returns that call's string: a rule that adds the same lines
+// to many levels (SEC001 on 24,500 servers written alike) holds one copy.
 func newLines(eol, ind string, lines []string) string {
+	if last := lastNewLines.Load(); last != nil && last.eol == eol && last.ind == ind && slices.Equal(last.lines, lines) {
+		return last.text
+	}
+	n := 0
+	for _, l := range lines {
+		n += len(eol)
+		if l != "" {
+			n += len(ind) + len(l)
+		}
+	}
 	var sb strings.Builder
+	sb.Grow(n)
 	for _, l := range lines {
 		sb.WriteString(eol)
 		if l != "" {
-			sb.WriteString(ind + l)
+			sb.WriteString(ind)
+			sb.WriteString(l)
 		}
 	}
-	return sb.String()
+	text := sb.String()
+	lastNewLines.Store(&newLinesCall{eol: eol, ind: ind, lines: slices.Clone(lines), text: text})
+	return text
 }
+
+// newLinesCall is a call of newLines and its result. Rules on several
+// workers share the last one; a string is never changed, so a result
+// given to two callers is safe.
+type newLinesCall struct {
+	eol, ind string
+	lines    []string
+	text     string
+}
+
+var lastNewLines atomic.Pointer[newLinesCall]
 
 // restOfLineIsEmpty reports whether only white space or a comment follows off on its line.
 func restOfLineIsEmpty(f *parser.File, off int) bool {

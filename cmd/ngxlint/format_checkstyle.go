@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/xml"
 	"io"
 
@@ -14,17 +15,6 @@ func init() { formats["checkstyle"] = checkstyleFormat{} }
 // with findings, one <error> per finding.
 type checkstyleFormat struct{}
 
-type csReport struct {
-	XMLName xml.Name `xml:"checkstyle"`
-	Version string   `xml:"version,attr"`
-	Files   []csFile `xml:"file"`
-}
-
-type csFile struct {
-	Name   string    `xml:"name,attr"`
-	Errors []csError `xml:"error"`
-}
-
 type csError struct {
 	Line     int    `xml:"line,attr"`
 	Column   int    `xml:"column,attr"`
@@ -34,27 +24,59 @@ type csError struct {
 }
 
 func (checkstyleFormat) write(w io.Writer, fs []*rules.Finding, _ *env) error {
-	r := csReport{Version: "4.3"}
-	for _, f := range fs {
+	// what xml.Encoder writes for the whole report, written one <error> at
+	// a time
+	out := newChunkWriter(w)
+	// EncodeElement flushes the encoder: it writes to pend, which is
+	// passed on to out after each finding
+	var pend bytes.Buffer
+	pend.WriteString(xml.Header)
+	enc := xml.NewEncoder(&pend)
+	enc.Indent("", "  ")
+	report := xml.StartElement{Name: xml.Name{Local: "checkstyle"}, Attr: []xml.Attr{{Name: xml.Name{Local: "version"}, Value: "4.3"}}}
+	if err := enc.EncodeToken(report); err != nil {
+		return err
+	}
+	var file xml.StartElement
+	for i, f := range fs {
 		name := f.Span.File.Path
-		if len(r.Files) == 0 || r.Files[len(r.Files)-1].Name != name {
-			r.Files = append(r.Files, csFile{Name: name})
+		if i == 0 || fs[i-1].Span.File.Path != name {
+			if i > 0 {
+				if err := enc.EncodeToken(file.End()); err != nil {
+					return err
+				}
+			}
+			file = xml.StartElement{Name: xml.Name{Local: "file"}, Attr: []xml.Attr{{Name: xml.Name{Local: "name"}, Value: name}}}
+			if err := enc.EncodeToken(file); err != nil {
+				return err
+			}
 		}
 		p := f.Pos()
-		cur := &r.Files[len(r.Files)-1]
-		cur.Errors = append(cur.Errors, csError{
+		if err := enc.EncodeElement(csError{
 			Line: p.Line, Column: p.Column, Severity: f.Severity.String(),
 			Message: shownText(f.Message) + " [" + f.Rule.ID + " " + f.Rule.Name + "]", Source: "ngxlint." + f.Rule.ID,
-		})
+		}, xml.StartElement{Name: xml.Name{Local: "error"}}); err != nil {
+			return err
+		}
+		if _, err := out.Write(pend.Bytes()); err != nil {
+			return err // the writer's error, returned by every write after it
+		}
+		pend.Reset()
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
+	if len(fs) > 0 {
+		if err := enc.EncodeToken(file.End()); err != nil {
+			return err
+		}
+	}
+	if err := enc.EncodeToken(report.End()); err != nil {
 		return err
 	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(r); err != nil {
+	if err := enc.Flush(); err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	pend.WriteByte('\n')
+	if _, err := out.Write(pend.Bytes()); err != nil {
+		return err
+	}
+	return out.Flush()
 }

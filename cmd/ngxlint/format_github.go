@@ -19,16 +19,17 @@ func init() { formats["github"] = githubFormat{} }
 type githubFormat struct{}
 
 func (githubFormat) write(w io.Writer, fs []*rules.Finding, _ *env) error {
-	var sb strings.Builder
+	out := newChunkWriter(w)
 	for _, f := range fs {
 		p, end := f.Pos(), f.EndPos()
 		cmd := map[rules.Severity]string{rules.Error: "error", rules.Warning: "warning", rules.Info: "notice"}[f.Severity]
-		fmt.Fprintf(&sb, "::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s\n",
+		if _, err := fmt.Fprintf(out, "::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s\n",
 			cmd, ghProperty(shownText(f.Span.File.Path)), p.Line, p.Column, end.Line, end.Column,
-			ghProperty(f.Rule.ID+" "+f.Rule.Name), ghData(shownTextLines(f.Message)))
+			ghProperty(f.Rule.ID+" "+f.Rule.Name), ghData(shownTextLines(f.Message))); err != nil {
+			return err // the writer's error, returned by every write after it
+		}
 	}
-	_, err := io.WriteString(w, sb.String())
-	return err
+	return out.Flush()
 }
 
 // ghData escapes a workflow command's message: '%', CR and LF (the message

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -162,7 +163,28 @@ func (sarifFormat) write(w io.Writer, fs []*rules.Finding, e *env) error {
 		}
 		return a
 	}
+	// whether a location is relative to the source root, which the run
+	// declares before its results: the files of the findings and of their
+	// fixes' edits, each file once in a row
+	var last *parser.File
+	see := func(f *parser.File) {
+		if f != last {
+			last = f
+			loc(f)
+		}
+	}
 	for _, f := range fs {
+		see(f.Span.File)
+		if f.Fix != nil {
+			for _, ed := range f.Fix.Edits {
+				see(ed.File)
+			}
+		}
+	}
+	if usesRoot {
+		run.OriginalURIBaseIDs = map[string]sarifArtifactLocation{sarifSrcRoot: {URI: fileURI(e.absCwd()) + "/"}}
+	}
+	result := func(f *rules.Finding) sarifResult {
 		p, end := f.Pos(), f.EndPos()
 		res := sarifResult{
 			RuleID: f.Rule.ID, RuleIndex: index[f.Rule.ID], Level: sarifLevel(f.Severity),
@@ -175,14 +197,58 @@ func (sarifFormat) write(w io.Writer, fs []*rules.Finding, e *env) error {
 		if f.Fix != nil {
 			res.Fixes = []sarifFix{sarifFixOf(f.Fix, loc)}
 		}
-		run.Results = append(run.Results, res)
+		return res
 	}
-	if usesRoot {
-		run.OriginalURIBaseIDs = map[string]sarifArtifactLocation{sarifSrcRoot: {URI: fileURI(e.absCwd()) + "/"}}
-	}
-	enc := json.NewEncoder(w)
+	// The log with no results, as json.Encoder indents it, is written
+	// around the results, which are encoded one at a time at their depth
+	// (an element of runs[0].results, four levels in): the output is
+	// never held whole.
+	var head bytes.Buffer
+	enc := json.NewEncoder(&head)
 	enc.SetIndent("", "  ")
-	return enc.Encode(sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}})
+	if err := enc.Encode(sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}}); err != nil {
+		return err
+	}
+	const empty = "\n      \"results\": []" // a JSON string holds no raw newline
+	at := bytes.Index(head.Bytes(), []byte(empty))
+	switch {
+	case len(fs) == 0:
+		_, err := w.Write(head.Bytes())
+		return err
+	case at < 0: // not what json.Encoder writes today: the log whole
+		for _, f := range fs {
+			run.Results = append(run.Results, result(f))
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}})
+	}
+	out := newChunkWriter(w)
+	// a result's part of the output; first, the log up to the results' '['
+	var one bytes.Buffer
+	one.Write(head.Bytes()[:at+len(empty)-1])
+	enc = json.NewEncoder(&one)
+	enc.SetIndent("        ", "  ")
+	for i, f := range fs {
+		if i > 0 {
+			one.WriteByte(',')
+		}
+		one.WriteString("\n        ")
+		if err := enc.Encode(result(f)); err != nil {
+			return err
+		}
+		one.Truncate(one.Len() - 1) // the newline Encode ends with
+		if _, err := out.Write(one.Bytes()); err != nil {
+			return err // the writer's error, returned by every write after it
+		}
+		one.Reset()
+	}
+	one.WriteString("\n      ]")
+	one.Write(head.Bytes()[at+len(empty):])
+	if _, err := out.Write(one.Bytes()); err != nil {
+		return err
+	}
+	return out.Flush()
 }
 
 func sarifLevel(s rules.Severity) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -291,17 +292,46 @@ type jsonFinding struct {
 }
 
 func (jsonFormat) write(w io.Writer, fs []*rules.Finding, _ *env) error {
-	out := struct {
-		Findings []jsonFinding `json:"findings"`
-	}{Findings: []jsonFinding{}}
-	for _, f := range fs {
+	// what json.Encoder (indented by two blanks) writes for the whole
+	// list, written one finding at a time: the output is never held whole
+	if len(fs) == 0 {
+		_, err := io.WriteString(w, "{\n  \"findings\": []\n}\n")
+		return err
+	}
+	out := newChunkWriter(w)
+	var one bytes.Buffer // a finding's part of the output
+	one.WriteString("{\n  \"findings\": [")
+	enc := json.NewEncoder(&one)
+	enc.SetIndent("    ", "  ") // an element of the list, two levels in
+	for i, f := range fs {
+		if i > 0 {
+			one.WriteByte(',')
+		}
+		one.WriteString("\n    ")
 		p, end := f.Pos(), f.EndPos()
-		out.Findings = append(out.Findings, jsonFinding{
+		if err := enc.Encode(jsonFinding{
 			File: f.Span.File.Path, Line: p.Line, Column: p.Column, EndLine: end.Line, EndColumn: end.Column,
 			Rule: f.Rule.ID, Name: f.Rule.Name, Severity: f.Severity.String(), Message: shownText(f.Message), Fixable: f.Fix != nil,
-		})
+		}); err != nil {
+			return err
+		}
+		one.Truncate(one.Len() - 1) // the newline Encode ends with
+		if _, err := out.Write(one.Bytes()); err != nil {
+			return err // the writer's error, returned by every write after it
+		}
+		one.Reset()
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	if _, err := out.WriteString("\n  ]\n}\n"); err != nil {
+		return err
+	}
+	return out.Flush()
 }
+
+// outChunk is the size of the chunks the machine formats write their
+// output in: a format holds at most this much of it, never all of it.
+const outChunk = 64 << 10
+
+// newChunkWriter buffers w in chunks of outChunk. Once a write to w fails,
+// every later write returns that error and writes nothing, and Flush
+// returns it.
+func newChunkWriter(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, outChunk) }

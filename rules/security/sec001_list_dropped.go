@@ -226,9 +226,23 @@ func checkDropped(p *rules.Pass, b *model.Block, name string, own []model.Entry)
 		lines = append(lines, text(e.D))
 	}
 	if e, ok := rules.InsertInLevel(b, []string{name}, lines); ok {
-		f.WithFix(&rules.Fix{Message: "repeat the dropped " + name + " lines here", Edits: []rules.Edit{e}})
+		msg, ok := repeatMessages()[name]
+		if !ok {
+			msg = "repeat the dropped " + name + " lines here"
+		}
+		f.WithFix(&rules.Fix{Message: msg, Edits: []rules.Edit{e}})
 	}
 }
+
+// repeatMessages are the fixes' messages by list directive, made once
+// rather than for each finding.
+var repeatMessages = sync.OnceValue(func() map[string]string {
+	out := make(map[string]string, len(model.ListDirectives))
+	for _, name := range model.ListDirectives {
+		out[name] = "repeat the dropped " + name + " lines here"
+	}
+	return out
+})
 
 // assetSegments are first path segments that hold static assets.
 var assetSegments = []string{"static", "assets", "media", "images", "img", "css", "js", "fonts", "font", "libs", "lib",
