@@ -333,7 +333,7 @@ func (ds *dumpSet) expand(u *Unit, f *File, stack []string) {
 		if d.Name != "include" || d.Block != nil || len(d.Args) != 1 {
 			return
 		}
-		d.Included = nil
+		d.SetIncluded(nil)
 		arg := d.Args[0]
 		target := arg.Value
 		if !strings.HasPrefix(target, "/") {
@@ -374,7 +374,7 @@ func (ds *dumpSet) expand(u *Unit, f *File, stack []string) {
 				u.addProblem(pb)
 				continue
 			}
-			d.Included = append(d.Included, m)
+			d.AddIncluded(m)
 			if _, done := u.files[m.Path]; !done {
 				u.files[m.Path] = m
 				ds.expand(u, m, append(stack, m.Path))

@@ -34,7 +34,7 @@ func FuzzParse(f *testing.F) {
 		checkCommentAssociation(t, file)
 		last := 0
 		file.Walk(func(d *Directive) {
-			words := append([]Word{d.NameW}, d.Args...)
+			words := append([]Word{d.NameW()}, d.Args...)
 			for _, w := range words {
 				if w.Start < last || w.End <= w.Start || w.End > len(src) {
 					t.Fatalf("word %q at [%d,%d) out of order or bounds (last %d)", w.Value, w.Start, w.End, last)

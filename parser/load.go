@@ -153,7 +153,7 @@ func (u *Unit) Files() []*File {
 	var add func(f *File)
 	add = func(f *File) {
 		f.Walk(func(d *Directive) {
-			for _, inc := range d.Included {
+			for _, inc := range d.Included() {
 				if !seen[inc] {
 					seen[inc] = true
 					out = append(out, inc)
@@ -594,7 +594,7 @@ func markReported(u *Unit, f *File) {
 	}
 	u.Report[f] = true
 	f.Walk(func(d *Directive) {
-		for _, inc := range d.Included {
+		for _, inc := range d.Included() {
 			markReported(u, inc)
 		}
 	})
@@ -848,7 +848,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 		if d.Name != "include" || d.Block != nil || len(d.Args) != 1 {
 			return
 		}
-		d.Included = nil
+		d.SetIncluded(nil)
 		arg := d.Args[0]
 		target := arg.Value
 		if !filepath.IsAbs(target) {
@@ -863,7 +863,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 		// Outside the roots nothing is looked at, not even whether it exists.
 		if where := target; !l.allows(globBase(where)) {
 			if bf := l.builtin(arg.Value); bf != nil {
-				d.Included = append(d.Included, bf)
+				d.AddIncluded(bf)
 				return
 			}
 			msg := fmt.Sprintf("include %q: %s is outside the configuration's roots (%s), so ngxlint does not read it and what it holds is not checked; %s",
@@ -888,7 +888,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 			switch {
 			case err != nil && errors.Is(err, fs.ErrNotExist):
 				if bf := l.builtin(arg.Value); bf != nil {
-					d.Included = append(d.Included, bf)
+					d.AddIncluded(bf)
 					return
 				}
 				u.addProblem(Problem{Kind: ProblemIncludeMissing, File: f, Start: arg.Start, End: arg.End,
@@ -945,7 +945,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 			}
 			w.files += cw.files
 			w.bytes += cw.bytes
-			d.Included = append(d.Included, pf.file)
+			d.AddIncluded(pf.file)
 		}
 	})
 	return w

@@ -23,12 +23,25 @@ func (e *SyntaxError) Error() string {
 
 var bom = []byte{0xef, 0xbb, 0xbf}
 
+// MaxParseSize bounds the files Parse reads: the tree keeps byte offsets as
+// int32 to stay small (a 50 MB file has a million directives), so a file
+// must not be larger. Limits.MaxFileSize is capped to it, so the loader
+// refuses such a file before reading it all.
+const MaxParseSize = 1 << 30
+
+// errTooLarge is the message of Parse for a file over MaxParseSize bytes.
+const errTooLarge = "the file is larger than 1 GiB, the largest ngxlint reads (nginx configurations are a few MiB at most)"
+
 // Parse reads one file's bytes. It returns the file with its directive tree,
 // or the file (for positions) and the first syntax error, as nginx stops at
 // the first one too. The file keeps src, and the values of its words share
 // its bytes: src must not be changed afterwards.
 func Parse(path string, src []byte) (*File, *SyntaxError) {
 	f := &File{Path: path, Src: src}
+	if len(src) > MaxParseSize {
+		f.Src = nil // no offset into it would fit the tree
+		return f, &SyntaxError{File: f, Off: 0, Msg: errTooLarge}
+	}
 	f.lines()
 	from := 0
 	if bytes.HasPrefix(src, bom) {
@@ -217,7 +230,8 @@ func (b *builder) read(parent *Directive, open int) (closed bool) {
 				return false
 			}
 			d := b.newDirective()
-			d.File, d.Name, d.NameW, d.Parent = b.f, words[0].value, wordOf(words[0]), parent
+			d.File, d.Name, d.Parent = b.f, words[0].value, parent
+			d.nameStart, d.nameEnd = int32(words[0].start), int32(words[0].end)
 			if len(words) > 1 {
 				d.Args = b.newWords(len(words) - 1)
 				for i, w := range words[1:] {

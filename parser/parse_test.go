@@ -14,7 +14,7 @@ func render(f *File) string {
 	rec = func(ds []*Directive, depth int) {
 		for _, d := range ds {
 			p := f.Position(d.Start())
-			fmt.Fprintf(&sb, "%s%d:%d %s", strings.Repeat("  ", depth), p.Line, p.Column, f.Raw(d.NameW))
+			fmt.Fprintf(&sb, "%s%d:%d %s", strings.Repeat("  ", depth), p.Line, p.Column, f.Raw(d.NameW()))
 			for _, a := range d.Args {
 				ap := f.Position(a.Start)
 				raw := f.Raw(a)
@@ -248,7 +248,7 @@ func TestGonginxAgreesOnCommonConfigs(t *testing.T) {
 	f.Walk(func(d *Directive) {
 		if d.Node() == nil {
 			t.Errorf("%s at %d has no gonginx node", d.Name, d.Start())
-		} else if d.Node().GetName() != f.Raw(d.NameW) {
+		} else if d.Node().GetName() != f.Raw(d.NameW()) {
 			t.Errorf("%s paired with gonginx %s", d.Name, d.Node().GetName())
 		}
 		n++

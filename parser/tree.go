@@ -35,8 +35,12 @@ type File struct {
 	// placeholder envsubst replaces before nginx reads the file.
 	Template bool
 
-	gon        gonginxTree // see Gonginx
-	lineStarts []int       // built once, by lines
+	gon gonginxTree // see Gonginx
+	// included holds what the include directives of the file resolved to
+	// (see Directive.Included): include directives are few, so they are
+	// kept here rather than in a field of every directive.
+	included   map[*Directive][]*File
+	lineStarts []int // built once, by lines
 	linesOnce  sync.Once
 	indent     struct {
 		once sync.Once
@@ -53,24 +57,71 @@ type Word struct {
 }
 
 // Directive is one statement: a name, arguments, and an optional block.
+//
+// A large configuration has a million of them, so the struct is kept small:
+// the span of the name is two int32 offsets (see NameW; Parse refuses a
+// file larger than MaxParseSize), and what only include directives
+// need is kept by the file (see Included).
 type Directive struct {
 	File  *File
 	Name  string // as written, unquoted
-	NameW Word
 	Args  []Word
 	Block *Block // nil for a simple directive
 	End   int    // just past the terminating ';' or the closing '}'
 	// Parent is the block directive this one is written in, in the same file
 	// (nil at the top of a file).
 	Parent *Directive
-	// Included holds the files an include directive resolved to, in the order
-	// nginx reads them; set by the loader.
-	Included []*File
 
+	// nameStart and nameEnd are the span of the name as written (see NameW).
+	nameStart, nameEnd int32
 	// The comments around the directive, found once by Parse:
 	// File.Comments[leadFrom:leadTo] lead it, File.Comments[trail-1]
 	// trails its head when trail > 0.
 	leadFrom, leadTo, trail int32
+}
+
+// NameW returns the name as a Word: its value (Name), its span as written,
+// and its quote, read back from the file's bytes (a word is quoted exactly
+// when it starts with a quote: see scanner.word).
+func (d *Directive) NameW() Word {
+	w := Word{Value: d.Name, Start: int(d.nameStart), End: int(d.nameEnd)}
+	if d.File != nil && w.End > w.Start && w.End <= len(d.File.Src) {
+		if c := d.File.Src[w.Start]; c == '"' || c == '\'' {
+			w.Quote = c
+		}
+	}
+	return w
+}
+
+// Included returns the files an include directive resolved to, in the
+// order nginx reads them; set by the loader (see SetIncluded).
+func (d *Directive) Included() []*File {
+	if d.File == nil {
+		return nil
+	}
+	return d.File.included[d]
+}
+
+// SetIncluded sets what Included returns (nil forgets it). It is for the
+// loader, before the tree is read by anyone else: it is not safe for use
+// concurrent with Included on a directive of the same file.
+func (d *Directive) SetIncluded(files []*File) {
+	f := d.File
+	if len(files) == 0 {
+		if f.included != nil {
+			delete(f.included, d)
+		}
+		return
+	}
+	if f.included == nil {
+		f.included = map[*Directive][]*File{}
+	}
+	f.included[d] = files
+}
+
+// AddIncluded appends file to what Included returns (see SetIncluded).
+func (d *Directive) AddIncluded(file *File) {
+	d.SetIncluded(append(d.Included(), file))
 }
 
 // Block is the body of a block directive.
@@ -97,7 +148,7 @@ type Position struct {
 }
 
 // Start returns the offset of the directive's first byte.
-func (d *Directive) Start() int { return d.NameW.Start }
+func (d *Directive) Start() int { return int(d.nameStart) }
 
 // Arg returns the value of argument i, or "" when absent (i out of range,
 // negative included: d.Arg(len(d.Args)-1) of a directive without arguments).

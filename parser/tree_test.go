@@ -1,6 +1,9 @@
 package parser
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // TestArgOutOfRange: Arg is "" for any index without an argument, negative
 // ones included (geo { ... } written without its variable asks for
@@ -19,5 +22,48 @@ func TestArgOutOfRange(t *testing.T) {
 		if got := c.d.Arg(c.i); got != c.want {
 			t.Errorf("%s.Arg(%d) = %q, want %q", c.d.Name, c.i, got, c.want)
 		}
+	}
+}
+
+// TestMaxParseSize: the offsets of the tree are int32, so no limit lets a
+// larger file through to Parse.
+func TestMaxParseSize(t *testing.T) {
+	if got := NewBudget(Limits{MaxFileSize: 8 << 30}).Limits().MaxFileSize; got != MaxParseSize {
+		t.Fatalf("MaxFileSize 8 GiB is in force as %d, want it capped to %d", got, MaxParseSize)
+	}
+	if got := NewBudget(Limits{MaxFileSize: 1 << 20}).Limits().MaxFileSize; got != 1<<20 {
+		t.Fatalf("MaxFileSize 1 MiB is in force as %d", got)
+	}
+	if int64(MaxParseSize) > math.MaxInt32 {
+		t.Fatalf("MaxParseSize %d does not fit an int32 offset", MaxParseSize)
+	}
+}
+
+// TestNameWAndIncluded: the name's Word is read back from the file (quote
+// included), and Included is kept per directive.
+func TestNameWAndIncluded(t *testing.T) {
+	f, err := Parse("t.conf", []byte("\"user\" nginx;\n'events' {}\ninclude a.conf;\ninclude b.conf;\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []Word{{Value: "user", Start: 0, End: 6, Quote: '"'}, {Value: "events", Start: 14, End: 22, Quote: '\''}, {Value: "include", Start: 26, End: 33}} {
+		if got := f.Top[i].NameW(); got != want {
+			t.Errorf("NameW of directive %d = %+v, want %+v", i, got, want)
+		}
+	}
+	a, b := f.Top[2], f.Top[3]
+	x, y := &File{Path: "x"}, &File{Path: "y"}
+	a.AddIncluded(x)
+	a.AddIncluded(y)
+	b.SetIncluded([]*File{y})
+	if got := a.Included(); len(got) != 2 || got[0] != x || got[1] != y {
+		t.Errorf("a.Included() = %v", got)
+	}
+	if got := b.Included(); len(got) != 1 || got[0] != y {
+		t.Errorf("b.Included() = %v", got)
+	}
+	a.SetIncluded(nil)
+	if got := a.Included(); got != nil || f.Top[0].Included() != nil {
+		t.Errorf("after SetIncluded(nil): %v", got)
 	}
 }

@@ -66,11 +66,11 @@ func fixRebuild(u *parser.Unit, src map[*parser.File][]byte) *rebuilt {
 			if od == nil {
 				continue
 			}
-			for _, inc := range od.Included {
+			for _, inc := range od.Included() {
 				if m, ok := neu[inc]; ok {
-					nd.Included = append(nd.Included, m)
+					nd.AddIncluded(m)
 				} else {
-					nd.Included = append(nd.Included, inc)
+					nd.AddIncluded(inc)
 				}
 			}
 		}

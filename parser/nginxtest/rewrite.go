@@ -210,7 +210,7 @@ func (r *rewriter) remove(d *parser.Directive, why string) {
 
 // dropArg deletes one argument with the white space before it.
 func (r *rewriter) dropArg(d *parser.Directive, i int, why string) {
-	prevEnd := d.NameW.End
+	prevEnd := d.NameW().End
 	if i > 0 {
 		prevEnd = d.Args[i-1].End
 	}
@@ -434,7 +434,7 @@ func expand(ds []*parser.Directive) []*parser.Directive {
 	add = func(ds []*parser.Directive) {
 		for _, d := range ds {
 			if d.Name == "include" && d.Block == nil {
-				for _, f := range d.Included {
+				for _, f := range d.Included() {
 					if !seen[f] {
 						seen[f] = true
 						add(f.Top)

@@ -181,7 +181,7 @@ func (s *Site) prepare(opt SiteOptions) error {
 				}
 				if d.Name == "include" && d.Block == nil && len(d.Args) == 1 {
 					s.planInclude(d, lopt, newArgs, names)
-					for _, inc := range d.Included {
+					for _, inc := range d.Included() {
 						if !inc.Partial { // given to nginx as it was found, not rewritten
 							reach(inc, stack)
 						}
@@ -322,7 +322,7 @@ func (s *Site) planInclude(d *parser.Directive, lopt parser.Options, newArgs map
 	if na != arg {
 		newArgs[d] = na
 	}
-	for _, inc := range d.Included {
+	for _, inc := range d.Included() {
 		dest := filepath.Clean(na)
 		if isGlob(na) && inc.Abs != "" {
 			dest = filepath.Join(filepath.Dir(na), filepath.Base(inc.Abs))
@@ -331,7 +331,7 @@ func (s *Site) planInclude(d *parser.Directive, lopt parser.Options, newArgs map
 			names[inc] = append(names[inc], dest)
 		}
 	}
-	if len(d.Included) == 0 && !isGlob(arg) {
+	if len(d.Included()) == 0 && !isGlob(arg) {
 		// An include of a directory: nginx -t fails reading it; keep it so.
 		target := arg
 		if !filepath.IsAbs(target) {

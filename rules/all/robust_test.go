@@ -82,7 +82,7 @@ func variants(f *parser.File) []variant {
 		var none, first []mutate.Edit
 		for _, d := range byName[n] {
 			last := d.Args[len(d.Args)-1].End
-			none = append(none, mutate.Edit{Start: d.NameW.End, End: last})
+			none = append(none, mutate.Edit{Start: d.NameW().End, End: last})
 			if len(d.Args) > 1 {
 				first = append(first, mutate.Edit{Start: d.Args[0].End, End: last})
 			}

@@ -78,7 +78,7 @@ func missingSemicolon(d *parser.Directive, e spec.Directive, ctx spec.Ctx) *semi
 	if d.Block != nil {
 		return nil
 	}
-	words := append([]parser.Word{d.NameW}, d.Args...)
+	words := append([]parser.Word{d.NameW()}, d.Args...)
 	for i := 1; i < len(words); i++ {
 		prev, w := words[i-1], words[i]
 		if d.File.Position(prev.End).Line == d.File.Position(w.Start).Line || w.Quote != 0 {
@@ -176,7 +176,7 @@ func checkNoBlocks(p *rules.Pass, m *parser.Directive) {
 func noBlocks(p *rules.Pass, m *parser.Directive, ds []*parser.Directive, depth int) {
 	for _, d := range ds {
 		if d.Name == "include" && d.Block == nil && m.Name != "split_clients" && m.Name != "charset_map" && depth < maxDepth {
-			for _, f := range d.Included {
+			for _, f := range d.Included() {
 				noBlocks(p, m, f.Top, depth+1)
 			}
 			continue

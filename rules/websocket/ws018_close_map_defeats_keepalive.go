@@ -72,7 +72,7 @@ func (*closeMapDefeatsKeepalive) Check(p *rules.Pass) {
 			ka = keepaliveWhy(p.Cfg, u, kd, ef)
 			f := p.ReportSev(rules.Info, rules.WordSpan(entry.D, entry.ValueWord()),
 				"map $%s gives %q for a request without Upgrade (%s %s), so proxy_set_header Connection in %s (%s) sends Connection: close on every normal request while %s: nginx opens a new upstream connection for each request; map '' to '' to send no Connection header",
-				m.Target, entry.Value, ef.Raw(entry.D.NameW), ef.Raw(entry.ValueWord()), pl.Block.Name(), rules.Line(d, ef), ka)
+				m.Target, entry.Value, ef.Raw(entry.D.NameW()), ef.Raw(entry.ValueWord()), pl.Block.Name(), rules.Line(d, ef), ka)
 			mapKeepaliveFix(f, m, entry)
 		}
 	}

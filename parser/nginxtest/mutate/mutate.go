@@ -287,7 +287,7 @@ const letters = "abcdefghijklmnopqrstuvwxyz_"
 func (fl *file) typoSites() []site {
 	var out []site
 	for _, d := range fl.all {
-		if isEntry(d) || d.NameW.Quote != 0 || len(d.Name) < 2 {
+		if isEntry(d) || d.NameW().Quote != 0 || len(d.Name) < 2 {
 			continue
 		}
 		for _, kind := range []string{"delete", "insert", "replace", "swap"} {
@@ -296,8 +296,8 @@ func (fl *file) typoSites() []site {
 				if name == d.Name {
 					return nil
 				}
-				return fl.mutant(Typo, kind, d.NameW.Start, fmt.Sprintf("%q -> %q", d.Name, name),
-					Edit{d.NameW.Start, d.NameW.End, name})
+				return fl.mutant(Typo, kind, d.NameW().Start, fmt.Sprintf("%q -> %q", d.Name, name),
+					Edit{d.NameW().Start, d.NameW().End, name})
 			}})
 		}
 	}
@@ -384,7 +384,7 @@ var extraArgs = []string{"extra", "on", "1", "10s", "$host", "/tmp"}
 func (fl *file) argSites() []site {
 	var out []site
 	for _, d := range fl.all {
-		if noTouch[d.Name] || isType(d) || d.NameW.Quote != 0 && !isEntry(d) {
+		if noTouch[d.Name] || isType(d) || d.NameW().Quote != 0 && !isEntry(d) {
 			continue
 		}
 		if d.Block != nil && d.Block.Lua != nil {
@@ -399,7 +399,7 @@ func (fl *file) argSites() []site {
 		}
 		for i := range d.Args {
 			out = append(out, site{op: DropArg, kind: kind, make: func(*rand.Rand) *Mutant {
-				prev := d.NameW.End
+				prev := d.NameW().End
 				if i > 0 {
 					prev = d.Args[i-1].End
 				}
@@ -408,7 +408,7 @@ func (fl *file) argSites() []site {
 			}})
 		}
 		out = append(out, site{op: ExtraArg, kind: kind, make: func(r *rand.Rand) *Mutant {
-			at := d.NameW.End
+			at := d.NameW().End
 			if len(d.Args) > 0 {
 				at = d.Args[len(d.Args)-1].End
 			}

@@ -220,12 +220,12 @@ func (fl *file) regexSites() []site {
 					word("server_name", a, 1)
 				}
 			}
-		case d.Parent != nil && d.Parent.Name == "map" && strings.HasPrefix(d.Name, "~") && d.NameW.Quote == 0:
+		case d.Parent != nil && d.Parent.Name == "map" && strings.HasPrefix(d.Name, "~") && d.NameW().Quote == 0:
 			skip := 1
 			if strings.HasPrefix(d.Name, "~*") {
 				skip = 2
 			}
-			word("map", d.NameW, skip)
+			word("map", d.NameW(), skip)
 		case d.Name == "if":
 			for i, a := range d.Args {
 				switch a.Value {
