@@ -364,7 +364,7 @@ func (ds *dumpSet) expand(u *Unit, f *File, stack []string) {
 		}
 		for _, m := range matches {
 			if i := indexOf(stack, m.Path); i >= 0 {
-				u.addProblem(Problem{Kind: ProblemIncludeCycle, File: f, Start: d.Start(), End: d.End,
+				u.addProblem(Problem{Kind: ProblemIncludeCycle, File: f, Start: d.Start(), End: int(d.End),
 					Msg: fmt.Sprintf("include cycle: %s is already being read (%s); nginx -t never finishes reading it and crashes", m.Path, strings.Join(append(append([]string{}, stack[i:]...), m.Path), " includes "))})
 				continue
 			}

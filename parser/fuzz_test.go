@@ -45,11 +45,11 @@ func FuzzParse(f *testing.F) {
 					t.Fatalf("word %q re-reads as %q", w.Value, toks[0].value)
 				}
 			}
-			if d.End > len(src) || d.End < last {
+			if int(d.End) > len(src) || int(d.End) < last {
 				t.Fatalf("directive %q ends at %d", d.Name, d.End)
 			}
 			if d.Block == nil {
-				last = d.End
+				last = int(d.End)
 			}
 		})
 	})

@@ -906,7 +906,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 		for _, m := range matches {
 			rp := l.realPath(m)
 			if i := indexOf(stack, rp); i >= 0 {
-				u.addProblem(Problem{Kind: ProblemIncludeCycle, File: f, Start: d.Start(), End: d.End,
+				u.addProblem(Problem{Kind: ProblemIncludeCycle, File: f, Start: d.Start(), End: int(d.End),
 					Msg: fmt.Sprintf("include cycle: %s is already being read (%s); nginx -t never finishes reading it and crashes", l.display(m), l.cycleText(stack[i:], rp))})
 				continue
 			}

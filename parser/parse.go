@@ -240,7 +240,7 @@ func (b *builder) read(parent *Directive, open int) (closed bool) {
 			}
 			words = words[:0]
 			if t.kind == tokSemicolon {
-				d.End = t.end
+				d.End = int32(t.end)
 				b.stack = append(b.stack, d)
 				continue
 			}
@@ -261,11 +261,11 @@ func (b *builder) read(parent *Directive, open int) (closed bool) {
 			b.stack = append(b.stack, d)
 			if !closed {
 				// cut short: the block runs to where nginx stopped
-				d.Block.Close, d.End = eof, eof
+				d.Block.Close, d.End = eof, int32(eof)
 				return false
 			}
 			d.Block.Close = b.last.start
-			d.End = b.last.end
+			d.End = int32(b.last.end)
 		case tokBlockEnd:
 			if len(words) > 0 {
 				b.err = b.errf(t.start, "unexpected \"}\": directive \"%s\" is not terminated by \";\"", words[0].value)

@@ -23,7 +23,7 @@ func render(f *File) string {
 					fmt.Fprintf(&sb, "=%q", a.Value)
 				}
 			}
-			end := f.Position(d.End - 1)
+			end := f.Position(int(d.End) - 1)
 			fmt.Fprintf(&sb, " ;%d:%d", end.Line, end.Column)
 			if d.Block != nil {
 				o := f.Position(d.Block.Open)

@@ -67,10 +67,10 @@ type Directive struct {
 	Name  string // as written, unquoted
 	Args  []Word
 	Block *Block // nil for a simple directive
-	End   int    // just past the terminating ';' or the closing '}'
 	// Parent is the block directive this one is written in, in the same file
 	// (nil at the top of a file).
 	Parent *Directive
+	End    int32 // just past the terminating ';' or the closing '}'
 
 	// nameStart and nameEnd are the span of the name as written (see NameW).
 	nameStart, nameEnd int32
@@ -176,7 +176,7 @@ func (d *Directive) HeaderEnd() int {
 	if d.Block != nil {
 		return d.Block.Open + 1
 	}
-	return d.End
+	return int(d.End)
 }
 
 // Raw returns the bytes of w as written, quotes and escapes included.

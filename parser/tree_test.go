@@ -3,6 +3,7 @@ package parser
 import (
 	"math"
 	"testing"
+	"unsafe"
 )
 
 // TestArgOutOfRange: Arg is "" for any index without an argument, negative
@@ -65,5 +66,20 @@ func TestNameWAndIncluded(t *testing.T) {
 	a.SetIncluded(nil)
 	if got := a.Included(); got != nil || f.Top[0].Included() != nil {
 		t.Errorf("after SetIncluded(nil): %v", got)
+	}
+}
+
+// TestTreeSizes: the tree of a 50 MB file has a million directives and
+// more words; a field added carelessly (or padding) costs tens of MB.
+func TestTreeSizes(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		got, want uintptr
+	}{
+		{"Directive", unsafe.Sizeof(Directive{}), 88},
+	} {
+		if c.got > c.want {
+			t.Errorf("%s is %d bytes, want at most %d", c.name, c.got, c.want)
+		}
 	}
 }

@@ -86,8 +86,8 @@ func IndentUnit(f *parser.File) string { return f.IndentUnit() }
 // its line with what follows (a block written on one line).
 func InsertAfter(anchor *parser.Directive, lines []string) Edit {
 	f := anchor.File
-	if restOfLineIsEmpty(f, anchor.End) {
-		at := lineEnd(f, anchor.End)
+	if restOfLineIsEmpty(f, int(anchor.End)) {
+		at := lineEnd(f, int(anchor.End))
 		ind := f.Indent(anchor.Start())
 		if p := anchor.Parent; p != nil && p.Block != nil && sameLine(f, p.Block.Open, anchor.Start()) && !startsLine(f, anchor.Start()) {
 			// anchor shares its line with the block opener before it
@@ -96,7 +96,7 @@ func InsertAfter(anchor *parser.Directive, lines []string) Edit {
 		}
 		return Edit{File: f, Start: at, End: at, New: newLines(eolAt(f, anchor.Start()), ind, lines)}
 	}
-	return Edit{File: f, Start: anchor.End, End: anchor.End, New: " " + strings.Join(lines, " ")}
+	return Edit{File: f, Start: int(anchor.End), End: int(anchor.End), New: " " + strings.Join(lines, " ")}
 }
 
 func startsLine(f *parser.File, off int) bool {
@@ -229,7 +229,7 @@ func isHandler(name string) bool {
 // whole line with its ending.
 func DeleteDirective(d *parser.Directive) Edit {
 	f := d.File
-	start, end := d.Start(), d.End
+	start, end := d.Start(), int(d.End)
 	ls := f.LineStart(start)
 	if startsLine(f, start) && restOfLineIsEmpty(f, end) {
 		if f.BOM && ls == 0 {

@@ -99,12 +99,12 @@ func fixRebuild(u *parser.Unit, src map[*parser.File][]byte) *rebuilt {
 		// an include problem in a changed file: find the same include again
 		oi, ni := fixIncludes(p.File), fixIncludes(nf)
 		for i, od := range oi {
-			if p.Start < od.Start() || p.Start >= od.End {
+			if p.Start < od.Start() || p.Start >= int(od.End) {
 				continue
 			}
 			if nd := fixMatchInclude(ni, oi, i); nd != nil {
 				if p.Start == od.Start() {
-					p.Start, p.End = nd.Start(), nd.End
+					p.Start, p.End = nd.Start(), int(nd.End)
 				} else {
 					p.Start, p.End = nd.Args[0].Start, nd.Args[0].End
 				}

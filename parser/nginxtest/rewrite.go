@@ -205,7 +205,7 @@ func (r *rewriter) word(d *parser.Directive, w parser.Word, value, why string) {
 // remove deletes a directive's bytes (its line's indentation and line end
 // stay, as an empty line).
 func (r *rewriter) remove(d *parser.Directive, why string) {
-	r.add(d.File, Edit{Start: d.Start(), End: d.End, Why: why})
+	r.add(d.File, Edit{Start: d.Start(), End: int(d.End), Why: why})
 }
 
 // dropArg deletes one argument with the white space before it.

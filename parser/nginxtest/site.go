@@ -252,17 +252,17 @@ func (s *Site) prepare(opt SiteOptions) error {
 			var keep []Edit
 			var server []byte
 			for _, m := range moved {
-				part, err := applyRange(src, edits, m.Start(), m.End)
+				part, err := applyRange(src, edits, m.Start(), int(m.End))
 				if err != nil {
 					return fmt.Errorf("%s: %w", f.Path, err)
 				}
 				server = append(append(server, part...), '\n')
-				keep = append(keep, Edit{Start: m.Start(), End: m.End, Why: "moved into a server{} (root.server.conf)"})
+				keep = append(keep, Edit{Start: m.Start(), End: int(m.End), Why: "moved into a server{} (root.server.conf)"})
 			}
 			for _, e := range edits {
 				inside := false
 				for _, m := range moved {
-					if e.Start >= m.Start() && e.End <= m.End {
+					if e.Start >= m.Start() && e.End <= int(m.End) {
 						inside = true
 					}
 				}

@@ -99,7 +99,7 @@ func variants(f *parser.File) []variant {
 	// simple directives in the wrong context
 	var simple []string
 	for _, d := range ds {
-		if d.Block == nil && d.End > d.Start() {
+		if d.Block == nil && int(d.End) > d.Start() {
 			if text := string(f.Src[d.Start():d.End]); strings.HasSuffix(text, ";") {
 				simple = append(simple, text)
 			}

@@ -277,7 +277,7 @@ func (fl *file) raw(start, end int) string { return string(fl.f.Src[start:end]) 
 
 // singleLine reports whether the directive (a simple one) is on one line.
 func (fl *file) singleLine(d *parser.Directive) bool {
-	return d.Block == nil && !strings.Contains(fl.raw(d.Start(), d.End), "\n")
+	return d.Block == nil && !strings.Contains(fl.raw(d.Start(), int(d.End)), "\n")
 }
 
 // --- typo ---------------------------------------------------------------
@@ -349,7 +349,7 @@ func (fl *file) moveSites() []site {
 	if fl.name == "nginx.conf" {
 		for _, d := range fl.f.Top {
 			if d.Block == nil {
-				targets = append(targets, target{"main", d.End})
+				targets = append(targets, target{"main", int(d.End)})
 				break
 			}
 		}
@@ -364,13 +364,13 @@ func (fl *file) moveSites() []site {
 			from = "main"
 		}
 		for _, tg := range targets {
-			if tg.name == from || tg.at >= d.Start() && tg.at <= d.End {
+			if tg.name == from || tg.at >= d.Start() && tg.at <= int(d.End) {
 				continue
 			}
 			out = append(out, site{op: Move, kind: "to-" + tg.name, make: func(*rand.Rand) *Mutant {
-				text := fl.raw(d.Start(), d.End)
+				text := fl.raw(d.Start(), int(d.End))
 				return fl.mutant(Move, "to-"+tg.name, tg.at, fmt.Sprintf("%s moved from line %d into %s", d.Name, fl.line(d.Start()), tg.name),
-					Edit{d.Start(), d.End, ""}, Edit{tg.at, tg.at, " " + text})
+					Edit{d.Start(), int(d.End), ""}, Edit{tg.at, tg.at, " " + text})
 			}})
 		}
 	}
@@ -445,13 +445,13 @@ func (fl *file) braceSites() []site {
 		}
 		out = append(out,
 			site{op: Brace, kind: "extra-close", make: func(*rand.Rand) *Mutant {
-				return fl.mutant(Brace, "extra-close", d.End, fmt.Sprintf("a } after %s", d.Name), Edit{d.End, d.End, " }"})
+				return fl.mutant(Brace, "extra-close", int(d.End), fmt.Sprintf("a } after %s", d.Name), Edit{int(d.End), int(d.End), " }"})
 			}},
 			site{op: Brace, kind: "extra-open", make: func(*rand.Rand) *Mutant {
-				return fl.mutant(Brace, "extra-open", d.End, fmt.Sprintf("a { after %s", d.Name), Edit{d.End, d.End, " {"})
+				return fl.mutant(Brace, "extra-open", int(d.End), fmt.Sprintf("a { after %s", d.Name), Edit{int(d.End), int(d.End), " {"})
 			}},
 			site{op: Semicolon, kind: semicolonKind(d), make: func(*rand.Rand) *Mutant {
-				return fl.mutant(Semicolon, semicolonKind(d), d.End-1, fmt.Sprintf("the ; of %s removed", d.Name), Edit{d.End - 1, d.End, ""})
+				return fl.mutant(Semicolon, semicolonKind(d), int(d.End)-1, fmt.Sprintf("the ; of %s removed", d.Name), Edit{int(d.End) - 1, int(d.End), ""})
 			}})
 	}
 	return out

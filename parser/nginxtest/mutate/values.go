@@ -154,7 +154,7 @@ func (fl *file) dupSites(files []*file) []site {
 				kind = "handler"
 			}
 			out = append(out, site{op: Duplicate, kind: kind, make: func(*rand.Rand) *Mutant {
-				return fl.mutant(Duplicate, kind, d.Start(), d.Name+" written twice", Edit{d.End, d.End, " " + fl.raw(d.Start(), d.End)})
+				return fl.mutant(Duplicate, kind, d.Start(), d.Name+" written twice", Edit{int(d.End), int(d.End), " " + fl.raw(d.Start(), int(d.End))})
 			}})
 			if d.Name == "listen" && len(d.Args) > 0 && defaults[d.Args[0].Value] && !hasArg(d, "default_server") {
 				at := d.Args[len(d.Args)-1].End
