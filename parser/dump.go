@@ -356,7 +356,7 @@ func (ds *dumpSet) expand(u *Unit, f *File, stack []string) {
 				m = ds.clean[path.Clean(target)]
 			}
 			if m == nil {
-				u.addProblem(Problem{Kind: ProblemIncludeMissing, File: f, Start: arg.Start, End: arg.End,
+				u.addProblem(Problem{Kind: ProblemIncludeMissing, File: f, Start: int(arg.Start), End: int(arg.End),
 					Msg: fmt.Sprintf("include %q: %s is not in the nginx -T dump %s, though nginx prints every file it reads; the dump is incomplete or was edited", arg.Value, target, ds.name)})
 				return
 			}

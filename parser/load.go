@@ -856,7 +856,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 		}
 		target = l.mapPath(target)
 		unreadable := func(format string, a ...any) {
-			u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End,
+			u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: int(arg.Start), End: int(arg.End),
 				Msg: fmt.Sprintf("include %q: ", arg.Value) + fmt.Sprintf(format, a...)})
 		}
 		glob := strings.ContainsAny(arg.Value, "*?[")
@@ -871,7 +871,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 			// A glob that matches nothing is fine for nginx: unread, it
 			// proves nothing (SWAG's /etc/nginx/modules/*.conf lives in the
 			// container, not in the checkout).
-			u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End, Msg: msg, Unproven: glob})
+			u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: int(arg.Start), End: int(arg.End), Msg: msg, Unproven: glob})
 			return
 		}
 		var matches []string
@@ -891,7 +891,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 					d.AddIncluded(bf)
 					return
 				}
-				u.addProblem(Problem{Kind: ProblemIncludeMissing, File: f, Start: arg.Start, End: arg.End,
+				u.addProblem(Problem{Kind: ProblemIncludeMissing, File: f, Start: int(arg.Start), End: int(arg.End),
 					Msg: fmt.Sprintf("include %q: %s does not exist, so nginx -t fails here; %s", arg.Value, l.display(target), l.resolveHint(arg.Value, u.Prefix))})
 				return
 			case err != nil:

@@ -281,7 +281,7 @@ func (b *builder) read(parent *Directive, open int) (closed bool) {
 }
 
 func wordOf(t token) Word {
-	return Word{Value: t.value, Start: t.start, End: t.end, Quote: t.quote}
+	return Word{Value: t.value, Start: int32(t.start), End: int32(t.end)}
 }
 
 // Quote returns s quoted for an nginx configuration when it needs quotes.

@@ -16,7 +16,7 @@ func render(f *File) string {
 			p := f.Position(d.Start())
 			fmt.Fprintf(&sb, "%s%d:%d %s", strings.Repeat("  ", depth), p.Line, p.Column, f.Raw(d.NameW()))
 			for _, a := range d.Args {
-				ap := f.Position(a.Start)
+				ap := f.Position(int(a.Start))
 				raw := f.Raw(a)
 				fmt.Fprintf(&sb, " %d:%d %s", ap.Line, ap.Column, raw)
 				if raw != a.Value {

@@ -48,12 +48,27 @@ type File struct {
 	}
 }
 
-// Word is a directive name or argument.
+// Word is a directive name or argument. A large configuration has over a
+// million of them, so the struct is kept small: the offsets are int32 (Parse
+// refuses a file larger than MaxParseSize), and the quote is read from the
+// file's bytes when asked for (File.QuoteOf).
 type Word struct {
 	Value string // what nginx sees: quotes removed, escapes applied
-	Start int    // byte offset of the first byte (the opening quote if quoted)
-	End   int    // byte offset just past the last byte
-	Quote byte   // '"', '\'' or 0
+	Start int32  // byte offset of the first byte (the opening quote if quoted)
+	End   int32  // byte offset just past the last byte
+}
+
+// QuoteOf returns the quote of w, a name or an argument of a directive of
+// f: '"', '\” or 0. A word is quoted exactly when it starts with a quote
+// (see scanner.word).
+func (f *File) QuoteOf(w Word) byte {
+	if f == nil || w.End <= w.Start || int(w.End) > len(f.Src) {
+		return 0
+	}
+	if c := f.Src[w.Start]; c == '"' || c == '\'' {
+		return c
+	}
+	return 0
 }
 
 // Directive is one statement: a name, arguments, and an optional block.
@@ -80,17 +95,10 @@ type Directive struct {
 	leadFrom, leadTo, trail int32
 }
 
-// NameW returns the name as a Word: its value (Name), its span as written,
-// and its quote, read back from the file's bytes (a word is quoted exactly
-// when it starts with a quote: see scanner.word).
+// NameW returns the name as a Word: its value (Name) and its span as
+// written (File.QuoteOf tells its quote).
 func (d *Directive) NameW() Word {
-	w := Word{Value: d.Name, Start: int(d.nameStart), End: int(d.nameEnd)}
-	if d.File != nil && w.End > w.Start && w.End <= len(d.File.Src) {
-		if c := d.File.Src[w.Start]; c == '"' || c == '\'' {
-			w.Quote = c
-		}
-	}
-	return w
+	return Word{Value: d.Name, Start: d.nameStart, End: d.nameEnd}
 }
 
 // Included returns the files an include directive resolved to, in the

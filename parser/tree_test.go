@@ -47,10 +47,16 @@ func TestNameWAndIncluded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []Word{{Value: "user", Start: 0, End: 6, Quote: '"'}, {Value: "events", Start: 14, End: 22, Quote: '\''}, {Value: "include", Start: 26, End: 33}} {
-		if got := f.Top[i].NameW(); got != want {
-			t.Errorf("NameW of directive %d = %+v, want %+v", i, got, want)
+	for i, want := range []struct {
+		w Word
+		q byte
+	}{{Word{Value: "user", Start: 0, End: 6}, '"'}, {Word{Value: "events", Start: 14, End: 22}, '\''}, {Word{Value: "include", Start: 26, End: 33}, 0}} {
+		if got := f.Top[i].NameW(); got != want.w || f.QuoteOf(got) != want.q {
+			t.Errorf("NameW of directive %d = %+v quoted %q, want %+v quoted %q", i, got, f.QuoteOf(got), want.w, want.q)
 		}
+	}
+	if q := f.QuoteOf(f.Top[0].Args[0]); q != 0 {
+		t.Errorf("nginx is quoted %q", q)
 	}
 	a, b := f.Top[2], f.Top[3]
 	x, y := &File{Path: "x"}, &File{Path: "y"}
@@ -77,6 +83,7 @@ func TestTreeSizes(t *testing.T) {
 		got, want uintptr
 	}{
 		{"Directive", unsafe.Sizeof(Directive{}), 88},
+		{"Word", unsafe.Sizeof(Word{}), 24},
 	} {
 		if c.got > c.want {
 			t.Errorf("%s is %d bytes, want at most %d", c.name, c.got, c.want)

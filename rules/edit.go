@@ -12,7 +12,7 @@ import (
 // only when the new value needs it.
 func ReplaceWord(d *parser.Directive, w parser.Word, value string) Edit {
 	var text string
-	switch w.Quote {
+	switch d.File.QuoteOf(w) {
 	case '"':
 		text = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value) + `"`
 	case '\'':
@@ -20,7 +20,7 @@ func ReplaceWord(d *parser.Directive, w parser.Word, value string) Edit {
 	default:
 		text = parser.Quote(value)
 	}
-	return Edit{File: d.File, Start: w.Start, End: w.End, New: text}
+	return Edit{File: d.File, Start: int(w.Start), End: int(w.End), New: text}
 }
 
 // lineEnd returns the offset of the line ending ('\r' or '\n') after off.

@@ -106,7 +106,7 @@ func fixRebuild(u *parser.Unit, src map[*parser.File][]byte) *rebuilt {
 				if p.Start == od.Start() {
 					p.Start, p.End = nd.Start(), int(nd.End)
 				} else {
-					p.Start, p.End = nd.Args[0].Start, nd.Args[0].End
+					p.Start, p.End = int(nd.Args[0].Start), int(nd.Args[0].End)
 				}
 				p.File = nf
 				problems = append(problems, p)

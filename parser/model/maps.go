@@ -51,7 +51,7 @@ func parseMap(d *parser.Directive) *Map {
 				continue
 			}
 			e := &MapEntry{D: l, Key: l.Name, Value: l.Args[0].Value}
-			if l.Name == "default" && l.NameW().Quote == 0 {
+			if l.Name == "default" && l.File.QuoteOf(l.NameW()) == 0 {
 				m.Default = e
 				continue
 			}

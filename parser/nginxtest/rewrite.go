@@ -193,13 +193,13 @@ func (r *rewriter) word(d *parser.Directive, w parser.Word, value, why string) {
 	if parser.Quote(bare) != bare {
 		nw = parser.Quote(value)
 	}
-	if w.Quote != 0 && !strings.ContainsRune(value, rune(w.Quote)) && !strings.Contains(value, `\`) {
-		nw = string(w.Quote) + value + string(w.Quote)
+	if q := d.File.QuoteOf(w); q != 0 && !strings.ContainsRune(value, rune(q)) && !strings.Contains(value, `\`) {
+		nw = string(q) + value + string(q)
 	}
 	if d.File.Raw(w) == nw {
 		return
 	}
-	r.add(d.File, Edit{Start: w.Start, End: w.End, New: nw, Why: why})
+	r.add(d.File, Edit{Start: int(w.Start), End: int(w.End), New: nw, Why: why})
 }
 
 // remove deletes a directive's bytes (its line's indentation and line end
@@ -210,11 +210,11 @@ func (r *rewriter) remove(d *parser.Directive, why string) {
 
 // dropArg deletes one argument with the white space before it.
 func (r *rewriter) dropArg(d *parser.Directive, i int, why string) {
-	prevEnd := d.NameW().End
+	prevEnd := int(d.NameW().End)
 	if i > 0 {
-		prevEnd = d.Args[i-1].End
+		prevEnd = int(d.Args[i-1].End)
 	}
-	r.add(d.File, Edit{Start: prevEnd, End: d.Args[i].End, Why: why})
+	r.add(d.File, Edit{Start: prevEnd, End: int(d.Args[i].End), Why: why})
 }
 
 func (r *rewriter) port(key string) int {

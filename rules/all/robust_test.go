@@ -81,10 +81,10 @@ func variants(f *parser.File) []variant {
 	for _, n := range names {
 		var none, first []mutate.Edit
 		for _, d := range byName[n] {
-			last := d.Args[len(d.Args)-1].End
-			none = append(none, mutate.Edit{Start: d.NameW().End, End: last})
+			last := int(d.Args[len(d.Args)-1].End)
+			none = append(none, mutate.Edit{Start: int(d.NameW().End), End: last})
 			if len(d.Args) > 1 {
-				first = append(first, mutate.Edit{Start: d.Args[0].End, End: last})
+				first = append(first, mutate.Edit{Start: int(d.Args[0].End), End: last})
 			}
 		}
 		everything = append(everything, none...)

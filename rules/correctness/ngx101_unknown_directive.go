@@ -85,7 +85,7 @@ func (*unknownDirective) Check(p *rules.Pass) {
 			f := p.ReportSev(sev, at, "%s", msg)
 			if fixable {
 				f.WithFix(&rules.Fix{Message: "rename " + d.Name + " to " + sugg,
-					Edits: []rules.Edit{{File: d.File, Start: d.NameW().Start, End: d.NameW().End, New: sugg}}})
+					Edits: []rules.Edit{{File: d.File, Start: int(d.NameW().Start), End: int(d.NameW().End), New: sugg}}})
 			}
 		}
 	}

@@ -62,8 +62,8 @@ func (*argumentCount) Check(p *rules.Pass) {
 				": nginx -t: invalid number of arguments in \"" + d.Name + "\" directive" + where(d)
 			f := p.Report(at(), "%s", msg)
 			if fix := missingSemicolon(d, e, lv.ctx); fix != nil {
-				f.Message += "; a ; is missing after " + quoteWord(d, fix.after) + " on line " + itoa(d.File.Position(fix.after.End).Line)
-				f.WithFix(&rules.Fix{Message: "end " + d.Name + " with ;", Edits: []rules.Edit{{File: d.File, Start: fix.after.End, End: fix.after.End, New: ";"}}})
+				f.Message += "; a ; is missing after " + quoteWord(d, fix.after) + " on line " + itoa(d.File.Position(int(fix.after.End)).Line)
+				f.WithFix(&rules.Fix{Message: "end " + d.Name + " with ;", Edits: []rules.Edit{{File: d.File, Start: int(fix.after.End), End: int(fix.after.End), New: ";"}}})
 			}
 		}
 	}
@@ -81,7 +81,7 @@ func missingSemicolon(d *parser.Directive, e spec.Directive, ctx spec.Ctx) *semi
 	words := append([]parser.Word{d.NameW()}, d.Args...)
 	for i := 1; i < len(words); i++ {
 		prev, w := words[i-1], words[i]
-		if d.File.Position(prev.End).Line == d.File.Position(w.Start).Line || w.Quote != 0 {
+		if d.File.Position(int(prev.End)).Line == d.File.Position(int(w.Start)).Line || d.File.QuoteOf(w) != 0 {
 			continue
 		}
 		if _, _, ok := spec.In(w.Value, ctx); !ok {

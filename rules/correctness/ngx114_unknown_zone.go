@@ -102,7 +102,7 @@ func (*unknownZone) Check(p *rules.Pass) {
 // no such argument.
 func argSpan(d *parser.Directive, i int) rules.Span {
 	if i < len(d.Args) {
-		return rules.Span{File: d.File, Start: d.Args[i].Start, End: d.Args[i].End}
+		return rules.Span{File: d.File, Start: int(d.Args[i].Start), End: int(d.Args[i].End)}
 	}
 	return rules.DirectiveSpan(d)
 }

@@ -125,7 +125,7 @@ func reported(cfg *model.Config, f *parser.File) bool {
 func mapKeepaliveFix(f *rules.Finding, m *model.Map, entry *model.MapEntry) {
 	if entry != m.Default {
 		w := entry.ValueWord()
-		f.WithFix(&rules.Fix{Message: "map '' to ''", Edits: []rules.Edit{{File: entry.D.File, Start: w.Start, End: w.End, New: "''"}}})
+		f.WithFix(&rules.Fix{Message: "map '' to ''", Edits: []rules.Edit{{File: entry.D.File, Start: int(w.Start), End: int(w.End), New: "''"}}})
 		return
 	}
 	if m.Dir.Block == nil || len(m.Dir.Block.Directives) == 0 {

@@ -287,7 +287,7 @@ const letters = "abcdefghijklmnopqrstuvwxyz_"
 func (fl *file) typoSites() []site {
 	var out []site
 	for _, d := range fl.all {
-		if isEntry(d) || d.NameW().Quote != 0 || len(d.Name) < 2 {
+		if isEntry(d) || d.File.QuoteOf(d.NameW()) != 0 || len(d.Name) < 2 {
 			continue
 		}
 		for _, kind := range []string{"delete", "insert", "replace", "swap"} {
@@ -296,8 +296,8 @@ func (fl *file) typoSites() []site {
 				if name == d.Name {
 					return nil
 				}
-				return fl.mutant(Typo, kind, d.NameW().Start, fmt.Sprintf("%q -> %q", d.Name, name),
-					Edit{d.NameW().Start, d.NameW().End, name})
+				return fl.mutant(Typo, kind, int(d.NameW().Start), fmt.Sprintf("%q -> %q", d.Name, name),
+					Edit{int(d.NameW().Start), int(d.NameW().End), name})
 			}})
 		}
 	}
@@ -384,7 +384,7 @@ var extraArgs = []string{"extra", "on", "1", "10s", "$host", "/tmp"}
 func (fl *file) argSites() []site {
 	var out []site
 	for _, d := range fl.all {
-		if noTouch[d.Name] || isType(d) || d.NameW().Quote != 0 && !isEntry(d) {
+		if noTouch[d.Name] || isType(d) || d.File.QuoteOf(d.NameW()) != 0 && !isEntry(d) {
 			continue
 		}
 		if d.Block != nil && d.Block.Lua != nil {
@@ -399,18 +399,18 @@ func (fl *file) argSites() []site {
 		}
 		for i := range d.Args {
 			out = append(out, site{op: DropArg, kind: kind, make: func(*rand.Rand) *Mutant {
-				prev := d.NameW().End
+				prev := int(d.NameW().End)
 				if i > 0 {
-					prev = d.Args[i-1].End
+					prev = int(d.Args[i-1].End)
 				}
-				return fl.mutant(DropArg, kind, d.Args[i].Start, fmt.Sprintf("%s loses argument %d %s", d.Name, i+1, fl.raw(d.Args[i].Start, d.Args[i].End)),
-					Edit{prev, d.Args[i].End, ""})
+				return fl.mutant(DropArg, kind, int(d.Args[i].Start), fmt.Sprintf("%s loses argument %d %s", d.Name, i+1, fl.raw(int(d.Args[i].Start), int(d.Args[i].End))),
+					Edit{prev, int(d.Args[i].End), ""})
 			}})
 		}
 		out = append(out, site{op: ExtraArg, kind: kind, make: func(r *rand.Rand) *Mutant {
-			at := d.NameW().End
+			at := int(d.NameW().End)
 			if len(d.Args) > 0 {
-				at = d.Args[len(d.Args)-1].End
+				at = int(d.Args[len(d.Args)-1].End)
 			}
 			a := extraArgs[r.IntN(len(extraArgs))]
 			return fl.mutant(ExtraArg, kind, at, fmt.Sprintf("%s gets an extra argument %s", d.Name, a), Edit{at, at, " " + a})

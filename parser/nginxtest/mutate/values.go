@@ -36,7 +36,7 @@ var enumDirectives = map[string]bool{
 func badValues(d *parser.Directive, i int) (string, []string) {
 	w := d.Args[i]
 	v := w.Value
-	if w.Quote != 0 || strings.Contains(v, "$") || v == "" {
+	if d.File.QuoteOf(w) != 0 || strings.Contains(v, "$") || v == "" {
 		return "", nil
 	}
 	switch {
@@ -107,7 +107,7 @@ func (fl *file) badValueSites() []site {
 			w := d.Args[i]
 			out = append(out, site{op: BadValue, kind: kind, make: func(r *rand.Rand) *Mutant {
 				nv := vals[r.IntN(len(vals))]
-				return fl.mutant(BadValue, kind, w.Start, fmt.Sprintf("%s %s -> %s", d.Name, w.Value, nv), Edit{w.Start, w.End, nv})
+				return fl.mutant(BadValue, kind, int(w.Start), fmt.Sprintf("%s %s -> %s", d.Name, w.Value, nv), Edit{int(w.Start), int(w.End), nv})
 			}})
 		}
 	}
@@ -157,7 +157,7 @@ func (fl *file) dupSites(files []*file) []site {
 				return fl.mutant(Duplicate, kind, d.Start(), d.Name+" written twice", Edit{int(d.End), int(d.End), " " + fl.raw(d.Start(), int(d.End))})
 			}})
 			if d.Name == "listen" && len(d.Args) > 0 && defaults[d.Args[0].Value] && !hasArg(d, "default_server") {
-				at := d.Args[len(d.Args)-1].End
+				at := int(d.Args[len(d.Args)-1].End)
 				out = append(out, site{op: Duplicate, kind: "default_server", make: func(*rand.Rand) *Mutant {
 					return fl.mutant(Duplicate, "default_server", at, "a second default_server for "+d.Args[0].Value, Edit{at, at, " default_server"})
 				}})
@@ -200,8 +200,8 @@ func (fl *file) regexSites() []site {
 	}
 	var found []rx
 	word := func(what string, w parser.Word, skip int) {
-		s, e := w.Start+skip, w.End
-		if w.Quote != 0 {
+		s, e := int(w.Start)+skip, int(w.End)
+		if fl.f.QuoteOf(w) != 0 {
 			s, e = s+1, e-1
 		}
 		if s < e {
@@ -216,11 +216,11 @@ func (fl *file) regexSites() []site {
 			word("rewrite", d.Args[0], 0)
 		case d.Name == "server_name":
 			for _, a := range d.Args {
-				if strings.HasPrefix(a.Value, "~") && a.Quote == 0 {
+				if strings.HasPrefix(a.Value, "~") && d.File.QuoteOf(a) == 0 {
 					word("server_name", a, 1)
 				}
 			}
-		case d.Parent != nil && d.Parent.Name == "map" && strings.HasPrefix(d.Name, "~") && d.NameW().Quote == 0:
+		case d.Parent != nil && d.Parent.Name == "map" && strings.HasPrefix(d.Name, "~") && d.File.QuoteOf(d.NameW()) == 0:
 			skip := 1
 			if strings.HasPrefix(d.Name, "~*") {
 				skip = 2
@@ -230,7 +230,7 @@ func (fl *file) regexSites() []site {
 			for i, a := range d.Args {
 				switch a.Value {
 				case "~", "~*", "!~", "!~*":
-					if i+1 < len(d.Args) && d.Args[i+1].Quote == 0 {
+					if i+1 < len(d.Args) && d.File.QuoteOf(d.Args[i+1]) == 0 {
 						w := d.Args[i+1]
 						if strings.HasSuffix(w.Value, ")") {
 							w.End--
