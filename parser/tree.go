@@ -40,7 +40,7 @@ type File struct {
 	// (see Directive.Included): include directives are few, so they are
 	// kept here rather than in a field of every directive.
 	included   map[*Directive][]*File
-	lineStarts []int // built once, by lines
+	lineStarts []int32 // built once, by lines
 	linesOnce  sync.Once
 	indent     struct {
 		once sync.Once
@@ -193,12 +193,13 @@ func (f *File) Raw(w Word) string { return string(f.Src[w.Start:w.End]) }
 // lines returns the offset each line starts at, indexed on first use (safe
 // for concurrent use: the rules of a unit, and units sharing an included
 // file, run at once).
-func (f *File) lines() []int {
+// The offsets are int32, as in the tree (see MaxParseSize).
+func (f *File) lines() []int32 {
 	f.linesOnce.Do(func() {
-		f.lineStarts = make([]int, 1, bytes.Count(f.Src, []byte{'\n'})+1)
+		f.lineStarts = make([]int32, 1, bytes.Count(f.Src, []byte{'\n'})+1)
 		for i, c := range f.Src {
 			if c == '\n' {
-				f.lineStarts = append(f.lineStarts, i+1)
+				f.lineStarts = append(f.lineStarts, int32(i+1))
 			}
 		}
 	})
@@ -211,8 +212,8 @@ func (f *File) Position(off int) Position {
 	if off > len(f.Src) {
 		off = len(f.Src)
 	}
-	line := sort.Search(len(ls), func(i int) bool { return ls[i] > off }) - 1
-	start := ls[line]
+	line := sort.Search(len(ls), func(i int) bool { return int(ls[i]) > off }) - 1
+	start := int(ls[line])
 	if line == 0 && f.BOM {
 		start = min(3, off)
 	}
@@ -225,7 +226,7 @@ func (f *File) Offset(p Position) int {
 	if p.Line < 1 || p.Line > len(ls) {
 		return len(f.Src)
 	}
-	off := ls[p.Line-1]
+	off := int(ls[p.Line-1])
 	if p.Line == 1 && f.BOM {
 		off = 3
 	}
@@ -242,13 +243,13 @@ func (f *File) Line(n int) string {
 	if n < 1 || n > len(ls) {
 		return ""
 	}
-	start := ls[n-1]
+	start := int(ls[n-1])
 	if n == 1 && f.BOM {
 		start = 3
 	}
 	end := len(f.Src)
 	if n < len(ls) {
-		end = ls[n] - 1
+		end = int(ls[n]) - 1
 	}
 	return strings.TrimSuffix(string(f.Src[start:end]), "\r")
 }
@@ -256,7 +257,7 @@ func (f *File) Line(n int) string {
 // LineNumber returns the 1-based line holding off.
 func (f *File) LineNumber(off int) int {
 	ls := f.lines()
-	return sort.Search(len(ls), func(i int) bool { return ls[i] > off })
+	return sort.Search(len(ls), func(i int) bool { return int(ls[i]) > off })
 }
 
 // IndentUnit guesses one level of indentation from the file: a tab if
