@@ -70,7 +70,6 @@ func Parse(path string, src []byte) (*File, *SyntaxError) {
 	if err == nil && b.s.err != nil {
 		err = &SyntaxError{File: f, Off: b.s.err.off, Msg: b.s.err.msg}
 	}
-	associateComments(f)
 	if err != nil {
 		f.Partial = true
 		return f, err

@@ -89,10 +89,6 @@ type Directive struct {
 
 	// nameStart and nameEnd are the span of the name as written (see NameW).
 	nameStart, nameEnd int32
-	// The comments around the directive, found once by Parse:
-	// File.Comments[leadFrom:leadTo] lead it, File.Comments[trail-1]
-	// trails its head when trail > 0.
-	leadFrom, leadTo, trail int32
 }
 
 // NameW returns the name as a Word: its value (Name) and its span as
@@ -340,69 +336,58 @@ func (f *File) CommentsBetween(from, to int) []Comment {
 }
 
 // LeadingComments returns the comments on the lines right above d, with no
-// blank line or other statement between them and d, nearest last. They are
-// found once, when the file is parsed.
+// blank line or other statement between them and d, nearest last.
+//
+// They are found when asked, not kept in every directive (a million
+// directives would carry 12 bytes each for the few that have comments):
+// a binary search finds the comments before d's line, and only the lines
+// from there up to the first that does not qualify are read.
 func (d *Directive) LeadingComments() []Comment {
-	if d.leadTo == d.leadFrom {
-		return nil
-	}
-	return d.File.Comments[d.leadFrom:d.leadTo:d.leadTo]
-}
-
-// TrailingComment returns the comment that follows d's head on the same line.
-func (d *Directive) TrailingComment() (Comment, bool) {
-	if d.trail == 0 {
-		return Comment{}, false
-	}
-	return d.File.Comments[d.trail-1], true
-}
-
-// associateComments finds, once per file and in one pass, the leading and
-// trailing comments of every directive (see LeadingComments and
-// TrailingComment). Directives are visited in document order, where both
-// their starts and their heads' ends only grow, so two cursors walk the
-// comments once; each check reads only the lines involved.
-func associateComments(f *File) {
+	f := d.File
 	cs := f.Comments
 	if len(cs) == 0 {
-		return
+		return nil
 	}
 	src := f.Src
-	lead, trail := 0, 0
-	f.Walk(func(d *Directive) {
-		// Leading: the comments ending the lines just above d's line, each
-		// alone on its line.
-		ls := f.LineStart(d.Start())
-		for lead < len(cs) && cs[lead].Start < ls {
-			lead++
+	ls := f.LineStart(d.Start())
+	lead := sort.Search(len(cs), func(i int) bool { return cs[i].Start >= ls })
+	lo, pos := lead, ls
+	for lo > 0 {
+		c := cs[lo-1]
+		e := c.End
+		if e < len(src) && src[e] == '\r' {
+			e++
 		}
-		lo, pos := lead, ls
-		for lo > 0 {
-			c := cs[lo-1]
-			e := c.End
-			if e < len(src) && src[e] == '\r' {
-				e++
-			}
-			if e >= len(src) || src[e] != '\n' || e+1 != pos {
-				break
-			}
-			cls := f.LineStart(c.Start)
-			if len(bytes.TrimSpace(src[cls:c.Start])) != 0 {
-				break
-			}
-			lo--
-			pos = cls
+		if e >= len(src) || src[e] != '\n' || e+1 != pos {
+			break
 		}
-		d.leadFrom, d.leadTo = int32(lo), int32(lead)
-		// Trailing: the first comment after the head, on the same line.
-		he := d.HeaderEnd()
-		for trail < len(cs) && cs[trail].Start < he {
-			trail++
+		cls := f.LineStart(c.Start)
+		if len(bytes.TrimSpace(src[cls:c.Start])) != 0 {
+			break
 		}
-		if trail < len(cs) && bytes.IndexByte(src[he:cs[trail].Start], '\n') < 0 {
-			d.trail = int32(trail + 1)
-		}
-	})
+		lo--
+		pos = cls
+	}
+	if lo == lead {
+		return nil
+	}
+	return cs[lo:lead:lead]
+}
+
+// TrailingComment returns the comment that follows d's head on the same
+// line: the first comment after the head, when no line ends before it.
+func (d *Directive) TrailingComment() (Comment, bool) {
+	f := d.File
+	cs := f.Comments
+	if len(cs) == 0 {
+		return Comment{}, false
+	}
+	he := d.HeaderEnd()
+	i := sort.Search(len(cs), func(i int) bool { return cs[i].Start >= he })
+	if i < len(cs) && bytes.IndexByte(f.Src[he:cs[i].Start], '\n') < 0 {
+		return cs[i], true
+	}
+	return Comment{}, false
 }
 
 // Walk calls fn for every directive of the file in document order, block
