@@ -244,7 +244,7 @@ func (b *builder) read(parent *Directive, open int) (closed bool) {
 				continue
 			}
 			d.Block = b.newBlock()
-			d.Block.Open = t.start
+			d.Block.Open = int32(t.start)
 			if n, ok := b.next(); ok {
 				if n.kind == tokLua {
 					lw := wordOf(n)
@@ -260,10 +260,10 @@ func (b *builder) read(parent *Directive, open int) (closed bool) {
 			b.stack = append(b.stack, d)
 			if !closed {
 				// cut short: the block runs to where nginx stopped
-				d.Block.Close, d.End = eof, int32(eof)
+				d.Block.Close, d.End = int32(eof), int32(eof)
 				return false
 			}
-			d.Block.Close = b.last.start
+			d.Block.Close = int32(b.last.start)
 			d.End = int32(b.last.end)
 		case tokBlockEnd:
 			if len(words) > 0 {

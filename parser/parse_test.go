@@ -26,7 +26,7 @@ func render(f *File) string {
 			end := f.Position(int(d.End) - 1)
 			fmt.Fprintf(&sb, " ;%d:%d", end.Line, end.Column)
 			if d.Block != nil {
-				o := f.Position(d.Block.Open)
+				o := f.Position(int(d.Block.Open))
 				fmt.Fprintf(&sb, " {%d:%d", o.Line, o.Column)
 				if d.Block.Lua != nil {
 					fmt.Fprintf(&sb, " lua=%q", d.Block.Lua.Value)

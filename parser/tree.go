@@ -130,8 +130,8 @@ func (d *Directive) AddIncluded(file *File) {
 
 // Block is the body of a block directive.
 type Block struct {
-	Open       int // offset of '{'
-	Close      int // offset of '}'
+	Open       int32 // offset of '{'
+	Close      int32 // offset of '}'
 	Directives []*Directive
 	// Lua is the verbatim body of a *_by_lua_block, nil otherwise.
 	Lua *Word
@@ -178,7 +178,7 @@ func (d *Directive) Node() config.IDirective {
 // simple directive, or the '{' of a block directive.
 func (d *Directive) HeaderEnd() int {
 	if d.Block != nil {
-		return d.Block.Open + 1
+		return int(d.Block.Open) + 1
 	}
 	return int(d.End)
 }

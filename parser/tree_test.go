@@ -84,6 +84,7 @@ func TestTreeSizes(t *testing.T) {
 	}{
 		{"Directive", unsafe.Sizeof(Directive{}), 80},
 		{"Word", unsafe.Sizeof(Word{}), 24},
+		{"Block", unsafe.Sizeof(Block{}), 40},
 	} {
 		if c.got > c.want {
 			t.Errorf("%s is %d bytes, want at most %d", c.name, c.got, c.want)

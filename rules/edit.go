@@ -89,7 +89,7 @@ func InsertAfter(anchor *parser.Directive, lines []string) Edit {
 	if restOfLineIsEmpty(f, int(anchor.End)) {
 		at := lineEnd(f, int(anchor.End))
 		ind := f.Indent(anchor.Start())
-		if p := anchor.Parent; p != nil && p.Block != nil && sameLine(f, p.Block.Open, anchor.Start()) && !startsLine(f, anchor.Start()) {
+		if p := anchor.Parent; p != nil && p.Block != nil && sameLine(f, int(p.Block.Open), anchor.Start()) && !startsLine(f, anchor.Start()) {
 			// anchor shares its line with the block opener before it
 			// ("location / { proxy_pass ...;"): one level deeper than that line
 			ind += IndentUnit(f)
@@ -109,14 +109,14 @@ func startsLine(f *parser.File, off int) bool {
 // after the '{' when the body starts on that line.
 func InsertFirst(d *parser.Directive, lines []string) Edit {
 	f := d.File
-	open := d.Block.Open + 1
-	if restOfLineIsEmpty(f, open) && !sameLine(f, d.Block.Open, d.Block.Close) {
+	open := int(d.Block.Open + 1)
+	if restOfLineIsEmpty(f, open) && !sameLine(f, int(d.Block.Open), int(d.Block.Close)) {
 		at := lineEnd(f, open)
 		ind := f.Indent(d.Start()) + IndentUnit(f)
 		if len(d.Block.Directives) > 0 && startsLine(f, d.Block.Directives[0].Start()) {
 			ind = f.Indent(d.Block.Directives[0].Start())
 		}
-		return Edit{File: f, Start: at, End: at, New: newLines(eolAt(f, d.Block.Open), ind, lines)}
+		return Edit{File: f, Start: at, End: at, New: newLines(eolAt(f, int(d.Block.Open)), ind, lines)}
 	}
 	return Edit{File: f, Start: open, End: open, New: " " + strings.Join(lines, " ")}
 }
@@ -125,7 +125,7 @@ func InsertFirst(d *parser.Directive, lines []string) Edit {
 // is followed by a blank line unless one follows already or the body ends.
 func InsertFirstBlock(d *parser.Directive, lines []string) Edit {
 	e := InsertFirst(d, lines)
-	eol := eolAt(d.File, d.Block.Open)
+	eol := eolAt(d.File, int(d.Block.Open))
 	if !strings.HasPrefix(e.New, eol) {
 		return e
 	}

@@ -39,8 +39,8 @@ func MoveBlockBefore(d, anchor *parser.Directive) ([]Edit, bool) {
 func MoveBlockInto(d, into *parser.Directive) ([]Edit, bool) {
 	f := d.File
 	start, ok := movableStart(d)
-	if !ok || into.File != f || into.Block == nil || sameLine(f, into.Block.Open, into.Block.Close) ||
-		!restOfLineIsEmpty(f, into.Block.Open+1) {
+	if !ok || into.File != f || into.Block == nil || sameLine(f, int(into.Block.Open), int(into.Block.Close)) ||
+		!restOfLineIsEmpty(f, int(into.Block.Open)+1) {
 		return nil, false
 	}
 	ind := f.Indent(into.Start()) + IndentUnit(f)
@@ -48,7 +48,7 @@ func MoveBlockInto(d, into *parser.Directive) ([]Edit, bool) {
 		ind = f.Indent(into.Block.Directives[0].Start())
 	}
 	text := reindent(f, start, lineEnd(f, int(d.End)), f.Indent(start), ind)
-	at := lineEnd(f, into.Block.Open+1)
+	at := lineEnd(f, int(into.Block.Open)+1)
 	eol := f.EOL()
 	return []Edit{
 		{File: f, Start: at, End: at, New: eol + text + eol},

@@ -461,7 +461,7 @@ func (r *rewriter) server(d *parser.Directive) {
 	if len(s.Listens) == 0 {
 		i := r.port("80")
 		eol := d.File.EOL()
-		r.add(d.File, Edit{Start: d.Block.Open + 1, End: d.Block.Open + 1,
+		r.add(d.File, Edit{Start: int(d.Block.Open) + 1, End: int(d.Block.Open) + 1,
 			New: eol + d.File.Indent(d.Start()) + "    listen 127.0.0.1:" + portPlaceholder(i) + "; # nginxtest: nginx's default *:80" + eol, Why: "a server without listen listens on *:80"})
 		s.Listens = append(s.Listens, Listen{Index: i, Port: 80})
 	}
@@ -656,7 +656,7 @@ func (r *rewriter) wrapMain(f *parser.File) {
 		hl := httpLines(has(expand(d.Block.Directives)))
 		if len(hl) > 0 {
 			ind := f.Indent(d.Start()) + "    "
-			r.add(f, Edit{Start: d.Block.Open + 1, End: d.Block.Open + 1, New: eol + ind + strings.Join(hl, eol+ind) + " # nginxtest" + eol, Why: "temp paths inside the test directory"})
+			r.add(f, Edit{Start: int(d.Block.Open) + 1, End: int(d.Block.Open) + 1, New: eol + ind + strings.Join(hl, eol+ind) + " # nginxtest" + eol, Why: "temp paths inside the test directory"})
 		}
 	}
 }

@@ -115,7 +115,7 @@ func variants(f *parser.File) []variant {
 	at := 0
 	for _, d := range f.Top {
 		if d.Name == "http" && d.Block != nil {
-			at = d.Block.Open + 1
+			at = int(d.Block.Open) + 1
 		}
 	}
 	out = append(out,

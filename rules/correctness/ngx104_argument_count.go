@@ -184,7 +184,7 @@ func noBlocks(p *rules.Pass, m *parser.Directive, ds []*parser.Directive, depth 
 		if d.Block == nil || d.Block.Lua != nil {
 			continue
 		}
-		open := d.Block.Open
+		open := int(d.Block.Open)
 		line := itoa(d.File.Position(open).Line)
 		p.Report(rules.Span{File: d.File, Start: open, End: open + 1},
 			"a block opens inside %s (%s), whose lines are values, not directives (is the } of %s missing?): nginx -t: unexpected \"{\" in %s:%s",

@@ -343,7 +343,7 @@ func (fl *file) moveSites() []site {
 	var targets []target
 	for _, d := range fl.all {
 		if d.Block != nil && targetBlocks[d.Name] && d.Block.Lua == nil {
-			targets = append(targets, target{d.Name, d.Block.Open + 1})
+			targets = append(targets, target{d.Name, int(d.Block.Open) + 1})
 		}
 	}
 	if fl.name == "nginx.conf" {
@@ -431,12 +431,12 @@ func (fl *file) braceSites() []site {
 			}
 			out = append(out,
 				site{op: Brace, kind: "drop-close", make: func(*rand.Rand) *Mutant {
-					return fl.mutant(Brace, "drop-close", d.Block.Close, fmt.Sprintf("the } of %s (line %d) removed", d.Name, fl.line(d.Start())),
-						Edit{d.Block.Close, d.Block.Close + 1, ""})
+					return fl.mutant(Brace, "drop-close", int(d.Block.Close), fmt.Sprintf("the } of %s (line %d) removed", d.Name, fl.line(d.Start())),
+						Edit{int(d.Block.Close), int(d.Block.Close) + 1, ""})
 				}},
 				site{op: Brace, kind: "drop-open", make: func(*rand.Rand) *Mutant {
-					return fl.mutant(Brace, "drop-open", d.Block.Open, fmt.Sprintf("the { of %s removed", d.Name),
-						Edit{d.Block.Open, d.Block.Open + 1, ""})
+					return fl.mutant(Brace, "drop-open", int(d.Block.Open), fmt.Sprintf("the { of %s removed", d.Name),
+						Edit{int(d.Block.Open), int(d.Block.Open) + 1, ""})
 				}})
 			continue
 		}

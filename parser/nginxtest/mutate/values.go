@@ -163,7 +163,7 @@ func (fl *file) dupSites(files []*file) []site {
 				}})
 			}
 		case d.Block != nil && dupBlocks[d.Name] && d.Block.Lua == nil:
-			head := fl.raw(d.Start(), d.Block.Open+1)
+			head := fl.raw(d.Start(), int(d.Block.Open)+1)
 			if strings.Contains(head, "\n") {
 				continue
 			}
@@ -172,8 +172,8 @@ func (fl *file) dupSites(files []*file) []site {
 				kind = "location"
 			}
 			out = append(out, site{op: Duplicate, kind: kind, make: func(*rand.Rand) *Mutant {
-				at := d.Block.Close + 1
-				return fl.mutant(Duplicate, kind, d.Block.Close, fmt.Sprintf("%s written twice (an empty copy after line %d)", strings.TrimSuffix(head, " {"), fl.line(d.Block.Close)),
+				at := int(d.Block.Close + 1)
+				return fl.mutant(Duplicate, kind, int(d.Block.Close), fmt.Sprintf("%s written twice (an empty copy after line %d)", strings.TrimSuffix(head, " {"), fl.line(int(d.Block.Close))),
 					Edit{at, at, " " + head + " }"})
 			}})
 		}
