@@ -230,7 +230,7 @@ func (b *builder) read(parent *Directive, open int) (closed bool) {
 			}
 			d := b.newDirective()
 			d.File, d.Name, d.Parent = b.f, words[0].value, parent
-			d.nameStart, d.nameEnd = int32(words[0].start), int32(words[0].end)
+			d.nameStart = int32(words[0].start)
 			if len(words) > 1 {
 				d.Args = b.newWords(len(words) - 1)
 				for i, w := range words[1:] {

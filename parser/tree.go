@@ -59,8 +59,8 @@ type Word struct {
 }
 
 // QuoteOf returns the quote of w, a name or an argument of a directive of
-// f: '"', '\” or 0. A word is quoted exactly when it starts with a quote
-// (see scanner.word).
+// f: a double or single quote character, or 0. A word is quoted exactly
+// when it starts with a quote (see scanner.word).
 func (f *File) QuoteOf(w Word) byte {
 	if f == nil || w.End <= w.Start || int(w.End) > len(f.Src) {
 		return 0
@@ -74,7 +74,7 @@ func (f *File) QuoteOf(w Word) byte {
 // Directive is one statement: a name, arguments, and an optional block.
 //
 // A large configuration has a million of them, so the struct is kept small:
-// the span of the name is two int32 offsets (see NameW; Parse refuses a
+// the name's span is its int32 start (see NameW; Parse refuses a
 // file larger than MaxParseSize), and what only include directives
 // need is kept by the file (see Included).
 type Directive struct {
@@ -87,14 +87,25 @@ type Directive struct {
 	Parent *Directive
 	End    int32 // just past the terminating ';' or the closing '}'
 
-	// nameStart and nameEnd are the span of the name as written (see NameW).
-	nameStart, nameEnd int32
+	// nameStart is the offset of the name as written (see NameW).
+	nameStart int32
 }
 
 // NameW returns the name as a Word: its value (Name) and its span as
-// written (File.QuoteOf tells its quote).
+// written (File.QuoteOf tells its quote). The end of the span is found
+// again by the scanner, from the start: a word read from the same offset
+// ends at the same place.
 func (d *Directive) NameW() Word {
-	return Word{Value: d.Name, Start: d.nameStart, End: d.nameEnd}
+	w := Word{Value: d.Name, Start: d.nameStart, End: d.nameStart}
+	if d.File == nil || int(d.nameStart) >= len(d.File.Src) {
+		return w
+	}
+	s := scanner{src: d.File.Src, pos: int(d.nameStart)}
+	s.word()
+	if s.ok {
+		w.End = int32(s.tok.end)
+	}
+	return w
 }
 
 // Included returns the files an include directive resolved to, in the

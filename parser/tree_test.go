@@ -82,12 +82,45 @@ func TestTreeSizes(t *testing.T) {
 		name      string
 		got, want uintptr
 	}{
-		{"Directive", unsafe.Sizeof(Directive{}), 80},
+		{"Directive", unsafe.Sizeof(Directive{}), 72},
 		{"Word", unsafe.Sizeof(Word{}), 24},
 		{"Block", unsafe.Sizeof(Block{}), 40},
 	} {
 		if c.got > c.want {
 			t.Errorf("%s is %d bytes, want at most %d", c.name, c.got, c.want)
+		}
+	}
+}
+
+// TestNameWEnd: the end of a name is found again by the scanner; it is
+// where the scanner ended the word when parsing, whatever the name holds.
+func TestNameWEnd(t *testing.T) {
+	src := "a\\ b c;\n\"q\\\"x\" 1;\n'y'{}\nn${v}{ }\nx\\;y 2;\n"
+	f, err := Parse("t.conf", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	toks, serr := scan([]byte(src), 0)
+	if serr != nil {
+		t.Fatal(serr)
+	}
+	var names []token
+	first := true
+	for _, tk := range toks {
+		if tk.kind == tokWord && first {
+			names = append(names, tk)
+		}
+		first = tk.kind != tokWord
+	}
+	var ds []*Directive
+	f.Walk(func(d *Directive) { ds = append(ds, d) })
+	if len(ds) != len(names) {
+		t.Fatalf("%d directives, %d names", len(ds), len(names))
+	}
+	for i, d := range ds {
+		w := d.NameW()
+		if int(w.Start) != names[i].start || int(w.End) != names[i].end || w.Value != names[i].value {
+			t.Errorf("NameW of %q = %+v, the scanner read %d-%d", d.Name, w, names[i].start, names[i].end)
 		}
 	}
 }
