@@ -109,7 +109,7 @@ func startsLine(f *parser.File, off int) bool {
 // after the '{' when the body starts on that line.
 func InsertFirst(d *parser.Directive, lines []string) Edit {
 	f := d.File
-	open := int(d.Block.Open + 1)
+	open := int(d.Block.Open) + 1
 	if restOfLineIsEmpty(f, open) && !sameLine(f, int(d.Block.Open), int(d.Block.Close)) {
 		at := lineEnd(f, open)
 		ind := f.Indent(d.Start()) + IndentUnit(f)

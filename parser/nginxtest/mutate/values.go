@@ -172,7 +172,7 @@ func (fl *file) dupSites(files []*file) []site {
 				kind = "location"
 			}
 			out = append(out, site{op: Duplicate, kind: kind, make: func(*rand.Rand) *Mutant {
-				at := int(d.Block.Close + 1)
+				at := int(d.Block.Close) + 1
 				return fl.mutant(Duplicate, kind, int(d.Block.Close), fmt.Sprintf("%s written twice (an empty copy after line %d)", strings.TrimSuffix(head, " {"), fl.line(int(d.Block.Close))),
 					Edit{at, at, " " + head + " }"})
 			}})
