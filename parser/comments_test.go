@@ -47,7 +47,8 @@ func refTrailingComment(d *Directive) (Comment, bool) {
 	return Comment{}, false
 }
 
-// checkCommentAssociation compares what Parse found once with the rescans.
+// checkCommentAssociation compares LeadingComments and TrailingComment with
+// the rescans.
 func checkCommentAssociation(t *testing.T, f *File) {
 	t.Helper()
 	f.Walk(func(d *Directive) {

@@ -333,7 +333,7 @@ func (ds *dumpSet) expand(u *Unit, f *File, stack []string) {
 		if d.Name != "include" || d.Block != nil || len(d.Args) != 1 {
 			return
 		}
-		d.Included = nil
+		d.SetIncluded(nil)
 		arg := d.Args[0]
 		target := arg.Value
 		if !strings.HasPrefix(target, "/") {
@@ -356,7 +356,7 @@ func (ds *dumpSet) expand(u *Unit, f *File, stack []string) {
 				m = ds.clean[path.Clean(target)]
 			}
 			if m == nil {
-				u.addProblem(Problem{Kind: ProblemIncludeMissing, File: f, Start: arg.Start, End: arg.End,
+				u.addProblem(Problem{Kind: ProblemIncludeMissing, File: f, Start: int(arg.Start), End: int(arg.End),
 					Msg: fmt.Sprintf("include %q: %s is not in the nginx -T dump %s, though nginx prints every file it reads; the dump is incomplete or was edited", arg.Value, target, ds.name)})
 				return
 			}
@@ -364,7 +364,7 @@ func (ds *dumpSet) expand(u *Unit, f *File, stack []string) {
 		}
 		for _, m := range matches {
 			if i := indexOf(stack, m.Path); i >= 0 {
-				u.addProblem(Problem{Kind: ProblemIncludeCycle, File: f, Start: d.Start(), End: d.End,
+				u.addProblem(Problem{Kind: ProblemIncludeCycle, File: f, Start: d.Start(), End: int(d.End),
 					Msg: fmt.Sprintf("include cycle: %s is already being read (%s); nginx -t never finishes reading it and crashes", m.Path, strings.Join(append(append([]string{}, stack[i:]...), m.Path), " includes "))})
 				continue
 			}
@@ -374,7 +374,7 @@ func (ds *dumpSet) expand(u *Unit, f *File, stack []string) {
 				u.addProblem(pb)
 				continue
 			}
-			d.Included = append(d.Included, m)
+			d.AddIncluded(m)
 			if _, done := u.files[m.Path]; !done {
 				u.files[m.Path] = m
 				ds.expand(u, m, append(stack, m.Path))

@@ -73,7 +73,7 @@ func TestDumpSplitsFilesExactly(t *testing.T) {
 	// glob matches in name order, as glob(3) returns them
 	var incs []string
 	u.Root.Walk(func(d *Directive) {
-		for _, f := range d.Included {
+		for _, f := range d.Included() {
 			incs = append(incs, f.Path)
 		}
 	})

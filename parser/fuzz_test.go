@@ -34,22 +34,22 @@ func FuzzParse(f *testing.F) {
 		checkCommentAssociation(t, file)
 		last := 0
 		file.Walk(func(d *Directive) {
-			words := append([]Word{d.NameW}, d.Args...)
+			words := append([]Word{d.NameW()}, d.Args...)
 			for _, w := range words {
-				if w.Start < last || w.End <= w.Start || w.End > len(src) {
+				if int(w.Start) < last || w.End <= w.Start || int(w.End) > len(src) {
 					t.Fatalf("word %q at [%d,%d) out of order or bounds (last %d)", w.Value, w.Start, w.End, last)
 				}
-				last = w.End
+				last = int(w.End)
 				toks, serr := scan(src[w.Start:w.End], 0)
 				if serr == nil && len(toks) == 1 && toks[0].kind == tokWord && toks[0].value != w.Value {
 					t.Fatalf("word %q re-reads as %q", w.Value, toks[0].value)
 				}
 			}
-			if d.End > len(src) || d.End < last {
+			if int(d.End) > len(src) || int(d.End) < last {
 				t.Fatalf("directive %q ends at %d", d.Name, d.End)
 			}
 			if d.Block == nil {
-				last = d.End
+				last = int(d.End)
 			}
 		})
 	})

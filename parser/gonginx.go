@@ -79,7 +79,7 @@ func align(f *File, ours []*Directive, theirs []config.IDirective, nodes map[*Di
 		byName[t.GetName()] = append(byName[t.GetName()], t)
 	}
 	for _, d := range ours {
-		raw := f.Raw(d.NameW)
+		raw := f.Raw(d.NameW())
 		list := byName[raw]
 		if len(list) == 0 {
 			return fmt.Errorf("gonginx has no directive %q at %d", raw, d.Start())

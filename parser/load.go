@@ -153,7 +153,7 @@ func (u *Unit) Files() []*File {
 	var add func(f *File)
 	add = func(f *File) {
 		f.Walk(func(d *Directive) {
-			for _, inc := range d.Included {
+			for _, inc := range d.Included() {
 				if !seen[inc] {
 					seen[inc] = true
 					out = append(out, inc)
@@ -594,7 +594,7 @@ func markReported(u *Unit, f *File) {
 	}
 	u.Report[f] = true
 	f.Walk(func(d *Directive) {
-		for _, inc := range d.Included {
+		for _, inc := range d.Included() {
 			markReported(u, inc)
 		}
 	})
@@ -848,7 +848,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 		if d.Name != "include" || d.Block != nil || len(d.Args) != 1 {
 			return
 		}
-		d.Included = nil
+		d.SetIncluded(nil)
 		arg := d.Args[0]
 		target := arg.Value
 		if !filepath.IsAbs(target) {
@@ -856,14 +856,14 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 		}
 		target = l.mapPath(target)
 		unreadable := func(format string, a ...any) {
-			u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End,
+			u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: int(arg.Start), End: int(arg.End),
 				Msg: fmt.Sprintf("include %q: ", arg.Value) + fmt.Sprintf(format, a...)})
 		}
 		glob := strings.ContainsAny(arg.Value, "*?[")
 		// Outside the roots nothing is looked at, not even whether it exists.
 		if where := target; !l.allows(globBase(where)) {
 			if bf := l.builtin(arg.Value); bf != nil {
-				d.Included = append(d.Included, bf)
+				d.AddIncluded(bf)
 				return
 			}
 			msg := fmt.Sprintf("include %q: %s is outside the configuration's roots (%s), so ngxlint does not read it and what it holds is not checked; %s",
@@ -871,7 +871,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 			// A glob that matches nothing is fine for nginx: unread, it
 			// proves nothing (SWAG's /etc/nginx/modules/*.conf lives in the
 			// container, not in the checkout).
-			u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: arg.Start, End: arg.End, Msg: msg, Unproven: glob})
+			u.addProblem(Problem{Kind: ProblemIncludeUnreadable, File: f, Start: int(arg.Start), End: int(arg.End), Msg: msg, Unproven: glob})
 			return
 		}
 		var matches []string
@@ -888,10 +888,10 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 			switch {
 			case err != nil && errors.Is(err, fs.ErrNotExist):
 				if bf := l.builtin(arg.Value); bf != nil {
-					d.Included = append(d.Included, bf)
+					d.AddIncluded(bf)
 					return
 				}
-				u.addProblem(Problem{Kind: ProblemIncludeMissing, File: f, Start: arg.Start, End: arg.End,
+				u.addProblem(Problem{Kind: ProblemIncludeMissing, File: f, Start: int(arg.Start), End: int(arg.End),
 					Msg: fmt.Sprintf("include %q: %s does not exist, so nginx -t fails here; %s", arg.Value, l.display(target), l.resolveHint(arg.Value, u.Prefix))})
 				return
 			case err != nil:
@@ -906,7 +906,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 		for _, m := range matches {
 			rp := l.realPath(m)
 			if i := indexOf(stack, rp); i >= 0 {
-				u.addProblem(Problem{Kind: ProblemIncludeCycle, File: f, Start: d.Start(), End: d.End,
+				u.addProblem(Problem{Kind: ProblemIncludeCycle, File: f, Start: d.Start(), End: int(d.End),
 					Msg: fmt.Sprintf("include cycle: %s is already being read (%s); nginx -t never finishes reading it and crashes", l.display(m), l.cycleText(stack[i:], rp))})
 				continue
 			}
@@ -945,7 +945,7 @@ func (l *loader) expand(u *Unit, f *File, stack []string) weight {
 			}
 			w.files += cw.files
 			w.bytes += cw.bytes
-			d.Included = append(d.Included, pf.file)
+			d.AddIncluded(pf.file)
 		}
 	})
 	return w

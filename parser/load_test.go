@@ -214,7 +214,7 @@ func TestBuiltinProxyParams(t *testing.T) {
 			inc = d
 		}
 	})
-	if inc == nil || len(inc.Included) != 1 || len(inc.Included[0].Top) != 4 || inc.Included[0].Top[0].Arg(0) != "Host" {
+	if inc == nil || len(inc.Included()) != 1 || len(inc.Included()[0].Top) != 4 || inc.Included()[0].Top[0].Arg(0) != "Host" {
 		t.Fatalf("proxy_params should read as Debian's four proxy_set_header lines")
 	}
 }

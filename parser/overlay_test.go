@@ -39,7 +39,7 @@ func TestOverlay(t *testing.T) {
 	}
 	included := false
 	got.Walk(func(d *Directive) {
-		for _, inc := range d.Included {
+		for _, inc := range d.Included() {
 			included = included || strings.HasSuffix(inc.Path, "ws.conf")
 		}
 	})

@@ -23,12 +23,25 @@ func (e *SyntaxError) Error() string {
 
 var bom = []byte{0xef, 0xbb, 0xbf}
 
+// MaxParseSize bounds the files Parse reads: the tree keeps byte offsets as
+// int32 to stay small (a 50 MB file has a million directives), so a file
+// must not be larger. Limits.MaxFileSize is capped to it, so the loader
+// refuses such a file before reading it all.
+const MaxParseSize = 1 << 30
+
+// errTooLarge is the message of Parse for a file over MaxParseSize bytes.
+const errTooLarge = "the file is larger than 1 GiB, the largest ngxlint reads (nginx configurations are a few MiB at most)"
+
 // Parse reads one file's bytes. It returns the file with its directive tree,
 // or the file (for positions) and the first syntax error, as nginx stops at
 // the first one too. The file keeps src, and the values of its words share
 // its bytes: src must not be changed afterwards.
 func Parse(path string, src []byte) (*File, *SyntaxError) {
 	f := &File{Path: path, Src: src}
+	if len(src) > MaxParseSize {
+		f.Src = nil // no offset into it would fit the tree
+		return f, &SyntaxError{File: f, Off: 0, Msg: errTooLarge}
+	}
 	f.lines()
 	from := 0
 	if bytes.HasPrefix(src, bom) {
@@ -57,7 +70,6 @@ func Parse(path string, src []byte) (*File, *SyntaxError) {
 	if err == nil && b.s.err != nil {
 		err = &SyntaxError{File: f, Off: b.s.err.off, Msg: b.s.err.msg}
 	}
-	associateComments(f)
 	if err != nil {
 		f.Partial = true
 		return f, err
@@ -217,7 +229,8 @@ func (b *builder) read(parent *Directive, open int) (closed bool) {
 				return false
 			}
 			d := b.newDirective()
-			d.File, d.Name, d.NameW, d.Parent = b.f, words[0].value, wordOf(words[0]), parent
+			d.File, d.Name, d.Parent = b.f, words[0].value, parent
+			d.nameStart = int32(words[0].start)
 			if len(words) > 1 {
 				d.Args = b.newWords(len(words) - 1)
 				for i, w := range words[1:] {
@@ -226,12 +239,12 @@ func (b *builder) read(parent *Directive, open int) (closed bool) {
 			}
 			words = words[:0]
 			if t.kind == tokSemicolon {
-				d.End = t.end
+				d.End = int32(t.end)
 				b.stack = append(b.stack, d)
 				continue
 			}
 			d.Block = b.newBlock()
-			d.Block.Open = t.start
+			d.Block.Open = int32(t.start)
 			if n, ok := b.next(); ok {
 				if n.kind == tokLua {
 					lw := wordOf(n)
@@ -247,11 +260,11 @@ func (b *builder) read(parent *Directive, open int) (closed bool) {
 			b.stack = append(b.stack, d)
 			if !closed {
 				// cut short: the block runs to where nginx stopped
-				d.Block.Close, d.End = eof, eof
+				d.Block.Close, d.End = int32(eof), int32(eof)
 				return false
 			}
-			d.Block.Close = b.last.start
-			d.End = b.last.end
+			d.Block.Close = int32(b.last.start)
+			d.End = int32(b.last.end)
 		case tokBlockEnd:
 			if len(words) > 0 {
 				b.err = b.errf(t.start, "unexpected \"}\": directive \"%s\" is not terminated by \";\"", words[0].value)
@@ -267,7 +280,7 @@ func (b *builder) read(parent *Directive, open int) (closed bool) {
 }
 
 func wordOf(t token) Word {
-	return Word{Value: t.value, Start: t.start, End: t.end, Quote: t.quote}
+	return Word{Value: t.value, Start: int32(t.start), End: int32(t.end)}
 }
 
 // Quote returns s quoted for an nginx configuration when it needs quotes.

@@ -14,19 +14,19 @@ func render(f *File) string {
 	rec = func(ds []*Directive, depth int) {
 		for _, d := range ds {
 			p := f.Position(d.Start())
-			fmt.Fprintf(&sb, "%s%d:%d %s", strings.Repeat("  ", depth), p.Line, p.Column, f.Raw(d.NameW))
+			fmt.Fprintf(&sb, "%s%d:%d %s", strings.Repeat("  ", depth), p.Line, p.Column, f.Raw(d.NameW()))
 			for _, a := range d.Args {
-				ap := f.Position(a.Start)
+				ap := f.Position(int(a.Start))
 				raw := f.Raw(a)
 				fmt.Fprintf(&sb, " %d:%d %s", ap.Line, ap.Column, raw)
 				if raw != a.Value {
 					fmt.Fprintf(&sb, "=%q", a.Value)
 				}
 			}
-			end := f.Position(d.End - 1)
+			end := f.Position(int(d.End) - 1)
 			fmt.Fprintf(&sb, " ;%d:%d", end.Line, end.Column)
 			if d.Block != nil {
-				o := f.Position(d.Block.Open)
+				o := f.Position(int(d.Block.Open))
 				fmt.Fprintf(&sb, " {%d:%d", o.Line, o.Column)
 				if d.Block.Lua != nil {
 					fmt.Fprintf(&sb, " lua=%q", d.Block.Lua.Value)
@@ -248,7 +248,7 @@ func TestGonginxAgreesOnCommonConfigs(t *testing.T) {
 	f.Walk(func(d *Directive) {
 		if d.Node() == nil {
 			t.Errorf("%s at %d has no gonginx node", d.Name, d.Start())
-		} else if d.Node().GetName() != f.Raw(d.NameW) {
+		} else if d.Node().GetName() != f.Raw(d.NameW()) {
 			t.Errorf("%s paired with gonginx %s", d.Name, d.Node().GetName())
 		}
 		n++

@@ -36,6 +36,7 @@ func (l Limits) orDefault() Limits {
 	if l.MaxFileSize <= 0 {
 		l.MaxFileSize = DefaultLimits.MaxFileSize
 	}
+	l.MaxFileSize = min(l.MaxFileSize, MaxParseSize) // see MaxParseSize
 	if l.MaxTotalSize <= 0 {
 		l.MaxTotalSize = DefaultLimits.MaxTotalSize
 	}

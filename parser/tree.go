@@ -35,8 +35,12 @@ type File struct {
 	// placeholder envsubst replaces before nginx reads the file.
 	Template bool
 
-	gon        gonginxTree // see Gonginx
-	lineStarts []int       // built once, by lines
+	gon gonginxTree // see Gonginx
+	// included holds what the include directives of the file resolved to
+	// (see Directive.Included): include directives are few, so they are
+	// kept here rather than in a field of every directive.
+	included   map[*Directive][]*File
+	lineStarts []int32 // built once, by lines
 	linesOnce  sync.Once
 	indent     struct {
 		once sync.Once
@@ -44,39 +48,101 @@ type File struct {
 	}
 }
 
-// Word is a directive name or argument.
+// Word is a directive name or argument. A large configuration has over a
+// million of them, so the struct is kept small: the offsets are int32 (Parse
+// refuses a file larger than MaxParseSize), and the quote is read from the
+// file's bytes when asked for (File.QuoteOf).
 type Word struct {
 	Value string // what nginx sees: quotes removed, escapes applied
-	Start int    // byte offset of the first byte (the opening quote if quoted)
-	End   int    // byte offset just past the last byte
-	Quote byte   // '"', '\'' or 0
+	Start int32  // byte offset of the first byte (the opening quote if quoted)
+	End   int32  // byte offset just past the last byte
+}
+
+// QuoteOf returns the quote of w, a name or an argument of a directive of
+// f: a double or single quote character, or 0. A word is quoted exactly
+// when it starts with a quote (see scanner.word).
+func (f *File) QuoteOf(w Word) byte {
+	if f == nil || w.End <= w.Start || int(w.End) > len(f.Src) {
+		return 0
+	}
+	if c := f.Src[w.Start]; c == '"' || c == '\'' {
+		return c
+	}
+	return 0
 }
 
 // Directive is one statement: a name, arguments, and an optional block.
+//
+// A large configuration has a million of them, so the struct is kept small:
+// the name's span is its int32 start (see NameW; Parse refuses a
+// file larger than MaxParseSize), and what only include directives
+// need is kept by the file (see Included).
 type Directive struct {
 	File  *File
 	Name  string // as written, unquoted
-	NameW Word
 	Args  []Word
 	Block *Block // nil for a simple directive
-	End   int    // just past the terminating ';' or the closing '}'
 	// Parent is the block directive this one is written in, in the same file
 	// (nil at the top of a file).
 	Parent *Directive
-	// Included holds the files an include directive resolved to, in the order
-	// nginx reads them; set by the loader.
-	Included []*File
+	End    int32 // just past the terminating ';' or the closing '}'
 
-	// The comments around the directive, found once by Parse:
-	// File.Comments[leadFrom:leadTo] lead it, File.Comments[trail-1]
-	// trails its head when trail > 0.
-	leadFrom, leadTo, trail int32
+	// nameStart is the offset of the name as written (see NameW).
+	nameStart int32
+}
+
+// NameW returns the name as a Word: its value (Name) and its span as
+// written (File.QuoteOf tells its quote). The end of the span is found
+// again by the scanner, from the start: a word read from the same offset
+// ends at the same place.
+func (d *Directive) NameW() Word {
+	w := Word{Value: d.Name, Start: d.nameStart, End: d.nameStart}
+	if d.File == nil || int(d.nameStart) >= len(d.File.Src) {
+		return w
+	}
+	s := scanner{src: d.File.Src, pos: int(d.nameStart)}
+	s.word()
+	if s.ok {
+		w.End = int32(s.tok.end)
+	}
+	return w
+}
+
+// Included returns the files an include directive resolved to, in the
+// order nginx reads them; set by the loader (see SetIncluded).
+func (d *Directive) Included() []*File {
+	if d.File == nil {
+		return nil
+	}
+	return d.File.included[d]
+}
+
+// SetIncluded sets what Included returns (nil forgets it). It is for the
+// loader, before the tree is read by anyone else: it is not safe for use
+// concurrent with Included on a directive of the same file.
+func (d *Directive) SetIncluded(files []*File) {
+	f := d.File
+	if len(files) == 0 {
+		if f.included != nil {
+			delete(f.included, d)
+		}
+		return
+	}
+	if f.included == nil {
+		f.included = map[*Directive][]*File{}
+	}
+	f.included[d] = files
+}
+
+// AddIncluded appends file to what Included returns (see SetIncluded).
+func (d *Directive) AddIncluded(file *File) {
+	d.SetIncluded(append(d.Included(), file))
 }
 
 // Block is the body of a block directive.
 type Block struct {
-	Open       int // offset of '{'
-	Close      int // offset of '}'
+	Open       int32 // offset of '{'
+	Close      int32 // offset of '}'
 	Directives []*Directive
 	// Lua is the verbatim body of a *_by_lua_block, nil otherwise.
 	Lua *Word
@@ -97,7 +163,7 @@ type Position struct {
 }
 
 // Start returns the offset of the directive's first byte.
-func (d *Directive) Start() int { return d.NameW.Start }
+func (d *Directive) Start() int { return int(d.nameStart) }
 
 // Arg returns the value of argument i, or "" when absent (i out of range,
 // negative included: d.Arg(len(d.Args)-1) of a directive without arguments).
@@ -123,9 +189,9 @@ func (d *Directive) Node() config.IDirective {
 // simple directive, or the '{' of a block directive.
 func (d *Directive) HeaderEnd() int {
 	if d.Block != nil {
-		return d.Block.Open + 1
+		return int(d.Block.Open) + 1
 	}
-	return d.End
+	return int(d.End)
 }
 
 // Raw returns the bytes of w as written, quotes and escapes included.
@@ -134,12 +200,13 @@ func (f *File) Raw(w Word) string { return string(f.Src[w.Start:w.End]) }
 // lines returns the offset each line starts at, indexed on first use (safe
 // for concurrent use: the rules of a unit, and units sharing an included
 // file, run at once).
-func (f *File) lines() []int {
+// The offsets are int32, as in the tree (see MaxParseSize).
+func (f *File) lines() []int32 {
 	f.linesOnce.Do(func() {
-		f.lineStarts = make([]int, 1, bytes.Count(f.Src, []byte{'\n'})+1)
+		f.lineStarts = make([]int32, 1, bytes.Count(f.Src, []byte{'\n'})+1)
 		for i, c := range f.Src {
 			if c == '\n' {
-				f.lineStarts = append(f.lineStarts, i+1)
+				f.lineStarts = append(f.lineStarts, int32(i+1))
 			}
 		}
 	})
@@ -152,8 +219,8 @@ func (f *File) Position(off int) Position {
 	if off > len(f.Src) {
 		off = len(f.Src)
 	}
-	line := sort.Search(len(ls), func(i int) bool { return ls[i] > off }) - 1
-	start := ls[line]
+	line := sort.Search(len(ls), func(i int) bool { return int(ls[i]) > off }) - 1
+	start := int(ls[line])
 	if line == 0 && f.BOM {
 		start = min(3, off)
 	}
@@ -166,7 +233,7 @@ func (f *File) Offset(p Position) int {
 	if p.Line < 1 || p.Line > len(ls) {
 		return len(f.Src)
 	}
-	off := ls[p.Line-1]
+	off := int(ls[p.Line-1])
 	if p.Line == 1 && f.BOM {
 		off = 3
 	}
@@ -183,13 +250,13 @@ func (f *File) Line(n int) string {
 	if n < 1 || n > len(ls) {
 		return ""
 	}
-	start := ls[n-1]
+	start := int(ls[n-1])
 	if n == 1 && f.BOM {
 		start = 3
 	}
 	end := len(f.Src)
 	if n < len(ls) {
-		end = ls[n] - 1
+		end = int(ls[n]) - 1
 	}
 	return strings.TrimSuffix(string(f.Src[start:end]), "\r")
 }
@@ -197,7 +264,7 @@ func (f *File) Line(n int) string {
 // LineNumber returns the 1-based line holding off.
 func (f *File) LineNumber(off int) int {
 	ls := f.lines()
-	return sort.Search(len(ls), func(i int) bool { return ls[i] > off })
+	return sort.Search(len(ls), func(i int) bool { return int(ls[i]) > off })
 }
 
 // IndentUnit guesses one level of indentation from the file: a tab if
@@ -280,69 +347,58 @@ func (f *File) CommentsBetween(from, to int) []Comment {
 }
 
 // LeadingComments returns the comments on the lines right above d, with no
-// blank line or other statement between them and d, nearest last. They are
-// found once, when the file is parsed.
+// blank line or other statement between them and d, nearest last.
+//
+// They are found when asked, not kept in every directive (a million
+// directives would carry 12 bytes each for the few that have comments):
+// a binary search finds the comments before d's line, and only the lines
+// from there up to the first that does not qualify are read.
 func (d *Directive) LeadingComments() []Comment {
-	if d.leadTo == d.leadFrom {
-		return nil
-	}
-	return d.File.Comments[d.leadFrom:d.leadTo:d.leadTo]
-}
-
-// TrailingComment returns the comment that follows d's head on the same line.
-func (d *Directive) TrailingComment() (Comment, bool) {
-	if d.trail == 0 {
-		return Comment{}, false
-	}
-	return d.File.Comments[d.trail-1], true
-}
-
-// associateComments finds, once per file and in one pass, the leading and
-// trailing comments of every directive (see LeadingComments and
-// TrailingComment). Directives are visited in document order, where both
-// their starts and their heads' ends only grow, so two cursors walk the
-// comments once; each check reads only the lines involved.
-func associateComments(f *File) {
+	f := d.File
 	cs := f.Comments
 	if len(cs) == 0 {
-		return
+		return nil
 	}
 	src := f.Src
-	lead, trail := 0, 0
-	f.Walk(func(d *Directive) {
-		// Leading: the comments ending the lines just above d's line, each
-		// alone on its line.
-		ls := f.LineStart(d.Start())
-		for lead < len(cs) && cs[lead].Start < ls {
-			lead++
+	ls := f.LineStart(d.Start())
+	lead := sort.Search(len(cs), func(i int) bool { return cs[i].Start >= ls })
+	lo, pos := lead, ls
+	for lo > 0 {
+		c := cs[lo-1]
+		e := c.End
+		if e < len(src) && src[e] == '\r' {
+			e++
 		}
-		lo, pos := lead, ls
-		for lo > 0 {
-			c := cs[lo-1]
-			e := c.End
-			if e < len(src) && src[e] == '\r' {
-				e++
-			}
-			if e >= len(src) || src[e] != '\n' || e+1 != pos {
-				break
-			}
-			cls := f.LineStart(c.Start)
-			if len(bytes.TrimSpace(src[cls:c.Start])) != 0 {
-				break
-			}
-			lo--
-			pos = cls
+		if e >= len(src) || src[e] != '\n' || e+1 != pos {
+			break
 		}
-		d.leadFrom, d.leadTo = int32(lo), int32(lead)
-		// Trailing: the first comment after the head, on the same line.
-		he := d.HeaderEnd()
-		for trail < len(cs) && cs[trail].Start < he {
-			trail++
+		cls := f.LineStart(c.Start)
+		if len(bytes.TrimSpace(src[cls:c.Start])) != 0 {
+			break
 		}
-		if trail < len(cs) && bytes.IndexByte(src[he:cs[trail].Start], '\n') < 0 {
-			d.trail = int32(trail + 1)
-		}
-	})
+		lo--
+		pos = cls
+	}
+	if lo == lead {
+		return nil
+	}
+	return cs[lo:lead:lead]
+}
+
+// TrailingComment returns the comment that follows d's head on the same
+// line: the first comment after the head, when no line ends before it.
+func (d *Directive) TrailingComment() (Comment, bool) {
+	f := d.File
+	cs := f.Comments
+	if len(cs) == 0 {
+		return Comment{}, false
+	}
+	he := d.HeaderEnd()
+	i := sort.Search(len(cs), func(i int) bool { return cs[i].Start >= he })
+	if i < len(cs) && bytes.IndexByte(f.Src[he:cs[i].Start], '\n') < 0 {
+		return cs[i], true
+	}
+	return Comment{}, false
 }
 
 // Walk calls fn for every directive of the file in document order, block

@@ -317,7 +317,7 @@ func directiveAt(ds []*parser.Directive, off int) *parser.Directive {
 	var found *parser.Directive
 	for len(ds) > 0 {
 		i := sort.Search(len(ds), func(i int) bool { return ds[i].Start() > off }) - 1
-		if i < 0 || off >= ds[i].End {
+		if i < 0 || off >= int(ds[i].End) {
 			return found
 		}
 		found = ds[i]

@@ -14,7 +14,7 @@ import (
 // only when the new value needs it.
 func ReplaceWord(d *parser.Directive, w parser.Word, value string) Edit {
 	var text string
-	switch w.Quote {
+	switch d.File.QuoteOf(w) {
 	case '"':
 		text = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value) + `"`
 	case '\'':
@@ -22,7 +22,7 @@ func ReplaceWord(d *parser.Directive, w parser.Word, value string) Edit {
 	default:
 		text = parser.Quote(value)
 	}
-	return Edit{File: d.File, Start: w.Start, End: w.End, New: text}
+	return Edit{File: d.File, Start: int(w.Start), End: int(w.End), New: text}
 }
 
 // lineEnd returns the offset of the line ending ('\r' or '\n') after off.
@@ -116,17 +116,17 @@ func IndentUnit(f *parser.File) string { return f.IndentUnit() }
 // its line with what follows (a block written on one line).
 func InsertAfter(anchor *parser.Directive, lines []string) Edit {
 	f := anchor.File
-	if restOfLineIsEmpty(f, anchor.End) {
-		at := lineEnd(f, anchor.End)
+	if restOfLineIsEmpty(f, int(anchor.End)) {
+		at := lineEnd(f, int(anchor.End))
 		ind := f.Indent(anchor.Start())
-		if p := anchor.Parent; p != nil && p.Block != nil && sameLine(f, p.Block.Open, anchor.Start()) && !startsLine(f, anchor.Start()) {
+		if p := anchor.Parent; p != nil && p.Block != nil && sameLine(f, int(p.Block.Open), anchor.Start()) && !startsLine(f, anchor.Start()) {
 			// anchor shares its line with the block opener before it
 			// ("location / { proxy_pass ...;"): one level deeper than that line
 			ind += IndentUnit(f)
 		}
 		return Edit{File: f, Start: at, End: at, New: newLines(eolAt(f, anchor.Start()), ind, lines)}
 	}
-	return Edit{File: f, Start: anchor.End, End: anchor.End, New: " " + strings.Join(lines, " ")}
+	return Edit{File: f, Start: int(anchor.End), End: int(anchor.End), New: " " + strings.Join(lines, " ")}
 }
 
 func startsLine(f *parser.File, off int) bool {
@@ -139,14 +139,14 @@ func startsLine(f *parser.File, off int) bool {
 // after the '{' when the body starts on that line.
 func InsertFirst(d *parser.Directive, lines []string) Edit {
 	f := d.File
-	open := d.Block.Open + 1
-	if restOfLineIsEmpty(f, open) && !sameLine(f, d.Block.Open, d.Block.Close) {
+	open := int(d.Block.Open) + 1
+	if restOfLineIsEmpty(f, open) && !sameLine(f, int(d.Block.Open), int(d.Block.Close)) {
 		at := lineEnd(f, open)
 		ind := f.Indent(d.Start()) + IndentUnit(f)
 		if len(d.Block.Directives) > 0 && startsLine(f, d.Block.Directives[0].Start()) {
 			ind = f.Indent(d.Block.Directives[0].Start())
 		}
-		return Edit{File: f, Start: at, End: at, New: newLines(eolAt(f, d.Block.Open), ind, lines)}
+		return Edit{File: f, Start: at, End: at, New: newLines(eolAt(f, int(d.Block.Open)), ind, lines)}
 	}
 	return Edit{File: f, Start: open, End: open, New: " " + strings.Join(lines, " ")}
 }
@@ -155,7 +155,7 @@ func InsertFirst(d *parser.Directive, lines []string) Edit {
 // is followed by a blank line unless one follows already or the body ends.
 func InsertFirstBlock(d *parser.Directive, lines []string) Edit {
 	e := InsertFirst(d, lines)
-	eol := eolAt(d.File, d.Block.Open)
+	eol := eolAt(d.File, int(d.Block.Open))
 	if !strings.HasPrefix(e.New, eol) {
 		return e
 	}
@@ -259,7 +259,7 @@ func isHandler(name string) bool {
 // whole line with its ending.
 func DeleteDirective(d *parser.Directive) Edit {
 	f := d.File
-	start, end := d.Start(), d.End
+	start, end := d.Start(), int(d.End)
 	ls := f.LineStart(start)
 	if startsLine(f, start) && restOfLineIsEmpty(f, end) {
 		if f.BOM && ls == 0 {

@@ -18,7 +18,7 @@ func MoveBlockBefore(d, anchor *parser.Directive) ([]Edit, bool) {
 	if !ok || anchor.File != f || !startsLine(f, anchor.Start()) {
 		return nil, false
 	}
-	text := reindent(f, start, lineEnd(f, d.End), f.Indent(start), f.Indent(anchor.Start()))
+	text := reindent(f, start, lineEnd(f, int(d.End)), f.Indent(start), f.Indent(anchor.Start()))
 	at := f.LineStart(anchor.Start())
 	if lc := anchor.LeadingComments(); len(lc) > 0 && f.LineStart(lc[0].Start) > 0 {
 		at = f.LineStart(lc[0].Start) // keep the anchor's comments with it, but not a file's header
@@ -29,7 +29,7 @@ func MoveBlockBefore(d, anchor *parser.Directive) ([]Edit, bool) {
 	eol := f.EOL()
 	return []Edit{
 		{File: f, Start: at, End: at, New: text + eol + eol},
-		deleteLines(f, start, d.End),
+		deleteLines(f, start, int(d.End)),
 	}, true
 }
 
@@ -39,20 +39,20 @@ func MoveBlockBefore(d, anchor *parser.Directive) ([]Edit, bool) {
 func MoveBlockInto(d, into *parser.Directive) ([]Edit, bool) {
 	f := d.File
 	start, ok := movableStart(d)
-	if !ok || into.File != f || into.Block == nil || sameLine(f, into.Block.Open, into.Block.Close) ||
-		!restOfLineIsEmpty(f, into.Block.Open+1) {
+	if !ok || into.File != f || into.Block == nil || sameLine(f, int(into.Block.Open), int(into.Block.Close)) ||
+		!restOfLineIsEmpty(f, int(into.Block.Open)+1) {
 		return nil, false
 	}
 	ind := f.Indent(into.Start()) + IndentUnit(f)
 	if len(into.Block.Directives) > 0 && startsLine(f, into.Block.Directives[0].Start()) {
 		ind = f.Indent(into.Block.Directives[0].Start())
 	}
-	text := reindent(f, start, lineEnd(f, d.End), f.Indent(start), ind)
-	at := lineEnd(f, into.Block.Open+1)
+	text := reindent(f, start, lineEnd(f, int(d.End)), f.Indent(start), ind)
+	at := lineEnd(f, int(into.Block.Open)+1)
 	eol := f.EOL()
 	return []Edit{
 		{File: f, Start: at, End: at, New: eol + text + eol},
-		deleteLines(f, start, d.End),
+		deleteLines(f, start, int(d.End)),
 	}, true
 }
 
@@ -62,7 +62,7 @@ func MoveBlockInto(d, into *parser.Directive) ([]Edit, bool) {
 // last line, with any comment there.
 func movableStart(d *parser.Directive) (int, bool) {
 	f := d.File
-	if !startsLine(f, d.Start()) || !restOfLineIsEmpty(f, d.End) {
+	if !startsLine(f, d.Start()) || !restOfLineIsEmpty(f, int(d.End)) {
 		return 0, false
 	}
 	start := d.Start()

@@ -22,7 +22,7 @@ func DirectiveSpan(d *parser.Directive) Span {
 
 // WordSpan covers one word of a directive.
 func WordSpan(d *parser.Directive, w parser.Word) Span {
-	return Span{File: d.File, Start: w.Start, End: w.End}
+	return Span{File: d.File, Start: int(w.Start), End: int(w.End)}
 }
 
 // VarSpan covers one "$name" (or "${name}") inside a word, or the whole
@@ -39,7 +39,7 @@ func VarSpan(d *parser.Directive, w parser.Word, name string) Span {
 			i += from
 			end := i + len(ref)
 			if ref[1] == '{' || end == len(raw) || !isVarChar(raw[end]) {
-				return Span{File: d.File, Start: w.Start + i, End: w.Start + end}
+				return Span{File: d.File, Start: int(w.Start) + i, End: int(w.Start) + end}
 			}
 			from = end
 		}

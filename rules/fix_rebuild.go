@@ -66,11 +66,11 @@ func fixRebuild(u *parser.Unit, src map[*parser.File][]byte) *rebuilt {
 			if od == nil {
 				continue
 			}
-			for _, inc := range od.Included {
+			for _, inc := range od.Included() {
 				if m, ok := neu[inc]; ok {
-					nd.Included = append(nd.Included, m)
+					nd.AddIncluded(m)
 				} else {
-					nd.Included = append(nd.Included, inc)
+					nd.AddIncluded(inc)
 				}
 			}
 		}
@@ -99,14 +99,14 @@ func fixRebuild(u *parser.Unit, src map[*parser.File][]byte) *rebuilt {
 		// an include problem in a changed file: find the same include again
 		oi, ni := fixIncludes(p.File), fixIncludes(nf)
 		for i, od := range oi {
-			if p.Start < od.Start() || p.Start >= od.End {
+			if p.Start < od.Start() || p.Start >= int(od.End) {
 				continue
 			}
 			if nd := fixMatchInclude(ni, oi, i); nd != nil {
 				if p.Start == od.Start() {
-					p.Start, p.End = nd.Start(), nd.End
+					p.Start, p.End = nd.Start(), int(nd.End)
 				} else {
-					p.Start, p.End = nd.Args[0].Start, nd.Args[0].End
+					p.Start, p.End = int(nd.Args[0].Start), int(nd.Args[0].End)
 				}
 				p.File = nf
 				problems = append(problems, p)

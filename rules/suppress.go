@@ -188,7 +188,7 @@ func (s *suppression) covers(f *Finding) bool {
 		return true
 	}
 	d := s.target
-	return d != nil && f.Span.Start >= d.Start() && f.Span.End <= d.End
+	return d != nil && f.Span.Start >= d.Start() && f.Span.End <= int(d.End)
 }
 
 // applySuppressions removes the findings that inline suppressions hide and
@@ -404,7 +404,7 @@ func describe(d *parser.Directive) string {
 	if len(d.Args) > 0 {
 		name += " " + strings.Join(argValues(d), " ")
 	}
-	end := d.File.Position(d.End).Line
+	end := d.File.Position(int(d.End)).Line
 	if end == p.Line {
 		return fmt.Sprintf("%s (line %d)", name, p.Line)
 	}

@@ -256,7 +256,7 @@ func (e *env) blockFrom(c *cli.Context, s *settings, from, path string) error {
 	// what the output does not show
 	for _, u := range res.Unfixed {
 		f := u.Finding
-		if f.Span.File == fixed.Dir.File && f.Span.Start >= fixed.Dir.Start() && f.Span.Start < fixed.Dir.End {
+		if f.Span.File == fixed.Dir.File && f.Span.Start >= fixed.Dir.Start() && f.Span.Start < int(fixed.Dir.End) {
 			_, p := res.InputPos(f)
 			fmt.Fprintf(e.stderr, "%s:%d:%d: %s: %s [%s %s]\n    not fixed: %s\n", origFile.Path, p.Line, p.Column, f.Severity, f.Message, f.Rule.ID, f.Rule.Name, u.Reason)
 		}
@@ -346,7 +346,7 @@ func changedOutside(res *rules.FixResult, loc, mapDir *parser.Directive) bool {
 	for _, ff := range res.Files {
 		for _, r := range res.Touched(ff.File) {
 			switch {
-			case ff.File == loc.File && r[0] >= from && r[1] <= to:
+			case ff.File == loc.File && r[0] >= from && r[1] <= int(to):
 			case ff.File == mapFile && r[0] == mapAt && r[1] == mapAt:
 			default:
 				return true

@@ -58,7 +58,7 @@ func fromCase(t *testing.T, c e2eCase, r *e2eResult, w wsTarget, version string)
 		case parser.CtxMain:
 			for _, d := range u.Root.Top {
 				if d.Name == "http" && d.Block != nil {
-					insertAt = d.Block.Open + 1
+					insertAt = int(d.Block.Open) + 1
 				}
 			}
 		}

@@ -245,7 +245,7 @@ func marked(loc *model.Block) bool {
 	switch {
 	case loc.Dir != nil && loc.Dir.Block != nil:
 		cs = append(cs, loc.Dir.LeadingComments()...)
-		cs = append(cs, loc.Dir.File.CommentsBetween(loc.Dir.Block.Open, loc.Dir.Block.Close)...)
+		cs = append(cs, loc.Dir.File.CommentsBetween(int(loc.Dir.Block.Open), int(loc.Dir.Block.Close))...)
 	case loc.Synthetic && len(loc.Directives) > 0:
 		cs = loc.Directives[0].D.File.Comments
 	}

@@ -543,13 +543,13 @@ func within(f *e2eFinding, b *model.Block) bool {
 		}
 		return false
 	}
-	if d := b.Dir; d != nil && d.File == f.file && f.start >= d.Start() && f.start < d.End {
+	if d := b.Dir; d != nil && d.File == f.file && f.start >= d.Start() && f.start < int(d.End) {
 		return true
 	}
 	var in func(b *model.Block) bool
 	in = func(b *model.Block) bool {
 		for _, e := range b.Directives {
-			if e.D.File == f.file && f.start >= e.D.Start() && f.start < e.D.End {
+			if e.D.File == f.file && f.start >= e.D.Start() && f.start < int(e.D.End) {
 				return true
 			}
 		}
@@ -601,7 +601,7 @@ func portPeers(f *e2eFinding, cfg *model.Config) map[*model.Block]bool {
 	port := -1
 	for _, s := range cfg.Servers {
 		for _, l := range s.Listens() {
-			if l.D.File == f.file && f.start >= l.D.Start() && f.start < l.D.End {
+			if l.D.File == f.file && f.start >= l.D.Start() && f.start < int(l.D.End) {
 				port = l.Port
 			}
 		}
@@ -633,17 +633,17 @@ func scope(f *e2eFinding, cfg *model.Config) (loc bool, srv *model.Block) {
 	for _, s := range cfg.Servers {
 		if s.Synthetic {
 			for _, e := range s.Directives {
-				if e.D.File == f.file && f.start >= e.D.Start() && f.start < e.D.End {
+				if e.D.File == f.file && f.start >= e.D.Start() && f.start < int(e.D.End) {
 					return false, s
 				}
 			}
 			continue
 		}
-		if d := s.Dir; d != nil && d.File == f.file && f.start >= d.Start() && f.start < d.End {
+		if d := s.Dir; d != nil && d.File == f.file && f.start >= d.Start() && f.start < int(d.End) {
 			return false, s
 		}
 		for _, e := range s.Directives {
-			if e.D.File == f.file && f.start >= e.D.Start() && f.start < e.D.End {
+			if e.D.File == f.file && f.start >= e.D.Start() && f.start < int(e.D.End) {
 				return false, s
 			}
 		}

@@ -38,7 +38,7 @@ func parseMap(d *parser.Directive) *Map {
 		for _, l := range ds {
 			switch {
 			case l.Name == "include" && len(l.Args) == 1:
-				for _, f := range l.Included {
+				for _, f := range l.Included() {
 					add(f.Top)
 				}
 				continue
@@ -51,7 +51,7 @@ func parseMap(d *parser.Directive) *Map {
 				continue
 			}
 			e := &MapEntry{D: l, Key: l.Name, Value: l.Args[0].Value}
-			if l.Name == "default" && l.NameW.Quote == 0 {
+			if l.Name == "default" && l.File.QuoteOf(l.NameW()) == 0 {
 				m.Default = e
 				continue
 			}

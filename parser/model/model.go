@@ -294,7 +294,7 @@ func (c *Config) fillDefinitions(b *Block, ds []*parser.Directive) {
 		switch {
 		case d.Name == "server":
 		case d.Name == "include" && d.Block == nil:
-			for _, f := range d.Included {
+			for _, f := range d.Included() {
 				c.fillDefinitions(b, f.Top)
 			}
 		default:
@@ -313,7 +313,7 @@ func (c *Config) fill(b *Block, ds []*parser.Directive, via *parser.Directive) {
 			if v == nil {
 				v = d
 			}
-			for _, f := range d.Included {
+			for _, f := range d.Included() {
 				c.fill(b, f.Top, v)
 			}
 			continue

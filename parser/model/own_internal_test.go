@@ -16,7 +16,7 @@ func TestOwnScanAndIndexAgree(t *testing.T) {
 	for _, pad := range []int{0, ownIndexFrom} {
 		b := &Block{}
 		for i, n := range names {
-			b.Directives = append(b.Directives, Entry{D: &parser.Directive{Name: n, End: i}})
+			b.Directives = append(b.Directives, Entry{D: &parser.Directive{Name: n, End: int32(i)}})
 		}
 		for i := 0; i < pad; i++ {
 			b.Directives = append(b.Directives, Entry{D: &parser.Directive{Name: "pad"}})
@@ -29,7 +29,7 @@ func TestOwnScanAndIndexAgree(t *testing.T) {
 				}
 			}
 			for _, e := range b.Own(n) {
-				got = append(got, e.D.End)
+				got = append(got, int(e.D.End))
 			}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("%d directives: Own(%q) = %v, want %v", len(b.Directives), n, got, want)

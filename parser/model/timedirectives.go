@@ -65,15 +65,15 @@ func TimeArgs(d *parser.Directive, ctx spec.Ctx) []TimeArg {
 
 func timeArg(d *parser.Directive, w parser.Word, tp spec.TimeParam, skip int, reader string) TimeArg {
 	ta := TimeArg{Word: w, Key: tp.Key, Value: w.Value[skip:], Seconds: tp.Seconds, NonZero: tp.NonZero,
-		Reader: reader, Start: w.Start, End: w.End}
+		Reader: reader, Start: int(w.Start), End: int(w.End)}
 	raw := d.File.Raw(w)
 	inner := raw
 	off := 0
-	if w.Quote != 0 && len(raw) >= 2 {
+	if d.File.QuoteOf(w) != 0 && len(raw) >= 2 {
 		inner, off = raw[1:len(raw)-1], 1
 	}
 	if inner == w.Value {
-		ta.Start, ta.End, ta.Exact = w.Start+off+skip, w.Start+off+len(inner), true
+		ta.Start, ta.End, ta.Exact = int(w.Start)+off+skip, int(w.Start)+off+len(inner), true
 	}
 	return ta
 }

@@ -193,28 +193,28 @@ func (r *rewriter) word(d *parser.Directive, w parser.Word, value, why string) {
 	if parser.Quote(bare) != bare {
 		nw = parser.Quote(value)
 	}
-	if w.Quote != 0 && !strings.ContainsRune(value, rune(w.Quote)) && !strings.Contains(value, `\`) {
-		nw = string(w.Quote) + value + string(w.Quote)
+	if q := d.File.QuoteOf(w); q != 0 && !strings.ContainsRune(value, rune(q)) && !strings.Contains(value, `\`) {
+		nw = string(q) + value + string(q)
 	}
 	if d.File.Raw(w) == nw {
 		return
 	}
-	r.add(d.File, Edit{Start: w.Start, End: w.End, New: nw, Why: why})
+	r.add(d.File, Edit{Start: int(w.Start), End: int(w.End), New: nw, Why: why})
 }
 
 // remove deletes a directive's bytes (its line's indentation and line end
 // stay, as an empty line).
 func (r *rewriter) remove(d *parser.Directive, why string) {
-	r.add(d.File, Edit{Start: d.Start(), End: d.End, Why: why})
+	r.add(d.File, Edit{Start: d.Start(), End: int(d.End), Why: why})
 }
 
 // dropArg deletes one argument with the white space before it.
 func (r *rewriter) dropArg(d *parser.Directive, i int, why string) {
-	prevEnd := d.NameW.End
+	prevEnd := int(d.NameW().End)
 	if i > 0 {
-		prevEnd = d.Args[i-1].End
+		prevEnd = int(d.Args[i-1].End)
 	}
-	r.add(d.File, Edit{Start: prevEnd, End: d.Args[i].End, Why: why})
+	r.add(d.File, Edit{Start: prevEnd, End: int(d.Args[i].End), Why: why})
 }
 
 func (r *rewriter) port(key string) int {
@@ -434,7 +434,7 @@ func expand(ds []*parser.Directive) []*parser.Directive {
 	add = func(ds []*parser.Directive) {
 		for _, d := range ds {
 			if d.Name == "include" && d.Block == nil {
-				for _, f := range d.Included {
+				for _, f := range d.Included() {
 					if !seen[f] {
 						seen[f] = true
 						add(f.Top)
@@ -461,7 +461,7 @@ func (r *rewriter) server(d *parser.Directive) {
 	if len(s.Listens) == 0 {
 		i := r.port("80")
 		eol := d.File.EOL()
-		r.add(d.File, Edit{Start: d.Block.Open + 1, End: d.Block.Open + 1,
+		r.add(d.File, Edit{Start: int(d.Block.Open) + 1, End: int(d.Block.Open) + 1,
 			New: eol + d.File.Indent(d.Start()) + "    listen 127.0.0.1:" + portPlaceholder(i) + "; # nginxtest: nginx's default *:80" + eol, Why: "a server without listen listens on *:80"})
 		s.Listens = append(s.Listens, Listen{Index: i, Port: 80})
 	}
@@ -656,7 +656,7 @@ func (r *rewriter) wrapMain(f *parser.File) {
 		hl := httpLines(has(expand(d.Block.Directives)))
 		if len(hl) > 0 {
 			ind := f.Indent(d.Start()) + "    "
-			r.add(f, Edit{Start: d.Block.Open + 1, End: d.Block.Open + 1, New: eol + ind + strings.Join(hl, eol+ind) + " # nginxtest" + eol, Why: "temp paths inside the test directory"})
+			r.add(f, Edit{Start: int(d.Block.Open) + 1, End: int(d.Block.Open) + 1, New: eol + ind + strings.Join(hl, eol+ind) + " # nginxtest" + eol, Why: "temp paths inside the test directory"})
 		}
 	}
 }

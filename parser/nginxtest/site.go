@@ -181,7 +181,7 @@ func (s *Site) prepare(opt SiteOptions) error {
 				}
 				if d.Name == "include" && d.Block == nil && len(d.Args) == 1 {
 					s.planInclude(d, lopt, newArgs, names)
-					for _, inc := range d.Included {
+					for _, inc := range d.Included() {
 						if !inc.Partial { // given to nginx as it was found, not rewritten
 							reach(inc, stack)
 						}
@@ -252,17 +252,17 @@ func (s *Site) prepare(opt SiteOptions) error {
 			var keep []Edit
 			var server []byte
 			for _, m := range moved {
-				part, err := applyRange(src, edits, m.Start(), m.End)
+				part, err := applyRange(src, edits, m.Start(), int(m.End))
 				if err != nil {
 					return fmt.Errorf("%s: %w", f.Path, err)
 				}
 				server = append(append(server, part...), '\n')
-				keep = append(keep, Edit{Start: m.Start(), End: m.End, Why: "moved into a server{} (root.server.conf)"})
+				keep = append(keep, Edit{Start: m.Start(), End: int(m.End), Why: "moved into a server{} (root.server.conf)"})
 			}
 			for _, e := range edits {
 				inside := false
 				for _, m := range moved {
-					if e.Start >= m.Start() && e.End <= m.End {
+					if e.Start >= m.Start() && e.End <= int(m.End) {
 						inside = true
 					}
 				}
@@ -322,7 +322,7 @@ func (s *Site) planInclude(d *parser.Directive, lopt parser.Options, newArgs map
 	if na != arg {
 		newArgs[d] = na
 	}
-	for _, inc := range d.Included {
+	for _, inc := range d.Included() {
 		dest := filepath.Clean(na)
 		if isGlob(na) && inc.Abs != "" {
 			dest = filepath.Join(filepath.Dir(na), filepath.Base(inc.Abs))
@@ -331,7 +331,7 @@ func (s *Site) planInclude(d *parser.Directive, lopt parser.Options, newArgs map
 			names[inc] = append(names[inc], dest)
 		}
 	}
-	if len(d.Included) == 0 && !isGlob(arg) {
+	if len(d.Included()) == 0 && !isGlob(arg) {
 		// An include of a directory: nginx -t fails reading it; keep it so.
 		target := arg
 		if !filepath.IsAbs(target) {

@@ -81,10 +81,10 @@ func variants(f *parser.File) []variant {
 	for _, n := range names {
 		var none, first []mutate.Edit
 		for _, d := range byName[n] {
-			last := d.Args[len(d.Args)-1].End
-			none = append(none, mutate.Edit{Start: d.NameW.End, End: last})
+			last := int(d.Args[len(d.Args)-1].End)
+			none = append(none, mutate.Edit{Start: int(d.NameW().End), End: last})
 			if len(d.Args) > 1 {
-				first = append(first, mutate.Edit{Start: d.Args[0].End, End: last})
+				first = append(first, mutate.Edit{Start: int(d.Args[0].End), End: last})
 			}
 		}
 		everything = append(everything, none...)
@@ -99,7 +99,7 @@ func variants(f *parser.File) []variant {
 	// simple directives in the wrong context
 	var simple []string
 	for _, d := range ds {
-		if d.Block == nil && d.End > d.Start() {
+		if d.Block == nil && int(d.End) > d.Start() {
 			if text := string(f.Src[d.Start():d.End]); strings.HasSuffix(text, ";") {
 				simple = append(simple, text)
 			}
@@ -115,7 +115,7 @@ func variants(f *parser.File) []variant {
 	at := 0
 	for _, d := range f.Top {
 		if d.Name == "http" && d.Block != nil {
-			at = d.Block.Open + 1
+			at = int(d.Block.Open) + 1
 		}
 	}
 	out = append(out,

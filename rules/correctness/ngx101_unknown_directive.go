@@ -46,7 +46,7 @@ func (*unknownDirective) Check(p *rules.Pass) {
 				continue
 			}
 			all := spec.Directives(d.Name)
-			at := spanAt(d, rules.WordSpan(d, d.NameW))
+			at := spanAt(d, rules.WordSpan(d, d.NameW()))
 			if len(all) > 0 {
 				// nginx has it, in other versions than the target
 				removed, since := "", ""
@@ -85,7 +85,7 @@ func (*unknownDirective) Check(p *rules.Pass) {
 			f := p.ReportSev(sev, at, "%s", msg)
 			if fixable {
 				f.WithFix(&rules.Fix{Message: "rename " + d.Name + " to " + sugg,
-					Edits: []rules.Edit{{File: d.File, Start: d.NameW.Start, End: d.NameW.End, New: sugg}}})
+					Edits: []rules.Edit{{File: d.File, Start: int(d.NameW().Start), End: int(d.NameW().End), New: sugg}}})
 			}
 		}
 	}
@@ -230,7 +230,7 @@ func (*thirdPartyDirective) Check(p *rules.Pass) {
 			if pkgs[0] == "NGINX Plus" {
 				by = "NGINX Plus (the commercial build)"
 			}
-			p.Report(spanAt(d, rules.WordSpan(d, d.NameW)),
+			p.Report(spanAt(d, rules.WordSpan(d, d.NameW())),
 				"%s is a directive of %s: unless that module is loaded (load_module, or a distribution file this configuration does not include), nginx -t fails with unknown directive \"%s\"%s",
 				d.Name, by, d.Name, where(d))
 		}

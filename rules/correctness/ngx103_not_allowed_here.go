@@ -54,7 +54,7 @@ func (*notAllowedHere) Check(p *rules.Pass) {
 			for _, e := range es {
 				allowed |= e.Ctx
 			}
-			p.Report(spanAt(d, rules.WordSpan(d, d.NameW)),
+			p.Report(spanAt(d, rules.WordSpan(d, d.NameW())),
 				"%s is not allowed in %s: nginx -t: \"%s\" directive is not allowed here%s; nginx takes it in %s",
 				d.Name, levelName(lv), d.Name, where(d), allowed)
 		}

@@ -62,8 +62,8 @@ func (*argumentCount) Check(p *rules.Pass) {
 				": nginx -t: invalid number of arguments in \"" + d.Name + "\" directive" + where(d)
 			f := p.Report(at(), "%s", msg)
 			if fix := missingSemicolon(d, e, lv.ctx); fix != nil {
-				f.Message += "; a ; is missing after " + quoteWord(d, fix.after) + " on line " + itoa(d.File.Position(fix.after.End).Line)
-				f.WithFix(&rules.Fix{Message: "end " + d.Name + " with ;", Edits: []rules.Edit{{File: d.File, Start: fix.after.End, End: fix.after.End, New: ";"}}})
+				f.Message += "; a ; is missing after " + quoteWord(d, fix.after) + " on line " + itoa(d.File.Position(int(fix.after.End)).Line)
+				f.WithFix(&rules.Fix{Message: "end " + d.Name + " with ;", Edits: []rules.Edit{{File: d.File, Start: int(fix.after.End), End: int(fix.after.End), New: ";"}}})
 			}
 		}
 	}
@@ -78,10 +78,10 @@ func missingSemicolon(d *parser.Directive, e spec.Directive, ctx spec.Ctx) *semi
 	if d.Block != nil {
 		return nil
 	}
-	words := append([]parser.Word{d.NameW}, d.Args...)
+	words := append([]parser.Word{d.NameW()}, d.Args...)
 	for i := 1; i < len(words); i++ {
 		prev, w := words[i-1], words[i]
-		if d.File.Position(prev.End).Line == d.File.Position(w.Start).Line || w.Quote != 0 {
+		if d.File.Position(int(prev.End)).Line == d.File.Position(int(w.Start)).Line || d.File.QuoteOf(w) != 0 {
 			continue
 		}
 		if _, _, ok := spec.In(w.Value, ctx); !ok {
@@ -176,7 +176,7 @@ func checkNoBlocks(p *rules.Pass, m *parser.Directive) {
 func noBlocks(p *rules.Pass, m *parser.Directive, ds []*parser.Directive, depth int) {
 	for _, d := range ds {
 		if d.Name == "include" && d.Block == nil && m.Name != "split_clients" && m.Name != "charset_map" && depth < maxDepth {
-			for _, f := range d.Included {
+			for _, f := range d.Included() {
 				noBlocks(p, m, f.Top, depth+1)
 			}
 			continue
@@ -184,7 +184,7 @@ func noBlocks(p *rules.Pass, m *parser.Directive, ds []*parser.Directive, depth 
 		if d.Block == nil || d.Block.Lua != nil {
 			continue
 		}
-		open := d.Block.Open
+		open := int(d.Block.Open)
 		line := itoa(d.File.Position(open).Line)
 		p.Report(rules.Span{File: d.File, Start: open, End: open + 1},
 			"a block opens inside %s (%s), whose lines are values, not directives (is the } of %s missing?): nginx -t: unexpected \"{\" in %s:%s",

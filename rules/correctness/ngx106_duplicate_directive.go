@@ -43,7 +43,7 @@ func (*duplicateDirective) Check(p *rules.Pass) {
 				if _, known := ix.entryIn(d.Name, lv.ctx); known && lv.ctx&(spec.CtxHTTPMain|spec.CtxHTTPServer|spec.CtxHTTPLocation) != 0 {
 					key := d.Name + " " + z
 					if first := zones[key]; first != nil {
-						p.Report(spanAt(d, rules.WordSpan(d, d.NameW)),
+						p.Report(spanAt(d, rules.WordSpan(d, d.NameW())),
 							"%s applies zone %s a second time in the same %s (first at %s): nginx -t: \"%s\" directive is duplicate%s; keep one",
 							d.Name, z, levelWord(lv), rules.Line(first, d.File), d.Name, where(d))
 						continue
@@ -59,7 +59,7 @@ func (*duplicateDirective) Check(p *rules.Pass) {
 			other := rootAlias[d.Name]
 			if first == nil && other != "" {
 				if o := seen[other]; o != nil {
-					p.Report(spanAt(d, rules.WordSpan(d, d.NameW)),
+					p.Report(spanAt(d, rules.WordSpan(d, d.NameW())),
 						"%s after %s (%s) in the same %s: nginx -t: \"%s\" directive is duplicate, \"%s\" directive was specified earlier%s; keep one of them",
 						d.Name, other, rules.Line(o, d.File), levelWord(lv), d.Name, other, where(d))
 					continue
@@ -69,7 +69,7 @@ func (*duplicateDirective) Check(p *rules.Pass) {
 				seen[d.Name] = d
 				continue
 			}
-			f := p.Report(spanAt(d, rules.WordSpan(d, d.NameW)),
+			f := p.Report(spanAt(d, rules.WordSpan(d, d.NameW())),
 				"%s is written twice in the same %s (first at %s): nginx -t: \"%s\" directive is duplicate%s; keep one",
 				d.Name, levelWord(lv), rules.Line(first, d.File), d.Name, where(d))
 			if it.via == nil && d.Block == nil && sameWords(first, d) {

@@ -89,9 +89,9 @@ func (*invalidRegex) Check(p *rules.Pass) {
 					k := e.Name
 					switch {
 					case strings.HasPrefix(k, "~*"):
-						check(e, e.NameW, k[2:], true)
+						check(e, e.NameW(), k[2:], true)
 					case strings.HasPrefix(k, "~"):
-						check(e, e.NameW, k[1:], false)
+						check(e, e.NameW(), k[1:], false)
 					}
 				}
 			}

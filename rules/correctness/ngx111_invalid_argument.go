@@ -43,7 +43,7 @@ func (*invalidArgument) Check(p *rules.Pass) {
 			if d.Name == "split_clients" && d.Block != nil && d.Block.Lua == nil {
 				for _, l := range d.Block.Directives {
 					if msg := spec.SplitPercent(l.Name); msg != "" {
-						report(p, l, l.NameW, "a line of split_clients starts with a percentage above 0 (at most two decimals) or *, not "+quoteValue(l.Name), msg)
+						report(p, l, l.NameW(), "a line of split_clients starts with a percentage above 0 (at most two decimals) or *, not "+quoteValue(l.Name), msg)
 					}
 				}
 			}

@@ -33,7 +33,7 @@ func (*upstreamWithoutServers) Check(p *rules.Pass) {
 			continue
 		}
 		d := lv.dir
-		if d.Block.Close >= len(d.File.Src) {
+		if int(d.Block.Close) >= len(d.File.Src) {
 			continue // cut short by a syntax error: nginx never reaches its end
 		}
 		servers := false
@@ -46,8 +46,8 @@ func (*upstreamWithoutServers) Check(p *rules.Pass) {
 		if servers {
 			continue
 		}
-		line := d.File.Position(d.Block.Close).Line
-		p.Report(rules.Span{File: d.File, Start: d.Block.Close, End: d.Block.Close + 1},
+		line := d.File.Position(int(d.Block.Close)).Line
+		p.Report(rules.Span{File: d.File, Start: int(d.Block.Close), End: int(d.Block.Close) + 1},
 			"upstream %s has no server line: nginx -t: no servers are inside upstream in %s:%s; add one, or move this } after them",
 			d.Arg(0), d.File.Path, itoa(line))
 	}

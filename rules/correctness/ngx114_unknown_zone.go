@@ -91,7 +91,7 @@ func (*unknownZone) Check(p *rules.Pass) {
 		}
 		nginx := "zero size shared memory zone \"" + z.Zone + "\" (nginx names no line)"
 		if spec.ZoneLookedUpAtMerge(z) && http != nil && http.Block != nil {
-			nginx = "\"" + d.Name + "\" zone \"" + z.Zone + "\" is unknown in " + http.File.Path + ":" + itoa(http.File.Position(http.Block.Close).Line)
+			nginx = "\"" + d.Name + "\" zone \"" + z.Zone + "\" is unknown in " + http.File.Path + ":" + itoa(http.File.Position(int(http.Block.Close)).Line)
 		}
 		p.Report(span, "no directive declares zone %q for %s: nginx -t: %s; %s",
 			z.Zone, d.Name, nginx, zoneAdvice(z, declared))
@@ -102,7 +102,7 @@ func (*unknownZone) Check(p *rules.Pass) {
 // no such argument.
 func argSpan(d *parser.Directive, i int) rules.Span {
 	if i < len(d.Args) {
-		return rules.Span{File: d.File, Start: d.Args[i].Start, End: d.Args[i].End}
+		return rules.Span{File: d.File, Start: int(d.Args[i].Start), End: int(d.Args[i].End)}
 	}
 	return rules.DirectiveSpan(d)
 }

@@ -100,7 +100,7 @@ func (ix *index) walk(lv *level, ds []*parser.Directive, via *parser.Directive, 
 			if v == nil {
 				v = d
 			}
-			for _, f := range d.Included {
+			for _, f := range d.Included() {
 				ix.walk(lv, f.Top, v, depth+1)
 			}
 			continue

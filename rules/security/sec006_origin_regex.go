@@ -133,7 +133,7 @@ func (*originRegex) Check(p *rules.Pass) {
 				if me.Regex == nil || me.Value == "" || me.Value == "0" {
 					continue
 				}
-				report(me.D, me.D.NameW, "Origin", me.Key, strings.HasPrefix(me.D.Name, "~*"), true)
+				report(me.D, me.D.NameW(), "Origin", me.Key, strings.HasPrefix(me.D.Name, "~*"), true)
 			}
 		case "valid_referers":
 			for _, a := range d.Args {

@@ -87,7 +87,7 @@ func (*mapIfRegex) Check(p *rules.Pass) {
 	for _, m := range p.Cfg.Maps {
 		for _, me := range m.Entries {
 			if me.Regex != nil && strings.Contains(strings.ToLower(m.Source), "$") {
-				checkReDoS(me.D, me.D.NameW, me.Key)
+				checkReDoS(me.D, me.D.NameW(), me.Key)
 			}
 		}
 	}

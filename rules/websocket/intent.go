@@ -463,11 +463,11 @@ func marker(b *model.Block) (parser.Comment, bool) {
 		cands = append(cands, c)
 	}
 	// comments written directly in the block, not in nested blocks
-	inner := d.File.CommentsBetween(d.Block.Open, d.Block.Close)
+	inner := d.File.CommentsBetween(int(d.Block.Open), int(d.Block.Close))
 	for _, c := range inner {
 		nested := false
 		for _, ch := range d.Block.Directives {
-			if ch.Block != nil && c.Start > ch.Block.Open && c.Start < ch.Block.Close {
+			if ch.Block != nil && c.Start > int(ch.Block.Open) && c.Start < int(ch.Block.Close) {
 				nested = true
 				break
 			}

@@ -40,7 +40,7 @@ func (*missingUpgradeHeader) Check(p *rules.Pass) {
 					p.ReportSev(in.Severity(rules.Error), rules.WordSpan(h.Entry.D, h.Entry.D.Args[1]),
 						"proxy_set_header Upgrade has an empty value, so nginx sends no Upgrade header and the WebSocket handshake in %s fails with 400; use $http_upgrade",
 						pl.Block.Name()).
-						WithFix(&rules.Fix{Message: "set Upgrade to $http_upgrade", Edits: []rules.Edit{{File: h.Entry.D.File, Start: h.Entry.D.Args[1].Start, End: h.Entry.D.Args[1].End, New: "$http_upgrade"}}})
+						WithFix(&rules.Fix{Message: "set Upgrade to $http_upgrade", Edits: []rules.Edit{{File: h.Entry.D.File, Start: int(h.Entry.D.Args[1].Start), End: int(h.Entry.D.Args[1].End), New: "$http_upgrade"}}})
 				}
 			}
 			continue

@@ -89,11 +89,11 @@ func checkHTTPVarTypos(p *rules.Pass, d *parser.Directive, w parser.Word) {
 			if !isTypoOf(suffix, want) {
 				continue
 			}
-			at := rules.Span{File: d.File, Start: w.Start + m[0], End: w.Start + m[1]}
+			at := rules.Span{File: d.File, Start: int(w.Start) + m[0], End: int(w.Start) + m[1]}
 			p.Report(at,
 				"$http_%s is a misspelling of $http_%s: nginx -t accepts any $http_ name (it matches a request header), so it is always empty here and no %s is sent; the WebSocket handshake fails with 400",
 				suffix, want, map[string]string{"upgrade": "Upgrade", "connection": "Connection"}[want]).
-				WithFix(&rules.Fix{Message: "use $http_" + want, Edits: []rules.Edit{{File: d.File, Start: w.Start + m[2], End: w.Start + m[3], New: want}}})
+				WithFix(&rules.Fix{Message: "use $http_" + want, Edits: []rules.Edit{{File: d.File, Start: int(w.Start) + m[2], End: int(w.Start) + m[3], New: want}}})
 			return
 		}
 	}

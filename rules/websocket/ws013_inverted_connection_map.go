@@ -111,8 +111,8 @@ func swapMapValues(m *model.Map, wsEntry, plainEntry *model.MapEntry) ([]rules.E
 	ww, pw := wsEntry.ValueWord(), plainEntry.ValueWord()
 	f := m.Dir.File
 	return []rules.Edit{
-		{File: f, Start: ww.Start, End: ww.End, New: f.Raw(pw)},
-		{File: f, Start: pw.Start, End: pw.End, New: f.Raw(ww)},
+		{File: f, Start: int(ww.Start), End: int(ww.End), New: f.Raw(pw)},
+		{File: f, Start: int(pw.Start), End: int(pw.End), New: f.Raw(ww)},
 	}, ""
 }
 

@@ -77,7 +77,7 @@ func (*caseSensitiveUpgradeTest) Check(p *rules.Pass) {
 			header = "Connection is a case-insensitive token list and browsers send \"Upgrade\" (Chrome) or \"keep-alive, Upgrade\" (Firefox), so this test can send them down the wrong branch"
 		}
 		cond := string(d.File.Src[d.Args[0].Start:d.Args[len(d.Args)-1].End])
-		edits := []rules.Edit{{File: d.File, Start: op.Start, End: op.End, New: newOp}}
+		edits := []rules.Edit{{File: d.File, Start: int(op.Start), End: int(op.End), New: newOp}}
 		if newOperand != operand {
 			edits = append(edits, operandEdit(d, c, newOperand))
 		}
@@ -96,8 +96,8 @@ func operandEdit(d *parser.Directive, c model.IfCondition, value string) rules.E
 	if !c.OperandParen {
 		return rules.ReplaceWord(d, w, value)
 	}
-	if w.Quote != 0 {
+	if d.File.QuoteOf(w) != 0 {
 		return rules.ReplaceWord(d, w, value+")")
 	}
-	return rules.Edit{File: d.File, Start: w.Start, End: w.End - 1, New: parser.Quote(value)}
+	return rules.Edit{File: d.File, Start: int(w.Start), End: int(w.End) - 1, New: parser.Quote(value)}
 }

@@ -72,7 +72,7 @@ func (*closeMapDefeatsKeepalive) Check(p *rules.Pass) {
 			ka = keepaliveWhy(p.Cfg, u, kd, ef)
 			f := p.ReportSev(rules.Info, rules.WordSpan(entry.D, entry.ValueWord()),
 				"map $%s gives %q for a request without Upgrade (%s %s), so proxy_set_header Connection in %s (%s) sends Connection: close on every normal request while %s: nginx opens a new upstream connection for each request; map '' to '' to send no Connection header",
-				m.Target, entry.Value, ef.Raw(entry.D.NameW), ef.Raw(entry.ValueWord()), pl.Block.Name(), rules.Line(d, ef), ka)
+				m.Target, entry.Value, ef.Raw(entry.D.NameW()), ef.Raw(entry.ValueWord()), pl.Block.Name(), rules.Line(d, ef), ka)
 			mapKeepaliveFix(f, m, entry)
 		}
 	}
@@ -125,7 +125,7 @@ func reported(cfg *model.Config, f *parser.File) bool {
 func mapKeepaliveFix(f *rules.Finding, m *model.Map, entry *model.MapEntry) {
 	if entry != m.Default {
 		w := entry.ValueWord()
-		f.WithFix(&rules.Fix{Message: "map '' to ''", Edits: []rules.Edit{{File: entry.D.File, Start: w.Start, End: w.End, New: "''"}}})
+		f.WithFix(&rules.Fix{Message: "map '' to ''", Edits: []rules.Edit{{File: entry.D.File, Start: int(w.Start), End: int(w.End), New: "''"}}})
 		return
 	}
 	if m.Dir.Block == nil || len(m.Dir.Block.Directives) == 0 {

@@ -131,5 +131,5 @@ func reportShadowed(p *rules.Pass, ws, winner *model.Block, uris []string) {
 		return
 	}
 	f.WithFix(&rules.Fix{Message: fmt.Sprintf("make %s a ^~ location", ws.Name()),
-		Edits: []rules.Edit{{File: d.File, Start: arg.Start, End: arg.Start, New: "^~ "}}})
+		Edits: []rules.Edit{{File: d.File, Start: int(arg.Start), End: int(arg.Start), New: "^~ "}}})
 }

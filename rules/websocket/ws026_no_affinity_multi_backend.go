@@ -113,7 +113,7 @@ func (*noAffinityMultiBackend) Check(p *rules.Pass) {
 		case backup:
 			f.NoFix = "a server of the upstream is marked backup, which ip_hash and hash do not support; use sticky (nginx 1.29.6+) or remove backup"
 		case has:
-			f.WithFix(&rules.Fix{Message: "balance by client address", Edits: []rules.Edit{{File: method.D.File, Start: method.D.Start(), End: method.D.End, New: "ip_hash;"}}})
+			f.WithFix(&rules.Fix{Message: "balance by client address", Edits: []rules.Edit{{File: method.D.File, Start: method.D.Start(), End: int(method.D.End), New: "ip_hash;"}}})
 		case up.Dir.Block != nil:
 			f.WithFix(&rules.Fix{Message: "balance by client address", Edits: []rules.Edit{rules.InsertFirst(up.Dir, []string{"ip_hash;"})}})
 		}

@@ -151,9 +151,9 @@ func httpTwoWord(d *parser.Directive) parser.Word {
 
 // dropWord removes one argument and the white space before it.
 func dropWord(d *parser.Directive, w parser.Word) rules.Edit {
-	start := w.Start
+	start := int(w.Start)
 	for start > 0 && (d.File.Src[start-1] == ' ' || d.File.Src[start-1] == '\t') {
 		start--
 	}
-	return rules.Edit{File: d.File, Start: start, End: w.End}
+	return rules.Edit{File: d.File, Start: start, End: int(w.End)}
 }

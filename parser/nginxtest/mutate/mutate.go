@@ -277,7 +277,7 @@ func (fl *file) raw(start, end int) string { return string(fl.f.Src[start:end]) 
 
 // singleLine reports whether the directive (a simple one) is on one line.
 func (fl *file) singleLine(d *parser.Directive) bool {
-	return d.Block == nil && !strings.Contains(fl.raw(d.Start(), d.End), "\n")
+	return d.Block == nil && !strings.Contains(fl.raw(d.Start(), int(d.End)), "\n")
 }
 
 // --- typo ---------------------------------------------------------------
@@ -287,7 +287,7 @@ const letters = "abcdefghijklmnopqrstuvwxyz_"
 func (fl *file) typoSites() []site {
 	var out []site
 	for _, d := range fl.all {
-		if isEntry(d) || d.NameW.Quote != 0 || len(d.Name) < 2 {
+		if isEntry(d) || d.File.QuoteOf(d.NameW()) != 0 || len(d.Name) < 2 {
 			continue
 		}
 		for _, kind := range []string{"delete", "insert", "replace", "swap"} {
@@ -296,8 +296,8 @@ func (fl *file) typoSites() []site {
 				if name == d.Name {
 					return nil
 				}
-				return fl.mutant(Typo, kind, d.NameW.Start, fmt.Sprintf("%q -> %q", d.Name, name),
-					Edit{d.NameW.Start, d.NameW.End, name})
+				return fl.mutant(Typo, kind, int(d.NameW().Start), fmt.Sprintf("%q -> %q", d.Name, name),
+					Edit{int(d.NameW().Start), int(d.NameW().End), name})
 			}})
 		}
 	}
@@ -343,13 +343,13 @@ func (fl *file) moveSites() []site {
 	var targets []target
 	for _, d := range fl.all {
 		if d.Block != nil && targetBlocks[d.Name] && d.Block.Lua == nil {
-			targets = append(targets, target{d.Name, d.Block.Open + 1})
+			targets = append(targets, target{d.Name, int(d.Block.Open) + 1})
 		}
 	}
 	if fl.name == "nginx.conf" {
 		for _, d := range fl.f.Top {
 			if d.Block == nil {
-				targets = append(targets, target{"main", d.End})
+				targets = append(targets, target{"main", int(d.End)})
 				break
 			}
 		}
@@ -364,13 +364,13 @@ func (fl *file) moveSites() []site {
 			from = "main"
 		}
 		for _, tg := range targets {
-			if tg.name == from || tg.at >= d.Start() && tg.at <= d.End {
+			if tg.name == from || tg.at >= d.Start() && tg.at <= int(d.End) {
 				continue
 			}
 			out = append(out, site{op: Move, kind: "to-" + tg.name, make: func(*rand.Rand) *Mutant {
-				text := fl.raw(d.Start(), d.End)
+				text := fl.raw(d.Start(), int(d.End))
 				return fl.mutant(Move, "to-"+tg.name, tg.at, fmt.Sprintf("%s moved from line %d into %s", d.Name, fl.line(d.Start()), tg.name),
-					Edit{d.Start(), d.End, ""}, Edit{tg.at, tg.at, " " + text})
+					Edit{d.Start(), int(d.End), ""}, Edit{tg.at, tg.at, " " + text})
 			}})
 		}
 	}
@@ -384,7 +384,7 @@ var extraArgs = []string{"extra", "on", "1", "10s", "$host", "/tmp"}
 func (fl *file) argSites() []site {
 	var out []site
 	for _, d := range fl.all {
-		if noTouch[d.Name] || isType(d) || d.NameW.Quote != 0 && !isEntry(d) {
+		if noTouch[d.Name] || isType(d) || d.File.QuoteOf(d.NameW()) != 0 && !isEntry(d) {
 			continue
 		}
 		if d.Block != nil && d.Block.Lua != nil {
@@ -399,18 +399,18 @@ func (fl *file) argSites() []site {
 		}
 		for i := range d.Args {
 			out = append(out, site{op: DropArg, kind: kind, make: func(*rand.Rand) *Mutant {
-				prev := d.NameW.End
+				prev := int(d.NameW().End)
 				if i > 0 {
-					prev = d.Args[i-1].End
+					prev = int(d.Args[i-1].End)
 				}
-				return fl.mutant(DropArg, kind, d.Args[i].Start, fmt.Sprintf("%s loses argument %d %s", d.Name, i+1, fl.raw(d.Args[i].Start, d.Args[i].End)),
-					Edit{prev, d.Args[i].End, ""})
+				return fl.mutant(DropArg, kind, int(d.Args[i].Start), fmt.Sprintf("%s loses argument %d %s", d.Name, i+1, fl.raw(int(d.Args[i].Start), int(d.Args[i].End))),
+					Edit{prev, int(d.Args[i].End), ""})
 			}})
 		}
 		out = append(out, site{op: ExtraArg, kind: kind, make: func(r *rand.Rand) *Mutant {
-			at := d.NameW.End
+			at := int(d.NameW().End)
 			if len(d.Args) > 0 {
-				at = d.Args[len(d.Args)-1].End
+				at = int(d.Args[len(d.Args)-1].End)
 			}
 			a := extraArgs[r.IntN(len(extraArgs))]
 			return fl.mutant(ExtraArg, kind, at, fmt.Sprintf("%s gets an extra argument %s", d.Name, a), Edit{at, at, " " + a})
@@ -431,12 +431,12 @@ func (fl *file) braceSites() []site {
 			}
 			out = append(out,
 				site{op: Brace, kind: "drop-close", make: func(*rand.Rand) *Mutant {
-					return fl.mutant(Brace, "drop-close", d.Block.Close, fmt.Sprintf("the } of %s (line %d) removed", d.Name, fl.line(d.Start())),
-						Edit{d.Block.Close, d.Block.Close + 1, ""})
+					return fl.mutant(Brace, "drop-close", int(d.Block.Close), fmt.Sprintf("the } of %s (line %d) removed", d.Name, fl.line(d.Start())),
+						Edit{int(d.Block.Close), int(d.Block.Close) + 1, ""})
 				}},
 				site{op: Brace, kind: "drop-open", make: func(*rand.Rand) *Mutant {
-					return fl.mutant(Brace, "drop-open", d.Block.Open, fmt.Sprintf("the { of %s removed", d.Name),
-						Edit{d.Block.Open, d.Block.Open + 1, ""})
+					return fl.mutant(Brace, "drop-open", int(d.Block.Open), fmt.Sprintf("the { of %s removed", d.Name),
+						Edit{int(d.Block.Open), int(d.Block.Open) + 1, ""})
 				}})
 			continue
 		}
@@ -445,13 +445,13 @@ func (fl *file) braceSites() []site {
 		}
 		out = append(out,
 			site{op: Brace, kind: "extra-close", make: func(*rand.Rand) *Mutant {
-				return fl.mutant(Brace, "extra-close", d.End, fmt.Sprintf("a } after %s", d.Name), Edit{d.End, d.End, " }"})
+				return fl.mutant(Brace, "extra-close", int(d.End), fmt.Sprintf("a } after %s", d.Name), Edit{int(d.End), int(d.End), " }"})
 			}},
 			site{op: Brace, kind: "extra-open", make: func(*rand.Rand) *Mutant {
-				return fl.mutant(Brace, "extra-open", d.End, fmt.Sprintf("a { after %s", d.Name), Edit{d.End, d.End, " {"})
+				return fl.mutant(Brace, "extra-open", int(d.End), fmt.Sprintf("a { after %s", d.Name), Edit{int(d.End), int(d.End), " {"})
 			}},
 			site{op: Semicolon, kind: semicolonKind(d), make: func(*rand.Rand) *Mutant {
-				return fl.mutant(Semicolon, semicolonKind(d), d.End-1, fmt.Sprintf("the ; of %s removed", d.Name), Edit{d.End - 1, d.End, ""})
+				return fl.mutant(Semicolon, semicolonKind(d), int(d.End)-1, fmt.Sprintf("the ; of %s removed", d.Name), Edit{int(d.End) - 1, int(d.End), ""})
 			}})
 	}
 	return out

@@ -36,7 +36,7 @@ var enumDirectives = map[string]bool{
 func badValues(d *parser.Directive, i int) (string, []string) {
 	w := d.Args[i]
 	v := w.Value
-	if w.Quote != 0 || strings.Contains(v, "$") || v == "" {
+	if d.File.QuoteOf(w) != 0 || strings.Contains(v, "$") || v == "" {
 		return "", nil
 	}
 	switch {
@@ -107,7 +107,7 @@ func (fl *file) badValueSites() []site {
 			w := d.Args[i]
 			out = append(out, site{op: BadValue, kind: kind, make: func(r *rand.Rand) *Mutant {
 				nv := vals[r.IntN(len(vals))]
-				return fl.mutant(BadValue, kind, w.Start, fmt.Sprintf("%s %s -> %s", d.Name, w.Value, nv), Edit{w.Start, w.End, nv})
+				return fl.mutant(BadValue, kind, int(w.Start), fmt.Sprintf("%s %s -> %s", d.Name, w.Value, nv), Edit{int(w.Start), int(w.End), nv})
 			}})
 		}
 	}
@@ -154,16 +154,16 @@ func (fl *file) dupSites(files []*file) []site {
 				kind = "handler"
 			}
 			out = append(out, site{op: Duplicate, kind: kind, make: func(*rand.Rand) *Mutant {
-				return fl.mutant(Duplicate, kind, d.Start(), d.Name+" written twice", Edit{d.End, d.End, " " + fl.raw(d.Start(), d.End)})
+				return fl.mutant(Duplicate, kind, d.Start(), d.Name+" written twice", Edit{int(d.End), int(d.End), " " + fl.raw(d.Start(), int(d.End))})
 			}})
 			if d.Name == "listen" && len(d.Args) > 0 && defaults[d.Args[0].Value] && !hasArg(d, "default_server") {
-				at := d.Args[len(d.Args)-1].End
+				at := int(d.Args[len(d.Args)-1].End)
 				out = append(out, site{op: Duplicate, kind: "default_server", make: func(*rand.Rand) *Mutant {
 					return fl.mutant(Duplicate, "default_server", at, "a second default_server for "+d.Args[0].Value, Edit{at, at, " default_server"})
 				}})
 			}
 		case d.Block != nil && dupBlocks[d.Name] && d.Block.Lua == nil:
-			head := fl.raw(d.Start(), d.Block.Open+1)
+			head := fl.raw(d.Start(), int(d.Block.Open)+1)
 			if strings.Contains(head, "\n") {
 				continue
 			}
@@ -172,8 +172,8 @@ func (fl *file) dupSites(files []*file) []site {
 				kind = "location"
 			}
 			out = append(out, site{op: Duplicate, kind: kind, make: func(*rand.Rand) *Mutant {
-				at := d.Block.Close + 1
-				return fl.mutant(Duplicate, kind, d.Block.Close, fmt.Sprintf("%s written twice (an empty copy after line %d)", strings.TrimSuffix(head, " {"), fl.line(d.Block.Close)),
+				at := int(d.Block.Close) + 1
+				return fl.mutant(Duplicate, kind, int(d.Block.Close), fmt.Sprintf("%s written twice (an empty copy after line %d)", strings.TrimSuffix(head, " {"), fl.line(int(d.Block.Close))),
 					Edit{at, at, " " + head + " }"})
 			}})
 		}
@@ -200,8 +200,8 @@ func (fl *file) regexSites() []site {
 	}
 	var found []rx
 	word := func(what string, w parser.Word, skip int) {
-		s, e := w.Start+skip, w.End
-		if w.Quote != 0 {
+		s, e := int(w.Start)+skip, int(w.End)
+		if fl.f.QuoteOf(w) != 0 {
 			s, e = s+1, e-1
 		}
 		if s < e {
@@ -216,21 +216,21 @@ func (fl *file) regexSites() []site {
 			word("rewrite", d.Args[0], 0)
 		case d.Name == "server_name":
 			for _, a := range d.Args {
-				if strings.HasPrefix(a.Value, "~") && a.Quote == 0 {
+				if strings.HasPrefix(a.Value, "~") && d.File.QuoteOf(a) == 0 {
 					word("server_name", a, 1)
 				}
 			}
-		case d.Parent != nil && d.Parent.Name == "map" && strings.HasPrefix(d.Name, "~") && d.NameW.Quote == 0:
+		case d.Parent != nil && d.Parent.Name == "map" && strings.HasPrefix(d.Name, "~") && d.File.QuoteOf(d.NameW()) == 0:
 			skip := 1
 			if strings.HasPrefix(d.Name, "~*") {
 				skip = 2
 			}
-			word("map", d.NameW, skip)
+			word("map", d.NameW(), skip)
 		case d.Name == "if":
 			for i, a := range d.Args {
 				switch a.Value {
 				case "~", "~*", "!~", "!~*":
-					if i+1 < len(d.Args) && d.Args[i+1].Quote == 0 {
+					if i+1 < len(d.Args) && d.File.QuoteOf(d.Args[i+1]) == 0 {
 						w := d.Args[i+1]
 						if strings.HasSuffix(w.Value, ")") {
 							w.End--
