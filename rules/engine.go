@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -59,7 +60,7 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 	if jobs < 1 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
-	all := All() // once per run, not per unit
+	all := newRuleSet(All()) // once per run, not per unit
 	results := make([][]*Finding, len(units))
 	errs := make([]error, len(units))
 	if len(units) == 1 {
@@ -103,14 +104,9 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 // lintOne runs every rule on one unit, on at most workers goroutines;
 // severities from opts are applied and findings outside the unit's
 // reported files are dropped.
-func lintOne(u *parser.Unit, opts *Options, all []Rule, workers int) ([]*Finding, error) {
+func lintOne(u *parser.Unit, opts *Options, all *ruleSet, workers int) ([]*Finding, error) {
 	var out []*Finding
-	problemRules := map[parser.ProblemKind]Rule{}
-	for _, r := range all {
-		if pr, ok := r.(ProblemRule); ok {
-			problemRules[pr.Problem()] = r
-		}
-	}
+	problemRules := all.problems
 	report, copied := u.Report, false
 	for _, pb := range u.Problems {
 		if pb.Via != nil && report != nil && report[pb.Via] && !report[pb.File] {
@@ -135,13 +131,7 @@ func lintOne(u *parser.Unit, opts *Options, all []Rule, workers int) ([]*Finding
 			Span: Span{File: pb.File, Start: pb.Start, End: pb.End}, Message: pb.Msg, Fix: problemFix(pb)})
 	}
 	cfg := model.Build(u, model.Options{Version: opts.Version})
-	var checks []Rule
-	for _, r := range all {
-		if _, ok := r.(ProblemRule); !ok {
-			checks = append(checks, r)
-		}
-	}
-	found, err := runRules(u, cfg, opts, checks, workers)
+	found, err := runRules(u, cfg, opts, all, workers)
 	if err != nil {
 		return nil, err
 	}
@@ -151,28 +141,86 @@ func lintOne(u *parser.Unit, opts *Options, all []Rule, workers int) ([]*Finding
 	return finish(out, report, opts), nil
 }
 
-// runRules runs the rules on one unit's model, on at most workers
-// goroutines, and returns each rule's findings in the order of rules: the
-// same findings, in the same order, whatever the number of workers. What
-// the rules share (the model, Memo values, the files) is safe for
+// ruleSet is the rules of a run, sorted out once per run: the rules that
+// check a unit's model (Check), grouped by the package that defines them,
+// and the problem rules by the kind of load problem they report.
+type ruleSet struct {
+	checks []Rule
+	// group gives, for each of checks, the index of its package among the
+	// packages of checks: a family's rules share their memo, which is
+	// dropped once the last of them has ended.
+	group    []int
+	groups   int
+	problems map[parser.ProblemKind]Rule
+}
+
+func newRuleSet(all []Rule) *ruleSet {
+	rs := &ruleSet{problems: map[parser.ProblemKind]Rule{}}
+	byPkg := map[string]int{}
+	for _, r := range all {
+		if pr, ok := r.(ProblemRule); ok {
+			rs.problems[pr.Problem()] = r
+			continue
+		}
+		pkg := rulePackage(r)
+		g, ok := byPkg[pkg]
+		if !ok {
+			g = len(byPkg)
+			byPkg[pkg] = g
+		}
+		rs.checks = append(rs.checks, r)
+		rs.group = append(rs.group, g)
+	}
+	rs.groups = len(byPkg)
+	return rs
+}
+
+// rulePackage is the import path of the package that defines a rule's type.
+func rulePackage(r Rule) string {
+	t := reflect.TypeOf(r)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.PkgPath()
+}
+
+// runRules runs the checks of rs on one unit's model, on at most workers
+// goroutines, and returns each rule's findings in the order of rs.checks:
+// the same findings, in the same order, whatever the number of workers.
+// What the rules share (the model, Memo values, the files) is safe for
 // concurrent reads. On error it returns the error of the first rule (in
 // the order of rules) that failed.
-// afterRules, when set (by a test), runs once a unit's rules have all
-// ended, while the model and what the rules share
-// are still live: TestWriteHeapProfile takes the heap's profile there.
-var afterRules func()
-
-func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs []Rule, workers int) ([][]*Finding, error) {
-	found := make([][]*Finding, len(rs))
-	errs := make([]error, len(rs))
-	shared := &memo{}
-	run := func(i int) {
-		p := &Pass{Cfg: cfg, Opts: opts, rule: rs[i], out: &found[i], memo: shared}
-		errs[i] = runRule(rs[i], p, u)
+//
+// Each package's rules (a family) have a memo of their own, dropped as soon
+// as the last of them has ended: the rules start in the order of rs.checks
+// (sorted by id, so one family after another), and a family's shared
+// values (an index of every level, the intent of every location) are not
+// kept while the next families run. A memo key is a type its family owns,
+// so no value is shared between families; a family that asked for
+// another's key would build its own copy, the same value.
+func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs *ruleSet, workers int) ([][]*Finding, error) {
+	checks := rs.checks
+	found := make([][]*Finding, len(checks))
+	errs := make([]error, len(checks))
+	memos := make([]memo, rs.groups)
+	left := make([]atomic.Int32, rs.groups) // the rules of each group not yet ended
+	for _, g := range rs.group {
+		left[g].Add(1)
 	}
-	workers = min(workers, len(rs))
+	run := func(i int) {
+		g := rs.group[i]
+		p := &Pass{Cfg: cfg, Opts: opts, rule: checks[i], out: &found[i], memo: &memos[g]}
+		errs[i] = runRule(checks[i], p, u)
+		if left[g].Add(-1) == 0 {
+			memos[g].release()
+		}
+		if afterRule != nil {
+			afterRule()
+		}
+	}
+	workers = min(workers, len(checks))
 	if workers <= 1 {
-		for i := range rs {
+		for i := range checks {
 			if run(i); errs[i] != nil {
 				return nil, errs[i]
 			}
@@ -180,7 +228,6 @@ func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs []Rule, worke
 		if afterRules != nil {
 			afterRules()
 			runtime.KeepAlive(cfg)
-			runtime.KeepAlive(shared)
 		}
 		return found, nil
 	}
@@ -192,7 +239,7 @@ func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs []Rule, worke
 			defer wg.Done()
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(rs) {
+				if i >= len(checks) {
 					return
 				}
 				run(i)
@@ -203,7 +250,6 @@ func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs []Rule, worke
 	if afterRules != nil {
 		afterRules()
 		runtime.KeepAlive(cfg)
-		runtime.KeepAlive(shared)
 	}
 	for _, err := range errs {
 		if err != nil {
@@ -212,6 +258,14 @@ func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs []Rule, worke
 	}
 	return found, nil
 }
+
+// afterRules, when set (by a test), runs once a unit's rules have all
+// ended, while the model is still live (the families' memos are dropped
+// by then): TestWriteHeapProfile takes the heap's profile there.
+// afterRule, when set, runs each time a rule has ended (after its
+// family's memo is dropped, if it was the family's last): the test
+// samples the live heap there to find its peak during the rules.
+var afterRules, afterRule func()
 
 func runRule(r Rule, p *Pass, u *parser.Unit) (err error) {
 	defer func() {

@@ -8,3 +8,11 @@ func SetAfterRules(f func()) (restore func()) {
 	afterRules = f
 	return func() { afterRules = old }
 }
+
+// SetAfterRule sets the hook runRules calls each time a rule has ended;
+// it returns a function that restores the previous hook.
+func SetAfterRule(f func()) (restore func()) {
+	old := afterRule
+	afterRule = f
+	return func() { afterRule = old }
+}

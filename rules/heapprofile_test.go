@@ -4,6 +4,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"sync"
 	"testing"
 
 	"github.com/ngxlint/ngxlint/parser"
@@ -14,9 +15,13 @@ import (
 // TestWriteHeapProfile is a measuring tool, not a check: with
 // NGXLINT_HEAPPROF_INPUT=PATH (a file or directory, read with limits of
 // 1 GiB) it lints PATH on two workers and writes the live heap's profile,
-// taken once the rules have ended while the tree, the model and what the
-// rules share are all still live, to NGXLINT_HEAPPROF (default
-// heap.pprof in the package directory). Read it with
+// taken once the rules have ended while the tree and the model are still
+// live, to NGXLINT_HEAPPROF (default heap.pprof in the package
+// directory). With NGXLINT_HEAPPROF_PEAK=PATH it also measures the live
+// heap each time a rule has ended (a collection each time: slow) and
+// writes the profile of the highest to PATH: the peak during the rules,
+// when the families' shared values (dropped once each family's rules have
+// ended) are live. Read a profile with
 // `go tool pprof -sample_index=inuse_space -top FILE`.
 func TestWriteHeapProfile(t *testing.T) {
 	in := os.Getenv("NGXLINT_HEAPPROF_INPUT")
@@ -31,6 +36,27 @@ func TestWriteHeapProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if peakOut := os.Getenv("NGXLINT_HEAPPROF_PEAK"); peakOut != "" {
+		var peak uint64
+		var mu sync.Mutex
+		defer rules.SetAfterRule(func() {
+			mu.Lock() // one sample at a time; the other worker runs on
+			defer mu.Unlock()
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc <= peak {
+				return
+			}
+			peak = ms.HeapAlloc
+			if err := writeHeapProfile(peakOut); err != nil {
+				t.Error(err)
+			}
+		})()
+		defer func() {
+			t.Logf("peak live heap after a rule ended: %.1f MiB (profile: %s)", float64(peak)/(1<<20), peakOut)
+		}()
+	}
 	wrote := false
 	defer rules.SetAfterRules(func() {
 		if wrote {
@@ -38,15 +64,7 @@ func TestWriteHeapProfile(t *testing.T) {
 		}
 		wrote = true
 		runtime.GC()
-		f, err := os.Create(out)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		if err := pprof.WriteHeapProfile(f); err != nil {
-			t.Error(err)
-		}
-		if err := f.Close(); err != nil {
+		if err := writeHeapProfile(out); err != nil {
 			t.Error(err)
 		}
 		var ms runtime.MemStats
@@ -61,4 +79,17 @@ func TestWriteHeapProfile(t *testing.T) {
 		t.Fatal("no profile taken: the hook did not run")
 	}
 	t.Logf("%d findings", len(fs))
+}
+
+// writeHeapProfile writes the heap's profile to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
