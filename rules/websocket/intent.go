@@ -262,13 +262,21 @@ func intentsOf(p *rules.Pass) *intents {
 }
 
 // webSocket returns the intent for a location-like block, computed once.
-func webSocket(p *rules.Pass, b *model.Block) intent {
+func webSocket(p *rules.Pass, b *model.Block) intent { return *webSocketOf(p, b) }
+
+// noIntent is the intent of every location without evidence (most of
+// them), kept once instead of once per location. It is never changed.
+var noIntent = &intent{}
+
+// webSocketOf is webSocket, the unit's stored intent: shared, never to be
+// changed.
+func webSocketOf(p *rules.Pass, b *model.Block) *intent {
 	ws := intentsOf(p)
 	ws.mu.RLock()
 	in, ok := ws.byLoc[b]
 	ws.mu.RUnlock()
 	if ok {
-		return *in
+		return in
 	}
 	// outside the lock, so that rules asking of other blocks do not wait:
 	// compute only reads what newIntents built
@@ -276,10 +284,14 @@ func webSocket(p *rules.Pass, b *model.Block) intent {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
 	if in, ok := ws.byLoc[b]; ok {
-		return *in
+		return in
 	}
-	ws.byLoc[b] = &v
-	return v
+	in = noIntent
+	if v.grades != 0 || v.Evidence != noEvidence || v.App != nil || len(v.Why) > 0 || len(v.whyGrade) > 0 || len(v.Paths) > 0 {
+		in = &v
+	}
+	ws.byLoc[b] = in
+	return in
 }
 
 // wsRedirects returns the declared WebSocket paths that nginx redirects.
