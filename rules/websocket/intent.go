@@ -345,10 +345,10 @@ func upgradeHeaders(cfg *model.Config, b *model.Block) []header {
 	var out []header
 	for _, h := range Headers(b).List {
 		switch {
-		case strings.EqualFold(h.Name, "Upgrade"), isTypoOf(h.Name, "upgrade"):
+		case strings.EqualFold(h.Name(), "Upgrade"), isTypoOf(h.Name(), "upgrade"):
 			out = append(out, h)
-		case strings.EqualFold(h.Name, "Connection"), isTypoOf(h.Name, "connection"):
-			if ConnectionIntent(cfg, h.Value) {
+		case strings.EqualFold(h.Name(), "Connection"), isTypoOf(h.Name(), "connection"):
+			if ConnectionIntent(cfg, h.Value()) {
 				out = append(out, h)
 			}
 		}
@@ -419,9 +419,9 @@ func (in *intents) headerIntent(b *model.Block) (string, evidence) {
 		}
 	}
 	h := hs[0]
-	why := fmt.Sprintf("it sets proxy_set_header %s on %s", h.Name, rules.Line(h.Entry.D, h.Entry.D.File))
-	if strings.EqualFold(h.Name, "Connection") || isTypoOf(h.Name, "connection") {
-		why = fmt.Sprintf("it sets proxy_set_header %s %s on %s", h.Name, h.Entry.D.File.Raw(h.Entry.D.Args[1]), rules.Line(h.Entry.D, h.Entry.D.File))
+	why := fmt.Sprintf("it sets proxy_set_header %s on %s", h.Name(), rules.Line(h.Entry.D, h.Entry.D.File))
+	if strings.EqualFold(h.Name(), "Connection") || isTypoOf(h.Name(), "connection") {
+		why = fmt.Sprintf("it sets proxy_set_header %s %s on %s", h.Name(), h.Entry.D.File.Raw(h.Entry.D.Args[1]), rules.Line(h.Entry.D, h.Entry.D.File))
 	}
 	if ev == sharedHeaders {
 		src := "its server"
