@@ -215,7 +215,7 @@ func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs *ruleSet, wor
 			memos[g].release()
 		}
 		if afterRule != nil {
-			afterRule()
+			afterRule(checks[i])
 		}
 	}
 	workers = min(workers, len(checks))
@@ -265,7 +265,10 @@ func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs *ruleSet, wor
 // afterRule, when set, runs each time a rule has ended (after its
 // family's memo is dropped, if it was the family's last): the test
 // samples the live heap there to find its peak during the rules.
-var afterRules, afterRule func()
+var (
+	afterRules func()
+	afterRule  func(Rule)
+)
 
 func runRule(r Rule, p *Pass, u *parser.Unit) (err error) {
 	defer func() {

@@ -11,7 +11,7 @@ func SetAfterRules(f func()) (restore func()) {
 
 // SetAfterRule sets the hook runRules calls each time a rule has ended;
 // it returns a function that restores the previous hook.
-func SetAfterRule(f func()) (restore func()) {
+func SetAfterRule(f func(Rule)) (restore func()) {
 	old := afterRule
 	afterRule = f
 	return func() { afterRule = old }

@@ -42,20 +42,24 @@ func TestWriteHeapProfile(t *testing.T) {
 	if peakOut := os.Getenv("NGXLINT_HEAPPROF_PEAK"); peakOut != "" {
 		jobs = 1
 		var peak uint64
-		defer rules.SetAfterRule(func() {
+		peakRule := ""
+		defer rules.SetAfterRule(func(r rules.Rule) {
 			runtime.GC()
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
+			if testing.Verbose() {
+				t.Logf("after %s: %.1f MiB live", r.Meta().ID, float64(ms.HeapAlloc)/(1<<20))
+			}
 			if ms.HeapAlloc <= peak {
 				return
 			}
-			peak = ms.HeapAlloc
+			peak, peakRule = ms.HeapAlloc, r.Meta().ID
 			if err := writeHeapProfile(peakOut); err != nil {
 				t.Error(err)
 			}
 		})()
 		defer func() {
-			t.Logf("peak live heap after a rule ended: %.1f MiB (profile: %s)", float64(peak)/(1<<20), peakOut)
+			t.Logf("peak live heap after a rule ended: %.1f MiB, after %s (profile: %s)", float64(peak)/(1<<20), peakRule, peakOut)
 		}()
 	}
 	wrote := false
