@@ -149,14 +149,19 @@ type ruleSet struct {
 	// group gives, for each of checks, the index of its package among the
 	// packages of checks: a family's rules share their memo, which is
 	// dropped once the last of them has ended.
-	group    []int
-	groups   int
+	group  []int
+	groups int
+	// start is the order the checks start in (indexes into checks): one
+	// family after another, the families of more rules first (see
+	// runRules), each family's rules in the order of checks.
+	start    []int
 	problems map[parser.ProblemKind]Rule
 }
 
 func newRuleSet(all []Rule) *ruleSet {
 	rs := &ruleSet{problems: map[parser.ProblemKind]Rule{}}
 	byPkg := map[string]int{}
+	var size []int // rules per group
 	for _, r := range all {
 		if pr, ok := r.(ProblemRule); ok {
 			rs.problems[pr.Problem()] = r
@@ -167,11 +172,24 @@ func newRuleSet(all []Rule) *ruleSet {
 		if !ok {
 			g = len(byPkg)
 			byPkg[pkg] = g
+			size = append(size, 0)
 		}
+		size[g]++
 		rs.checks = append(rs.checks, r)
 		rs.group = append(rs.group, g)
 	}
 	rs.groups = len(byPkg)
+	rs.start = make([]int, len(rs.checks))
+	for i := range rs.start {
+		rs.start[i] = i
+	}
+	sort.SliceStable(rs.start, func(a, b int) bool {
+		ga, gb := rs.group[rs.start[a]], rs.group[rs.start[b]]
+		if size[ga] != size[gb] {
+			return size[ga] > size[gb]
+		}
+		return ga < gb
+	})
 	return rs
 }
 
@@ -186,18 +204,22 @@ func rulePackage(r Rule) string {
 
 // runRules runs the checks of rs on one unit's model, on at most workers
 // goroutines, and returns each rule's findings in the order of rs.checks:
-// the same findings, in the same order, whatever the number of workers.
-// What the rules share (the model, Memo values, the files) is safe for
-// concurrent reads. On error it returns the error of the first rule (in
-// the order of rules) that failed.
+// the same findings, in the same order, whatever the number of workers
+// and the order the rules run in. What the rules share (the model, Memo
+// values, the files) is safe for concurrent reads. On error it returns the
+// error of the first rule (in the order of rs.checks) that failed.
 //
 // Each package's rules (a family) have a memo of their own, dropped as soon
-// as the last of them has ended: the rules start in the order of rs.checks
-// (sorted by id, so one family after another), and a family's shared
-// values (an index of every level, the intent of every location) are not
-// kept while the next families run. A memo key is a type its family owns,
-// so no value is shared between families; a family that asked for
-// another's key would build its own copy, the same value.
+// as the last of them has ended, and the rules start one family after
+// another (rs.start): a family's shared values (an index of every level,
+// the intent of every location) are not kept while the next families run.
+// The families of more rules, which share more (the websocket family's
+// intents and headers), start first, while the findings kept are still
+// few: the peak of the live heap is then the findings of every rule, once
+// the rules have ended, rather than those plus a family's shared values.
+// A memo key is a type its family owns, so no value is shared between
+// families; a family that asked for another's key would build its own
+// copy, the same value.
 func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs *ruleSet, workers int) ([][]*Finding, error) {
 	checks := rs.checks
 	found := make([][]*Finding, len(checks))
@@ -220,33 +242,27 @@ func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs *ruleSet, wor
 	}
 	workers = min(workers, len(checks))
 	if workers <= 1 {
-		for i := range checks {
-			if run(i); errs[i] != nil {
-				return nil, errs[i]
-			}
+		for _, i := range rs.start {
+			run(i)
 		}
-		if afterRules != nil {
-			afterRules()
-			runtime.KeepAlive(cfg)
-		}
-		return found, nil
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(checks) {
-					return
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					k := int(next.Add(1) - 1)
+					if k >= len(checks) {
+						return
+					}
+					run(rs.start[k])
 				}
-				run(i)
-			}
-		}()
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 	if afterRules != nil {
 		afterRules()
 		runtime.KeepAlive(cfg)
