@@ -16,3 +16,14 @@ func SetAfterRule(f func(Rule)) (restore func()) {
 	afterRule = f
 	return func() { afterRule = old }
 }
+
+// StartOrder returns the ids of the rules that check a unit's model, in
+// the order runRules starts them.
+func StartOrder(all []Rule) []string {
+	rs := newRuleSet(all)
+	var ids []string
+	for _, i := range rs.start {
+		ids = append(ids, rs.checks[i].Meta().ID)
+	}
+	return ids
+}
