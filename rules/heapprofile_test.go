@@ -16,15 +16,20 @@ import (
 // 1 GiB) it lints PATH on two workers and writes the live heap's profile,
 // taken once the rules have ended while the tree and the model are still
 // live, to NGXLINT_HEAPPROF (default heap.pprof in the package
-// directory). With NGXLINT_HEAPPROF_PEAK=PATH it also measures the live
-// heap each time a rule has ended (a collection each time: slow) and
+// directory).
+//
+// With NGXLINT_HEAPPROF_PEAK=PATH it also measures the live heap each
+// time a rule has ended (a collection each time: slow; -v logs each) and
 // writes the profile of the highest to PATH: the peak during the rules,
-// when the families' shared values (dropped once each family's rules have
-// ended) are live. It lints on one worker then, so that no rule allocates
-// while a sample is taken (what a collection sees allocated during it
-// counts as live); on more workers, the first rules of a family may also
-// run beside the last rule of the family before it. Read a profile with
-// `go tool pprof -sample_index=inuse_space -top FILE`.
+// with the shared values of the family then running (each family's are
+// dropped once its rules have ended). With NGXLINT_HEAPPROF_AFTER=ID it
+// also writes the profile taken after rule ID to PATH.ID. It lints on one
+// worker then, so that no rule allocates while a sample is taken (what a
+// collection sees allocated during it counts as live); on more workers,
+// the first rules of a family may also run beside the last rule of the
+// family before it.
+//
+// Read a profile with `go tool pprof -sample_index=inuse_space -top FILE`.
 func TestWriteHeapProfile(t *testing.T) {
 	in := os.Getenv("NGXLINT_HEAPPROF_INPUT")
 	if in == "" {
@@ -49,6 +54,11 @@ func TestWriteHeapProfile(t *testing.T) {
 			runtime.ReadMemStats(&ms)
 			if testing.Verbose() {
 				t.Logf("after %s: %.1f MiB live", r.Meta().ID, float64(ms.HeapAlloc)/(1<<20))
+			}
+			if r.Meta().ID == os.Getenv("NGXLINT_HEAPPROF_AFTER") {
+				if err := writeHeapProfile(peakOut + "." + r.Meta().ID); err != nil {
+					t.Error(err)
+				}
 			}
 			if ms.HeapAlloc <= peak {
 				return
