@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -59,7 +60,7 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 	if jobs < 1 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
-	all := All() // once per run, not per unit
+	all := newRuleSet(All()) // once per run, not per unit
 	results := make([][]*Finding, len(units))
 	errs := make([]error, len(units))
 	if len(units) == 1 {
@@ -103,14 +104,9 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 // lintOne runs every rule on one unit, on at most workers goroutines;
 // severities from opts are applied and findings outside the unit's
 // reported files are dropped.
-func lintOne(u *parser.Unit, opts *Options, all []Rule, workers int) ([]*Finding, error) {
+func lintOne(u *parser.Unit, opts *Options, all *ruleSet, workers int) ([]*Finding, error) {
 	var out []*Finding
-	problemRules := map[parser.ProblemKind]Rule{}
-	for _, r := range all {
-		if pr, ok := r.(ProblemRule); ok {
-			problemRules[pr.Problem()] = r
-		}
-	}
+	problemRules := all.problems
 	report, copied := u.Report, false
 	for _, pb := range u.Problems {
 		if pb.Via != nil && report != nil && report[pb.Via] && !report[pb.File] {
@@ -135,13 +131,7 @@ func lintOne(u *parser.Unit, opts *Options, all []Rule, workers int) ([]*Finding
 			Span: Span{File: pb.File, Start: pb.Start, End: pb.End}, Message: pb.Msg, Fix: problemFix(pb)})
 	}
 	cfg := model.Build(u, model.Options{Version: opts.Version})
-	var checks []Rule
-	for _, r := range all {
-		if _, ok := r.(ProblemRule); !ok {
-			checks = append(checks, r)
-		}
-	}
-	found, err := runRules(u, cfg, opts, checks, workers)
+	found, err := runRules(u, cfg, opts, all, workers)
 	if err != nil {
 		return nil, err
 	}
@@ -151,59 +141,131 @@ func lintOne(u *parser.Unit, opts *Options, all []Rule, workers int) ([]*Finding
 	return finish(out, report, opts), nil
 }
 
-// runRules runs the rules on one unit's model, on at most workers
-// goroutines, and returns each rule's findings in the order of rules: the
-// same findings, in the same order, whatever the number of workers. What
-// the rules share (the model, Memo values, the files) is safe for
-// concurrent reads. On error it returns the error of the first rule (in
-// the order of rules) that failed.
-// afterRules, when set (by a test), runs once a unit's rules have all
-// ended, while the model and what the rules share
-// are still live: TestWriteHeapProfile takes the heap's profile there.
-var afterRules func()
+// ruleSet is the rules of a run, sorted out once per run: the rules that
+// check a unit's model (Check), grouped by the package that defines them,
+// and the problem rules by the kind of load problem they report.
+type ruleSet struct {
+	checks []Rule
+	// group gives, for each of checks, the index of its package among the
+	// packages of checks: a family's rules share their memo, which is
+	// dropped once the last of them has ended.
+	group  []int
+	groups int
+	// start is the order the checks start in (indexes into checks): one
+	// family after another, the families of more rules first (see
+	// runRules), each family's rules in the order of checks.
+	start    []int
+	problems map[parser.ProblemKind]Rule
+}
 
-func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs []Rule, workers int) ([][]*Finding, error) {
-	found := make([][]*Finding, len(rs))
-	errs := make([]error, len(rs))
-	shared := &memo{}
+func newRuleSet(all []Rule) *ruleSet {
+	rs := &ruleSet{problems: map[parser.ProblemKind]Rule{}}
+	byPkg := map[string]int{}
+	var size []int // rules per group
+	for _, r := range all {
+		if pr, ok := r.(ProblemRule); ok {
+			rs.problems[pr.Problem()] = r
+			continue
+		}
+		pkg := rulePackage(r)
+		g, ok := byPkg[pkg]
+		if !ok {
+			g = len(byPkg)
+			byPkg[pkg] = g
+			size = append(size, 0)
+		}
+		size[g]++
+		rs.checks = append(rs.checks, r)
+		rs.group = append(rs.group, g)
+	}
+	rs.groups = len(byPkg)
+	rs.start = make([]int, len(rs.checks))
+	for i := range rs.start {
+		rs.start[i] = i
+	}
+	sort.SliceStable(rs.start, func(a, b int) bool {
+		ga, gb := rs.group[rs.start[a]], rs.group[rs.start[b]]
+		if size[ga] != size[gb] {
+			return size[ga] > size[gb]
+		}
+		return ga < gb
+	})
+	return rs
+}
+
+// rulePackage is the import path of the package that defines a rule's type.
+func rulePackage(r Rule) string {
+	t := reflect.TypeOf(r)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.PkgPath()
+}
+
+// runRules runs the checks of rs on one unit's model, on at most workers
+// goroutines, and returns each rule's findings in the order of rs.checks:
+// the same findings, in the same order, whatever the number of workers
+// and the order the rules run in. What the rules share (the model, Memo
+// values, the files) is safe for concurrent reads. On error it returns the
+// error of the first rule (in the order of rs.checks) that failed.
+//
+// Each package's rules (a family) have a memo of their own, dropped as soon
+// as the last of them has ended, and the rules start one family after
+// another (rs.start): a family's shared values (an index of every level,
+// the intent of every location) are not kept while the next families run.
+// The families of more rules, which share more (the websocket family's
+// intents and headers), start first, while the findings kept are still
+// few: the peak of the live heap is then the findings of every rule, once
+// the rules have ended, rather than those plus a family's shared values.
+// A memo key is a type its family owns, so no value is shared between
+// families; a family that asked for another's key would build its own
+// copy, the same value.
+func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs *ruleSet, workers int) ([][]*Finding, error) {
+	checks := rs.checks
+	found := make([][]*Finding, len(checks))
+	errs := make([]error, len(checks))
+	memos := make([]memo, rs.groups)
+	left := make([]atomic.Int32, rs.groups) // the rules of each group not yet ended
+	for _, g := range rs.group {
+		left[g].Add(1)
+	}
 	run := func(i int) {
-		p := &Pass{Cfg: cfg, Opts: opts, rule: rs[i], out: &found[i], memo: shared}
-		errs[i] = runRule(rs[i], p, u)
+		g := rs.group[i]
+		p := &Pass{Cfg: cfg, Opts: opts, rule: checks[i], out: &found[i], memo: &memos[g]}
+		errs[i] = runRule(checks[i], p, u)
+		if left[g].Add(-1) == 0 {
+			memos[g].release()
+		}
+		if afterRule != nil {
+			afterRule(checks[i])
+		}
 	}
-	workers = min(workers, len(rs))
+	workers = min(workers, len(checks))
 	if workers <= 1 {
-		for i := range rs {
-			if run(i); errs[i] != nil {
-				return nil, errs[i]
-			}
+		for _, i := range rs.start {
+			run(i)
 		}
-		if afterRules != nil {
-			afterRules()
-			runtime.KeepAlive(cfg)
-			runtime.KeepAlive(shared)
-		}
-		return found, nil
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(rs) {
-					return
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					k := int(next.Add(1) - 1)
+					if k >= len(checks) {
+						return
+					}
+					run(rs.start[k])
 				}
-				run(i)
-			}
-		}()
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 	if afterRules != nil {
 		afterRules()
 		runtime.KeepAlive(cfg)
-		runtime.KeepAlive(shared)
 	}
 	for _, err := range errs {
 		if err != nil {
@@ -212,6 +274,17 @@ func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs []Rule, worke
 	}
 	return found, nil
 }
+
+// afterRules, when set (by a test), runs once a unit's rules have all
+// ended, while the model is still live (the families' memos are dropped
+// by then): TestWriteHeapProfile takes the heap's profile there.
+// afterRule, when set, runs each time a rule has ended (after its
+// family's memo is dropped, if it was the family's last): the test
+// samples the live heap there to find its peak during the rules.
+var (
+	afterRules func()
+	afterRule  func(Rule)
+)
 
 func runRule(r Rule, p *Pass, u *parser.Unit) (err error) {
 	defer func() {

@@ -6,9 +6,11 @@ import (
 	"sync/atomic"
 )
 
-// memo holds the values families compute once per unit and share between
-// their rules (an index of locations, the evidence of WebSocket intent).
-// One memo belongs to one unit's lint; nothing is shared between units.
+// memo holds the values a family computes once per unit and shares between
+// its rules (an index of locations, the evidence of WebSocket intent).
+// One memo belongs to one family in one unit's lint; nothing is shared
+// between units or families, and the engine releases it once the family's
+// last rule has ended.
 //
 // The rules of a unit run at once and ask for the same few keys for every
 // location they check, so a lookup takes no lock: entries is a map that is
@@ -51,9 +53,19 @@ func (m *memo) entry(key any) *memoEntry {
 	return e
 }
 
+// release drops every entry, so that the values are garbage once the
+// rules that read them have ended. A later lookup (none is expected)
+// builds its value again.
+func (m *memo) release() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.entries.Store(nil)
+}
+
 // Memo returns the value build makes for key in the unit p checks. build
 // runs once per unit and key, the first time a rule asks; every later call
-// for the same unit, from any rule, returns that value. key is a value of
+// for the same unit, from any rule of the family, returns that value (the
+// engine drops the value once the family's rules have ended). key is a value of
 // a type the family owns (an unexported struct{} type), so families cannot
 // collide. Memo is safe for concurrent use; build may call Memo for another
 // key.

@@ -157,8 +157,8 @@ func wsEvidence(cfg *model.Config, loc *model.Block) (string, bool, bool) {
 		// claims nothing from them alone, so they make no target.
 		shared := websocket.UpgradeHeadersShared(cfg, loc)
 		for _, h := range websocket.Headers(loc).List {
-			if upgradeHeader(h.Name, h.Value) && !shared {
-				return "sets proxy_set_header " + h.Name, true, true
+			if upgradeHeader(h.Name(), h.Value()) && !shared {
+				return "sets proxy_set_header " + h.Name(), true, true
 			}
 		}
 	default:

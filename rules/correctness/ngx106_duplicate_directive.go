@@ -37,7 +37,7 @@ func (*duplicateDirective) Check(p *rules.Pass) {
 	for _, lv := range ix.levels {
 		seen := map[string]*parser.Directive{}
 		zones := map[string]*parser.Directive{}
-		for _, it := range lv.items {
+		for i, it := range lv.items {
 			d := it.d
 			if z, ok := spec.LimitZone(d.Name, args(d)); ok && d.Block == nil {
 				if _, known := ix.entryIn(d.Name, lv.ctx); known && lv.ctx&(spec.CtxHTTPMain|spec.CtxHTTPServer|spec.CtxHTTPLocation) != 0 {
@@ -72,7 +72,7 @@ func (*duplicateDirective) Check(p *rules.Pass) {
 			f := p.Report(spanAt(d, rules.WordSpan(d, d.NameW())),
 				"%s is written twice in the same %s (first at %s): nginx -t: \"%s\" directive is duplicate%s; keep one",
 				d.Name, levelWord(lv), rules.Line(first, d.File), d.Name, where(d))
-			if it.via == nil && d.Block == nil && sameWords(first, d) {
+			if ix.via(lv, i) == nil && d.Block == nil && sameWords(first, d) {
 				f.WithFix(&rules.Fix{Message: "delete the repeated " + d.Name, Edits: []rules.Edit{rules.DeleteDirective(d)}})
 			}
 		}

@@ -3,6 +3,7 @@ package correctness
 import (
 	"path"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/ngxlint/ngxlint/parser"
@@ -18,10 +19,19 @@ type level struct {
 	items []item
 }
 
-// item is one directive written at a level (directly or through includes).
+// item is one directive written at a level (directly or through includes;
+// index.via tells which include brought it in).
 type item struct {
-	d   *parser.Directive
-	via *parser.Directive // the include at this level that brought it in
+	d *parser.Directive
+}
+
+// viaRun is a run of a level's items that an include at the level brought
+// in: items [start, end) came through via. Most items are written at
+// their level, so the runs are kept apart from them, by level, only for
+// the levels that include files.
+type viaRun struct {
+	start, end int
+	via        *parser.Directive
 }
 
 // index is the family's view of a unit: every level with its context.
@@ -36,6 +46,20 @@ type index struct {
 	loaded       map[string]bool
 	loadsUnknown bool
 	version      spec.Version
+	// vias holds, for each level with includes, the runs of its items
+	// included files brought in, in order.
+	vias map[*level][]viaRun
+}
+
+// via is the include at lv that brought in lv.items[i]; nil when the item
+// is written at the level itself.
+func (ix *index) via(lv *level, i int) *parser.Directive {
+	runs := ix.vias[lv]
+	k := sort.Search(len(runs), func(k int) bool { return runs[k].end > i })
+	if k < len(runs) && runs[k].start <= i {
+		return runs[k].via
+	}
+	return nil
 }
 
 // topContexts returns the contexts a unit's top level may be in, most
@@ -94,7 +118,10 @@ func (ix *index) walk(lv *level, ds []*parser.Directive, via *parser.Directive, 
 	}
 	lv.items = slices.Grow(lv.items, len(ds))
 	for _, d := range ds {
-		lv.items = append(lv.items, item{d: d, via: via})
+		if via != nil {
+			ix.addVia(lv, len(lv.items), via)
+		}
+		lv.items = append(lv.items, item{d: d})
 		if d.Name == "include" && d.Block == nil {
 			v := via
 			if v == nil {
@@ -114,6 +141,19 @@ func (ix *index) walk(lv *level, ds []*parser.Directive, via *parser.Directive, 
 			ix.walk(nl, d.Block.Directives, nil, depth+1)
 		}
 	}
+}
+
+// addVia records that lv.items[i], the next item, came through via.
+func (ix *index) addVia(lv *level, i int, via *parser.Directive) {
+	if ix.vias == nil {
+		ix.vias = map[*level][]viaRun{}
+	}
+	runs := ix.vias[lv]
+	if n := len(runs); n > 0 && runs[n-1].via == via && runs[n-1].end == i {
+		runs[n-1].end = i + 1
+		return
+	}
+	ix.vias[lv] = append(runs, viaRun{start: i, end: i + 1, via: via})
 }
 
 // misplaced counts the directives nginx knows but not in their level's

@@ -7,12 +7,18 @@ import (
 	"github.com/ngxlint/ngxlint/parser/model"
 )
 
-// header is one proxy_set_header in effect.
+// header is one proxy_set_header in effect (a directive of two arguments).
+// The unit's tables keep many of them, so the field name and value are
+// read from the directive instead of being kept beside it.
 type header struct {
-	Name  string
-	Value string
 	Entry model.Entry
 }
+
+// Name is the header's field name, as written.
+func (h header) Name() string { return h.Entry.D.Args[0].Value }
+
+// Value is the header's value, as written.
+func (h header) Value() string { return h.Entry.D.Args[1].Value }
 
 // headerSet is the proxy_set_header list in effect at a level, and the
 // level it is written at (nil when nginx's defaults apply).
@@ -39,7 +45,7 @@ func Headers(b *model.Block) headerSet {
 		if len(e.D.Args) != 2 {
 			continue
 		}
-		hs.List = append(hs.List, header{Name: e.D.Args[0].Value, Value: e.D.Args[1].Value, Entry: e})
+		hs.List = append(hs.List, header{Entry: e})
 	}
 	return hs
 }
@@ -48,7 +54,7 @@ func Headers(b *model.Block) headerSet {
 func (hs headerSet) Get(name string) []header {
 	var out []header
 	for _, h := range hs.List {
-		if strings.EqualFold(h.Name, name) {
+		if strings.EqualFold(h.Name(), name) {
 			out = append(out, h)
 		}
 	}
@@ -76,7 +82,7 @@ func outerWSHeaders(cfg *model.Config, b *model.Block, from *model.Block) (heade
 			}
 			name, value := e.D.Args[0].Value, e.D.Args[1].Value
 			if strings.EqualFold(name, "Upgrade") || strings.EqualFold(name, "Connection") && ConnectionIntent(cfg, value) {
-				hs.List = append(hs.List, header{Name: name, Value: value, Entry: e})
+				hs.List = append(hs.List, header{Entry: e})
 			}
 		}
 		if len(hs.List) > 0 {
@@ -236,7 +242,7 @@ func isTypoOf(s, target string) bool {
 // hasTypoHeader reports whether a header set misspells a field name.
 func hasTypoHeader(hs headerSet, field string) bool {
 	for _, h := range hs.List {
-		if isTypoOf(h.Name, field) {
+		if isTypoOf(h.Name(), field) {
 			return true
 		}
 	}

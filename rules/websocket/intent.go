@@ -262,13 +262,21 @@ func intentsOf(p *rules.Pass) *intents {
 }
 
 // webSocket returns the intent for a location-like block, computed once.
-func webSocket(p *rules.Pass, b *model.Block) intent {
+func webSocket(p *rules.Pass, b *model.Block) intent { return *webSocketOf(p, b) }
+
+// noIntent is the intent of every location without evidence (most of
+// them), kept once instead of once per location. It is never changed.
+var noIntent = &intent{}
+
+// webSocketOf is webSocket, the unit's stored intent: shared, never to be
+// changed.
+func webSocketOf(p *rules.Pass, b *model.Block) *intent {
 	ws := intentsOf(p)
 	ws.mu.RLock()
 	in, ok := ws.byLoc[b]
 	ws.mu.RUnlock()
 	if ok {
-		return *in
+		return in
 	}
 	// outside the lock, so that rules asking of other blocks do not wait:
 	// compute only reads what newIntents built
@@ -276,10 +284,14 @@ func webSocket(p *rules.Pass, b *model.Block) intent {
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
 	if in, ok := ws.byLoc[b]; ok {
-		return *in
+		return in
 	}
-	ws.byLoc[b] = &v
-	return v
+	in = noIntent
+	if v.grades != 0 || v.Evidence != noEvidence || v.App != nil || len(v.Why) > 0 || len(v.whyGrade) > 0 || len(v.Paths) > 0 {
+		in = &v
+	}
+	ws.byLoc[b] = in
+	return in
 }
 
 // wsRedirects returns the declared WebSocket paths that nginx redirects.
@@ -333,10 +345,10 @@ func upgradeHeaders(cfg *model.Config, b *model.Block) []header {
 	var out []header
 	for _, h := range Headers(b).List {
 		switch {
-		case strings.EqualFold(h.Name, "Upgrade"), isTypoOf(h.Name, "upgrade"):
+		case strings.EqualFold(h.Name(), "Upgrade"), isTypoOf(h.Name(), "upgrade"):
 			out = append(out, h)
-		case strings.EqualFold(h.Name, "Connection"), isTypoOf(h.Name, "connection"):
-			if ConnectionIntent(cfg, h.Value) {
+		case strings.EqualFold(h.Name(), "Connection"), isTypoOf(h.Name(), "connection"):
+			if ConnectionIntent(cfg, h.Value()) {
 				out = append(out, h)
 			}
 		}
@@ -407,9 +419,9 @@ func (in *intents) headerIntent(b *model.Block) (string, evidence) {
 		}
 	}
 	h := hs[0]
-	why := fmt.Sprintf("it sets proxy_set_header %s on %s", h.Name, rules.Line(h.Entry.D, h.Entry.D.File))
-	if strings.EqualFold(h.Name, "Connection") || isTypoOf(h.Name, "connection") {
-		why = fmt.Sprintf("it sets proxy_set_header %s %s on %s", h.Name, h.Entry.D.File.Raw(h.Entry.D.Args[1]), rules.Line(h.Entry.D, h.Entry.D.File))
+	why := fmt.Sprintf("it sets proxy_set_header %s on %s", h.Name(), rules.Line(h.Entry.D, h.Entry.D.File))
+	if strings.EqualFold(h.Name(), "Connection") || isTypoOf(h.Name(), "connection") {
+		why = fmt.Sprintf("it sets proxy_set_header %s %s on %s", h.Name(), h.Entry.D.File.Raw(h.Entry.D.Args[1]), rules.Line(h.Entry.D, h.Entry.D.File))
 	}
 	if ev == sharedHeaders {
 		src := "its server"

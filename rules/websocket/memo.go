@@ -39,7 +39,8 @@ func proxyLocationsOf(p *rules.Pass) []proxyLocation {
 // plCache holds the intent and the headers of one proxied location once a
 // rule has asked for them: the rules iterate the same list, and every one
 // of them asks, so the answers are kept with the location instead of
-// being looked up in the unit's tables each time.
+// being looked up in the unit's tables each time. They point to the
+// values those tables hold (no copy).
 type plCache struct {
 	in atomic.Pointer[intent]
 	hs atomic.Pointer[headerSet]
@@ -50,7 +51,7 @@ func (pl proxyLocation) intent(p *rules.Pass) intent {
 	if pl.cache == nil {
 		return webSocket(p, pl.Block)
 	}
-	return once(&pl.cache.in, func() intent { return webSocket(p, pl.Block) })
+	return *once(&pl.cache.in, func() *intent { return webSocketOf(p, pl.Block) })
 }
 
 // headers is headersOf(p, pl.Block).
@@ -58,17 +59,17 @@ func (pl proxyLocation) headers(p *rules.Pass) headerSet {
 	if pl.cache == nil {
 		return headersOf(p, pl.Block)
 	}
-	return once(&pl.cache.hs, func() headerSet { return headersOf(p, pl.Block) })
+	return *once(&pl.cache.hs, func() *headerSet { return headerSetOf(p, pl.Block) })
 }
 
-// once returns the value in slot, computing and storing it the first time
-// (two rules racing compute the same value; either store wins).
-func once[T any](slot *atomic.Pointer[T], compute func() T) T {
+// once returns the value in slot, storing what compute returns the first
+// time (two rules racing compute the same value; either store wins).
+func once[T any](slot *atomic.Pointer[T], compute func() *T) *T {
 	if v := slot.Load(); v != nil {
-		return *v
+		return v
 	}
 	v := compute()
-	slot.Store(&v)
+	slot.Store(v)
 	return v
 }
 
@@ -102,13 +103,24 @@ func (t *table[K, V]) get(k K, compute func() V) V {
 
 // headersOf is Headers(b), computed once per level whose proxy_set_header
 // list is in effect: the locations inheriting a server's list share it.
-func headersOf(p *rules.Pass, b *model.Block) headerSet {
+func headersOf(p *rules.Pass, b *model.Block) headerSet { return *headerSetOf(p, b) }
+
+// noHeaders is the headers of every location where no level sets
+// proxy_set_header. It is never changed.
+var noHeaders = &headerSet{}
+
+// headerSetOf is headersOf, the unit's stored value: shared, never to be
+// changed.
+func headerSetOf(p *rules.Pass, b *model.Block) *headerSet {
 	_, lvl := b.Lookup("proxy_set_header")
 	if lvl == nil {
-		return headerSet{}
+		return noHeaders
 	}
-	t := rules.Memo(p, headersKey{}, newTable[*model.Block, headerSet])
-	return t.get(lvl, func() headerSet { return Headers(lvl) })
+	t := rules.Memo(p, headersKey{}, newTable[*model.Block, *headerSet])
+	return t.get(lvl, func() *headerSet {
+		hs := Headers(lvl)
+		return &hs
+	})
 }
 
 type connResult struct {

@@ -36,7 +36,7 @@ func (*missingUpgradeHeader) Check(p *rules.Pass) {
 		hs := pl.headers(p)
 		if ups := hs.Get("Upgrade"); len(ups) > 0 {
 			for _, h := range ups {
-				if h.Value == "" {
+				if h.Value() == "" {
 					p.ReportSev(in.Severity(rules.Error), rules.WordSpan(h.Entry.D, h.Entry.D.Args[1]),
 						"proxy_set_header Upgrade has an empty value, so nginx sends no Upgrade header and the WebSocket handshake in %s fails with 400; use $http_upgrade",
 						pl.Block.Name()).

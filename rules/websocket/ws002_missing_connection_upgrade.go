@@ -67,7 +67,7 @@ func (*missingConnectionUpgrade) Check(p *rules.Pass) {
 		var bad header
 		var yields string
 		for _, h := range conns {
-			st, y := connectionStatusOf(p, h.Value)
+			st, y := connectionStatusOf(p, h.Value())
 			if st == connUpgrade || st == connUnknown {
 				worst = st
 				break
@@ -79,11 +79,11 @@ func (*missingConnectionUpgrade) Check(p *rules.Pass) {
 		}
 		d := bad.Entry.D
 		what := fmt.Sprintf("yields %q for a WebSocket handshake", yields)
-		if !strings.Contains(bad.Value, "$") {
+		if !strings.Contains(bad.Value(), "$") {
 			what = "is a fixed value without it"
 		}
 		hint := ""
-		if bad.Value == "" {
+		if bad.Value() == "" {
 			hint = " (Connection \"\" is the upstream keepalive recipe; it belongs in non-WebSocket locations)"
 		}
 		f := p.ReportSev(sev, rules.WordSpan(d, d.Args[1]),
@@ -102,7 +102,7 @@ func (*missingConnectionUpgrade) Check(p *rules.Pass) {
 func addConnectionFix(p *rules.Pass, f *rules.Finding, level *model.Block, h *header) {
 	var edits []rules.Edit
 	if h != nil {
-		if e, ok := repairUpgradeMap(p.Cfg, h.Value); ok {
+		if e, ok := repairUpgradeMap(p.Cfg, h.Value()); ok {
 			f.WithFix(&rules.Fix{Message: "make the map yield upgrade for a WebSocket request", Edits: []rules.Edit{e}})
 			return
 		}

@@ -99,7 +99,7 @@ func (*wsHeadersDropped) Check(p *rules.Pass) {
 		at := culprit.At()
 		var names []string
 		for _, h := range missing {
-			names = append(names, h.Name)
+			names = append(names, h.Name())
 		}
 		cause := fmt.Sprintf("it sets proxy_set_header %s", culprit.D.Arg(0))
 		if culprit.Via != nil {

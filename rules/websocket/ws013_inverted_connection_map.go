@@ -48,10 +48,10 @@ func (*invertedConnectionMap) Check(p *rules.Pass) {
 			continue
 		}
 		for _, h := range pl.headers(p).Get("Connection") {
-			if st, _ := connectionStatusOf(p, h.Value); st != connInverted {
+			if st, _ := connectionStatusOf(p, h.Value()); st != connInverted {
 				continue
 			}
-			m := invertedMapOf(p.Cfg, h.Value)
+			m := invertedMapOf(p.Cfg, h.Value())
 			if m == nil {
 				continue
 			}

@@ -106,8 +106,8 @@ func (*handshakeHeaderRemoved) Check(p *rules.Pass) {
 		for _, h := range hs.List {
 			if effect, sev := clearedEffect(h); effect != "" {
 				e := h.Entry
-				add(loc, in, headerHit{e: e, level: hs.Level, what: "proxy_set_header " + h.Name + " " + e.D.File.Raw(e.D.Args[1]),
-					effect: effect, sev: sev, fixMsg: "delete proxy_set_header " + h.Name})
+				add(loc, in, headerHit{e: e, level: hs.Level, what: "proxy_set_header " + h.Name() + " " + e.D.File.Raw(e.D.Args[1]),
+					effect: effect, sev: sev, fixMsg: "delete proxy_set_header " + h.Name()})
 			}
 		}
 		if e, ok := loc.Scalar("proxy_pass_request_headers"); ok && e.D.Arg(0) == "off" {
@@ -115,7 +115,7 @@ func (*handshakeHeaderRemoved) Check(p *rules.Pass) {
 			for _, field := range []string{"Sec-WebSocket-Key", "Sec-WebSocket-Version"} {
 				set := false
 				for _, h := range hs.Get(field) {
-					set = set || h.Value != ""
+					set = set || h.Value() != ""
 				}
 				if !set {
 					missing = append(missing, field)
@@ -159,20 +159,20 @@ func locNames(locs []*model.Block) string {
 // clearedEffect says what a proxy_set_header line does to the handshake
 // request, and its severity; "" when it is harmless.
 func clearedEffect(h header) (string, rules.Severity) {
-	switch strings.ToLower(h.Name) {
+	switch strings.ToLower(h.Name()) {
 	case "sec-websocket-key":
-		if h.Value == "" {
+		if h.Value() == "" {
 			return "stops nginx from passing the client's key, so the backend refuses the handshake (400)", rules.Error
 		}
-		if !strings.Contains(h.Value, "$") {
+		if !strings.Contains(h.Value(), "$") {
 			return "replaces the client's key with a fixed one, so the backend answers with the Sec-WebSocket-Accept of that key and the browser rejects it (\"Incorrect 'Sec-WebSocket-Accept' header value\")", rules.Error
 		}
 	case "sec-websocket-version":
-		if h.Value == "" {
+		if h.Value() == "" {
 			return "stops nginx from passing the client's protocol version, so the backend refuses the handshake (400)", rules.Error
 		}
 	case "sec-websocket-protocol":
-		if h.Value == "" {
+		if h.Value() == "" {
 			return "drops the subprotocols the client asked for, so the backend picks none and a client that needs one fails", rules.Warning
 		}
 	}

@@ -44,15 +44,15 @@ func (*closeMapDefeatsKeepalive) Check(p *rules.Pass) {
 			continue
 		}
 		for _, h := range pl.headers(p).Get("Connection") {
-			if st, _ := connectionStatusOf(p, h.Value); st != connUpgrade {
+			if st, _ := connectionStatusOf(p, h.Value()); st != connUpgrade {
 				continue // WS002, WS009 and WS013 speak about those
 			}
-			plain, known := p.Cfg.Expand(h.Value, model.PlainRequest)
+			plain, known := p.Cfg.Expand(h.Value(), model.PlainRequest)
 			if !known || !hasToken(plain, "close") {
 				continue
 			}
 			d := h.Entry.D
-			m, entry := closeEntry(p.Cfg, h.Value)
+			m, entry := closeEntry(p.Cfg, h.Value())
 			key := d
 			if entry != nil {
 				key = entry.D

@@ -42,7 +42,7 @@ func (*connectionPassthrough) Check(p *rules.Pass) {
 			continue // nginx does not reuse the connection anyway
 		}
 		for _, h := range pl.headers(p).Get("Connection") {
-			if !isHTTPConnection(h.Value) {
+			if !isHTTPConnection(h.Value()) {
 				continue
 			}
 			e := h.Entry

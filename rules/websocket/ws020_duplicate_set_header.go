@@ -61,12 +61,12 @@ func checkDuplicateHeaders(p *rules.Pass, b *model.Block) {
 		if _, ok := groups[key]; !ok {
 			order = append(order, key)
 		}
-		groups[key] = append(groups[key], header{Name: e.D.Args[0].Value, Value: e.D.Args[1].Value, Entry: e})
+		groups[key] = append(groups[key], header{Entry: e})
 	}
 	for _, key := range order {
 		var sent []header
 		for _, h := range groups[key] {
-			if h.Value != "" {
+			if h.Value() != "" {
 				sent = append(sent, h)
 			}
 		}
@@ -78,7 +78,7 @@ func checkDuplicateHeaders(p *rules.Pass, b *model.Block) {
 }
 
 func reportDuplicate(p *rules.Pass, b *model.Block, hs []header) {
-	field := hs[0].Name
+	field := hs[0].Name()
 	drop, why := duplicatesToDrop(p.Cfg, hs)
 	if strings.EqualFold(field, "Host") {
 		// nginx 1.31.4 and later keep only the last Host line: the fix does
@@ -98,7 +98,7 @@ func reportDuplicate(p *rules.Pass, b *model.Block, hs []header) {
 	var lines, values []string
 	for _, h := range hs {
 		lines = append(lines, rules.Line(h.Entry.D, at.File))
-		values = append(values, fmt.Sprintf("%s: %s", h.Name, h.Entry.D.File.Raw(h.Entry.D.Args[1])))
+		values = append(values, fmt.Sprintf("%s: %s", h.Name(), h.Entry.D.File.Raw(h.Entry.D.Args[1])))
 	}
 	sev := rules.Warning
 	effect := fmt.Sprintf("nginx sends every one of them (%s) and backends differ on which one counts", strings.Join(values, " and "))
@@ -153,12 +153,12 @@ func reportDuplicate(p *rules.Pass, b *model.Block, hs []header) {
 // choice for the message.
 func duplicatesToDrop(cfg *model.Config, hs []header) (drop []header, why string) {
 	var good func(h header) bool
-	switch strings.ToLower(hs[0].Name) {
+	switch strings.ToLower(hs[0].Name()) {
 	case "connection":
-		good = func(h header) bool { st, _ := connectionStatus(cfg, h.Value); return st == connUpgrade }
+		good = func(h header) bool { st, _ := connectionStatus(cfg, h.Value()); return st == connUpgrade }
 		why = ", which carries no upgrade token for a WebSocket handshake"
 	case "upgrade":
-		good = func(h header) bool { return strings.Contains(strings.ToLower(h.Value), "$http_upgrade") }
+		good = func(h header) bool { return strings.Contains(strings.ToLower(h.Value()), "$http_upgrade") }
 		why = ", which does not forward the client's $http_upgrade"
 	}
 	if good != nil {
@@ -206,7 +206,7 @@ func times(n int) string {
 
 func sameValues(hs []header) bool {
 	for _, h := range hs[1:] {
-		if h.Value != hs[0].Value {
+		if h.Value() != hs[0].Value() {
 			return false
 		}
 	}

@@ -103,7 +103,7 @@ func (*hostOriginMismatch) Check(p *rules.Pass) {
 			continue // two Host lines: WS020
 		}
 		h := hosts[0]
-		if !strings.EqualFold(strings.TrimSpace(h.Value), "$host") {
+		if !strings.EqualFold(strings.TrimSpace(h.Value()), "$host") {
 			continue
 		}
 		if srv == nil || srv.Synthetic {
