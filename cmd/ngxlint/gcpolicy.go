@@ -13,16 +13,14 @@ import (
 var tuneGC bool
 
 // GC policy, chosen once the configuration is loaded, from the total size
-// S of the files read (the live heap while linting is roughly 10-25 times
-// S: the parsed tree, the model, the rules' shared results, the findings):
-// a soft memory limit of 128 MiB + 16*S. Above it the collector runs as
-// often as it must (Go caps that at about half the CPU), so a big input's
-// peak stays near its live heap instead of twice it, at the cost of more
-// collections near the end of the run. It never makes the heap larger, and
-// is far above what small inputs reach. (Letting small inputs' heaps grow
-// further between collections, GOGC 200-400, was tried: once the rules of
-// a file ran on both CPUs it no longer made any shape faster, and made
-// the 16,000-location file about 10% slower.)
+// S of the files read (the live heap while linting is roughly 6-10 times S
+// for a big input: the parsed tree, the model, the findings, what a family
+// of rules shares): from bigInput on, GOGC gcPercentBig (gcPercent); and
+// always a soft memory limit of 128 MiB + 16*S, a backstop far above what
+// any input's heap reaches now. It never makes the heap larger. (Letting
+// small inputs' heaps grow further between collections, GOGC 200-400, was
+// tried: once the rules of a file ran on both CPUs it no longer made any
+// shape faster, and made the 16,000-location file about 10% slower.)
 //
 // GOGC or GOMEMLIMIT in the environment turn the policy off: they are the
 // user's choice.
