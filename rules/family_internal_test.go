@@ -1,0 +1,34 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+)
+
+// A family is filed under the package RegisterFamily is called from, when
+// it is first asked; a second family of one package panics then.
+func TestRegisterFamilyFilesCallerPackage(t *testing.T) {
+	if f, ok := FamilyOf(&staleBaselineRule{}); !ok || f.Name != "baseline" {
+		t.Fatalf("FamilyOf(the stale-baseline rule) = %+v, %v; want the baseline family", f, ok)
+	}
+	familiesMu.Lock()
+	saved := families
+	families = map[string]Family{}
+	familiesMu.Unlock()
+	defer func() {
+		familiesMu.Lock()
+		families, pendingFamilies = saved, nil
+		familiesMu.Unlock()
+	}()
+	RegisterFamily(Family{Name: "test"})
+	if f, ok := FamilyOf(&staleBaselineRule{}); !ok || f.Name != "test" {
+		t.Fatalf("a family registered from package rules: FamilyOf = %+v, %v", f, ok)
+	}
+	RegisterFamily(Family{Name: "again"})
+	defer func() {
+		if r, _ := recover().(string); !strings.Contains(r, "github.com/ngxlint/ngxlint/rules registered twice") {
+			t.Errorf("a second family of one package: recovered %q, want the registered-twice panic", r)
+		}
+	}()
+	FamilyOf(&staleBaselineRule{})
+}
