@@ -32,3 +32,34 @@ func TestRegisterFamilyFilesCallerPackage(t *testing.T) {
 	}()
 	FamilyOf(&staleBaselineRule{})
 }
+
+type fakeRule struct{ m *Meta }
+
+func (r fakeRule) Meta() *Meta  { return r.m }
+func (fakeRule) Check(p *Pass) {}
+
+// A second rule with a registered rule's id or name panics when the rules
+// are next read.
+func TestRegisterDuplicatePanics(t *testing.T) {
+	first := All()[0].Meta()
+	for _, dup := range []*Meta{{ID: first.ID, Name: "some-new-name"}, {ID: "ZZZ999", Name: first.Name}} {
+		func() {
+			registryMu.Lock()
+			saved := registry
+			registryMu.Unlock()
+			defer func() {
+				registryMu.Lock()
+				registry, byID = saved, nil
+				registryMu.Unlock()
+				if r, _ := recover().(string); !strings.Contains(r, "rules: duplicate rule") {
+					t.Errorf("registering %s %s again: recovered %q, want a duplicate panic", dup.ID, dup.Name, r)
+				}
+			}()
+			Register(fakeRule{dup})
+			All()
+		}()
+	}
+	if len(All()) == 0 || All()[0].Meta() != first {
+		t.Error("the registry is not restored")
+	}
+}
