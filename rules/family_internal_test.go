@@ -35,7 +35,7 @@ func TestRegisterFamilyFilesCallerPackage(t *testing.T) {
 
 type fakeRule struct{ m *Meta }
 
-func (r fakeRule) Meta() *Meta  { return r.m }
+func (r fakeRule) Meta() *Meta { return r.m }
 func (fakeRule) Check(p *Pass) {}
 
 // A second rule with a registered rule's id or name panics when the rules
