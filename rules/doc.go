@@ -12,7 +12,9 @@
 // package:
 //
 //   - declares itself and the claim its errors make, once, from init:
-//     rules.RegisterFamily(rules.Family{Name: "websocket", Claim: rules.HandshakeFails}).
+//     rules.RegisterFamily(rules.Family{Name: "websocket", Claim: rules.HandshakeFails,
+//     Package: "github.com/ngxlint/ngxlint/rules/websocket"}) (without Package, the
+//     caller's package is found from the stack, which costs a start more).
 //     The claim (NginxRejects, HandshakeFails, EffectShows) is what the
 //     end-to-end suite checks every error of the family against, with a
 //     real nginx. A claim the shared suite cannot judge (EffectShows: each

@@ -4,7 +4,7 @@ package rules
 // baseline file, which nginx never reads: its findings make no claim the
 // end-to-end suite could check.
 func init() {
-	RegisterFamily(Family{Name: "baseline", Claim: NoClaim})
+	RegisterFamily(Family{Name: "baseline", Claim: NoClaim, Package: "github.com/ngxlint/ngxlint/rules"})
 	Register(&staleBaselineRule{})
 }
 

@@ -200,7 +200,7 @@ func intersperse(app *cli.App, args []string) []string {
 	takesValue := map[string]bool{}
 	for _, f := range cmd.Flags {
 		_, isBool := f.(*cli.BoolFlag)
-		for _, n := range f.Names() {
+		for _, n := range flagNames(f) {
 			takesValue[n] = !isBool
 		}
 	}
@@ -309,4 +309,29 @@ func pathError(err error) error {
 		return &ioError{msg: ue.Msg}
 	}
 	return err
+}
+
+// flagNames is f.Names() for the flag types the commands use, without
+// urfave/cli's regexp (which cuts a name at a comma or space; no name
+// here has one: TestFlagNames checks every flag of every command). Each
+// call of Names runs it on every name, and a start asked it of every
+// flag of lint and lsp: about 0.3 ms of the small file's run.
+func flagNames(f cli.Flag) []string {
+	var name string
+	var aliases []string
+	switch f := f.(type) {
+	case *cli.StringFlag:
+		name, aliases = f.Name, f.Aliases
+	case *cli.StringSliceFlag:
+		name, aliases = f.Name, f.Aliases
+	case *cli.BoolFlag:
+		name, aliases = f.Name, f.Aliases
+	case *cli.IntFlag:
+		name, aliases = f.Name, f.Aliases
+	case *cli.DurationFlag:
+		name, aliases = f.Name, f.Aliases
+	default:
+		return f.Names()
+	}
+	return append([]string{name}, aliases...)
 }

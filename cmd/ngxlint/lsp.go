@@ -20,7 +20,7 @@ func init() { registerCommand(45, (*env).lspCommand) }
 func lspFlags() []cli.Flag {
 	var out []cli.Flag
 	for _, f := range commonFlags() {
-		switch f.Names()[0] {
+		switch flagNames(f)[0] {
 		case "format", "fail-level":
 			continue
 		}

@@ -43,8 +43,17 @@ var pyNamed = strings.NewReplacer("(?P<", "(?<")
 var pyBackref = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\(\?P=(\w+)\)`) })
 
 // CheckPCRE reports whether PCRE2 would compile re. checked is false when
-// the regex uses syntax the checker cannot judge.
+// the regex uses syntax the checker cannot judge. A plain regex
+// (plainRegex) is valid without compiling it.
 func CheckPCRE(re string, caseless bool) (checked bool, err error) {
+	if plainRegex(re) {
+		return true, nil
+	}
+	return judgePCRE(re, caseless)
+}
+
+// judgePCRE is CheckPCRE for a regex that is not plain.
+func judgePCRE(re string, caseless bool) (checked bool, err error) {
 	if quantifiedAssertion(re) {
 		return true, errors.New("quantifier does not follow a repeatable item")
 	}

@@ -80,6 +80,9 @@ func (c *Config) collectDefinitions(b *Block) {
 			}
 		}
 		captures := func(re string) {
+			if !strings.Contains(re, "(?") {
+				return // every named group starts so: no need to compile namedCapture
+			}
 			for _, m := range namedCapture().FindAllStringSubmatch(re, -1) {
 				c.Defined[strings.ToLower(m[1]+m[2])] = d
 			}

@@ -62,17 +62,56 @@ func (t *varTable) lookup(name string) []Variable {
 	return out
 }
 
-// The tables are built on first use, not when the program starts.
-var (
-	nginxVars      = sync.OnceValue(func() *varTable { return newVarTable(nginxVariables) })
-	thirdPartyVars = sync.OnceValue(func() *varTable { return newVarTable(thirdPartyVariables) })
-)
+// nginx's variables are looked up in an index generated with the table
+// (index_gen.go, checked by TestGeneratedIndex), as its directives are:
+// building it at run time read and copied every entry, about 0.3 ms of a
+// new process, and every lint that names a variable asks it. The index
+// holds every entry under its name; a prefix family's entry is skipped as
+// an exact name, and the families are listed in nginxVariablePrefixes.
+var nginxVariableIndex = nameIndex[Variable]{xs: nginxVariables, key: variableName, slots: nginxVariableSlots[:]}
+
+// The third-party table is built on first use: only names nginx does not
+// declare ask it.
+var thirdPartyVars = sync.OnceValue(func() *varTable { return newVarTable(thirdPartyVariables) })
+
+func variableName(x *Variable) string { return x.Name }
+
+// exactOnly drops the prefix families from a name's entries (into a new
+// slice; nil when none is left).
+func exactOnly(xs []Variable) []Variable {
+	var out []Variable
+	for _, x := range xs {
+		if !x.Prefix {
+			out = append(out, x)
+		}
+	}
+	if out != nil {
+		out = out[:len(out):len(out)]
+	}
+	return out
+}
 
 // Variables returns nginx's declarations of a variable name (lower case,
 // without '$'): exact names first, then the prefix families that cover
 // it. Versions are not filtered; ask In. The result may be shared:
 // callers must not change it.
-func Variables(name string) []Variable { return nginxVars().lookup(name) }
+func Variables(name string) []Variable {
+	name = strings.ToLower(name)
+	out := nginxVariableIndex.get(name) // its capacity is cut: appending copies
+	for i := range out {
+		if out[i].Prefix {
+			out = exactOnly(out)
+			break
+		}
+	}
+	for _, i := range nginxVariablePrefixes {
+		p := &nginxVariables[i]
+		if strings.HasPrefix(name, p.Name) && len(name) > len(p.Name) {
+			out = append(out, *p)
+		}
+	}
+	return out
+}
 
 // ThirdPartyVariables returns third-party declarations of a name.
 func ThirdPartyVariables(name string) []Variable { return thirdPartyVars().lookup(name) }
@@ -80,11 +119,11 @@ func ThirdPartyVariables(name string) []Variable { return thirdPartyVars().looku
 // VariableNames lists every exact variable name nginx declares today
 // (for spelling suggestions).
 func VariableNames() []string {
-	names := nginxVars().byName
+	ix := &nginxVariableIndex
 	var out []string
-	names.names(func(n string) {
-		for _, x := range names.get(n) {
-			if x.Until == "" {
+	ix.names(func(n string) {
+		for _, x := range ix.get(n) {
+			if !x.Prefix && x.Until == "" {
 				out = append(out, n)
 				break
 			}

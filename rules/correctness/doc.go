@@ -19,5 +19,5 @@ import "github.com/ngxlint/ngxlint/rules"
 // Every error of this family claims that nginx -t refuses the
 // configuration; the end-to-end suite checks it against a real nginx.
 func init() {
-	rules.RegisterFamily(rules.Family{Name: "correctness", Claim: rules.NginxRejects})
+	rules.RegisterFamily(rules.Family{Name: "correctness", Claim: rules.NginxRejects, Package: "github.com/ngxlint/ngxlint/rules/correctness"})
 }

@@ -1,10 +1,8 @@
 package security
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/ngxlint/ngxlint/parser/model"
 	"github.com/ngxlint/ngxlint/rules"
@@ -124,7 +122,47 @@ func returnBeforeAccess(p *rules.Pass, b *model.Block) {
 	}
 }
 
-var extRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\\.\(?(?:\?:)?([A-Za-z0-9|]+)\)?`) })
+// extensionLists returns the lists of extensions a regex location names
+// after an escaped dot, as the submatches of every match of
+// `\\\.\(?(?:\?:)?([A-Za-z0-9|]+)\)?` (`\.(css|js)`, `\.(?:php|cgi)`,
+// `\.ini`), without compiling it; TestExtensionListsAsRegexp and
+// FuzzExtensionLists check it against the regexp. At each `\.` the
+// optional "(" and "?:" are taken when present (giving them up leaves
+// "(" or "?" first, which the list cannot start with), the list must
+// have a character, and a ")" after it is part of the match.
+func extensionLists(pattern string) []string {
+	var out []string
+	for i := 0; ; {
+		k := strings.Index(pattern[i:], `\.`)
+		if k < 0 {
+			return out
+		}
+		j := i + k + 2
+		if j < len(pattern) && pattern[j] == '(' {
+			j++
+		}
+		if strings.HasPrefix(pattern[j:], "?:") {
+			j += 2
+		}
+		start := j
+		for j < len(pattern) && extensionByte(pattern[j]) {
+			j++
+		}
+		if j == start {
+			i += k + 1
+			continue
+		}
+		out = append(out, pattern[start:j])
+		if j < len(pattern) && pattern[j] == ')' {
+			j++
+		}
+		i = j
+	}
+}
+
+func extensionByte(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '|'
+}
 
 // regexBypass finds, for each prefix location with its own guard, a path
 // under it that a regex location without the guard serves.
@@ -135,8 +173,8 @@ func regexBypass(p *rules.Pass, s *model.Block) {
 	for _, l := range locs {
 		if l.Kind == model.Location && l.Loc != nil && l.Loc.IsRegex() {
 			regexes = append(regexes, l)
-			for _, m := range extRE().FindAllStringSubmatch(l.Loc.Pattern, -1) {
-				for _, x := range strings.Split(m[1], "|") {
+			for _, list := range extensionLists(l.Loc.Pattern) {
+				for _, x := range strings.Split(list, "|") {
 					if x != "" && len(exts) < 32 {
 						exts[strings.ToLower(x)] = true
 					}

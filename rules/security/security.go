@@ -30,9 +30,10 @@ import (
 // has no proof.
 func init() {
 	rules.RegisterFamily(rules.Family{
-		Name:  "security",
-		Claim: rules.EffectShows,
-		Proof: "go test ./rules/security -run TestE2EProofs",
+		Name:    "security",
+		Claim:   rules.EffectShows,
+		Proof:   "go test ./rules/security -run TestE2EProofs",
+		Package: "github.com/ngxlint/ngxlint/rules/security",
 	})
 }
 

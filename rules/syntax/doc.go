@@ -5,4 +5,6 @@ package syntax
 
 import "github.com/ngxlint/ngxlint/rules"
 
-func init() { rules.RegisterFamily(rules.Family{Name: "syntax", Claim: rules.NginxRejects}) }
+func init() {
+	rules.RegisterFamily(rules.Family{Name: "syntax", Claim: rules.NginxRejects, Package: "github.com/ngxlint/ngxlint/rules/syntax"})
+}

@@ -8,4 +8,6 @@ package websocket
 
 import "github.com/ngxlint/ngxlint/rules"
 
-func init() { rules.RegisterFamily(rules.Family{Name: "websocket", Claim: rules.HandshakeFails}) }
+func init() {
+	rules.RegisterFamily(rules.Family{Name: "websocket", Claim: rules.HandshakeFails, Package: "github.com/ngxlint/ngxlint/rules/websocket"})
+}

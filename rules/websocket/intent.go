@@ -2,9 +2,10 @@ package websocket
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
@@ -322,7 +323,7 @@ func (in *intents) compute(b *model.Block) intent {
 			out.App = app
 			out.Paths = append(out.Paths, path)
 			out.add(knownPath, fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name))
-		} else if strongWSSegment().MatchString(loc.Loc.Pattern) {
+		} else if strongWSSegment(loc.Loc.Pattern) {
 			out.add(pathHint, pathHintWhy(loc))
 		}
 	}
@@ -637,13 +638,64 @@ func because(in intent) string {
 	return ""
 }
 
-// strongWSSegment matches a path that names WebSocket (ws, wss, websocket,
-// socket, socket.io, sockjs): the pathHint grade. Words that also name
-// ordinary pages (live, push, hub, cable, comms) count only as a known
-// application's exact endpoint (the apps table).
-var strongWSSegment = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|sockjs)([/$)|_.?-]|$)`)
-})
+// strongWSSegment reports whether a path names WebSocket (ws, wss,
+// websocket, socket, socket.io, sockjs): the pathHint grade. Words that
+// also name ordinary pages (live, push, hub, cable, comms) count only as
+// a known application's exact endpoint (the apps table).
+//
+// It is MatchString of
+// `(?i)(^|[/^(|_.-])(ws|wss|websockets?|sockets?|socket\.io|sockjs)([/$)|_.?-]|$)`
+// without compiling it (a third of a millisecond of a new process):
+// one of the words, in any case (as (?i) folds: the long s and the
+// Kelvin sign are an s and a k), at the start or after one of /^(|_.-,
+// and at the end or before one of /$)|_.?-. TestStrongWSSegmentAsRegexp
+// and FuzzStrongWSSegment check it against the regexp.
+func strongWSSegment(path string) bool {
+	for i := 0; i < len(path); i++ {
+		if i > 0 && !strings.ContainsRune("/^(|_.-", rune(path[i-1])) {
+			continue
+		}
+		for _, w := range wsSegmentWords {
+			if n := foldPrefix(path[i:], w); n > 0 && (i+n == len(path) || strings.ContainsRune("/$)|_.?-", rune(path[i+n]))) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var wsSegmentWords = [...]string{"ws", "wss", "websocket", "websockets", "socket", "sockets", "socket.io", "sockjs"}
+
+// foldPrefix returns the length of the prefix of s that equals the
+// ASCII word w under Unicode simple case folding (as (?i) compares), 0
+// when there is none.
+func foldPrefix(s, w string) int {
+	n := 0
+	for j := 0; j < len(w); j++ {
+		if n >= len(s) {
+			return 0
+		}
+		r, size := utf8.DecodeRuneInString(s[n:])
+		if !foldsTo(r, rune(w[j])) {
+			return 0
+		}
+		n += size
+	}
+	return n
+}
+
+// foldsTo reports whether r is c or in c's case-folding orbit.
+func foldsTo(r, c rune) bool {
+	if r == c {
+		return true
+	}
+	for f := unicode.SimpleFold(c); f != c; f = unicode.SimpleFold(f) {
+		if f == r {
+			return true
+		}
+	}
+	return false
+}
 
 // handlerIntent is the WebSocket evidence for a location served by a
 // handler that cannot carry proxy_set_header's meaning (fastcgi_pass,
@@ -694,7 +746,7 @@ func handlerIntent(p *rules.Pass, b *model.Block) intent {
 	}
 	if loc != nil && loc.Loc != nil && !loc.Synthetic {
 		app, _ := knownApp(loc.Loc)
-		strong := strongWSSegment().MatchString(loc.Loc.Pattern)
+		strong := strongWSSegment(loc.Loc.Pattern)
 		switch {
 		case app != nil:
 			out.App = app
@@ -724,7 +776,7 @@ func pathEvidence(p *rules.Pass, loc *model.Block) (string, bool) {
 	if app, _ := knownApp(loc.Loc); app != nil {
 		return fmt.Sprintf("its path %s is where %s opens WebSockets", loc.Loc.String(), app.Name), true
 	}
-	if strongWSSegment().MatchString(loc.Loc.Pattern) {
+	if strongWSSegment(loc.Loc.Pattern) {
 		return pathHintWhy(loc), true
 	}
 	return "", false

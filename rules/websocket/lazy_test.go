@@ -9,7 +9,7 @@ import (
 // program starts: each must still compile.
 func TestLazyRegexpsCompile(t *testing.T) {
 	for name, re := range map[string]func() *regexp.Regexp{
-		"hasLetter": hasLetter, "httpVarRef": httpVarRef, "strongWSSegment": strongWSSegment,
+		"hasLetter": hasLetter, "httpVarRefRE": httpVarRefRE, "strongWSSegmentRE": strongWSSegmentRE,
 	} {
 		first, again := re(), re()
 		if first == nil || first != again {

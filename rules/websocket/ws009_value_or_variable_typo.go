@@ -1,9 +1,8 @@
 package websocket
 
 import (
-	"regexp"
 	"strings"
-	"sync"
+	"unicode/utf8"
 
 	"github.com/ngxlint/ngxlint/parser"
 	"github.com/ngxlint/ngxlint/parser/model"
@@ -78,12 +77,73 @@ func checkUpgradeTokens(p *rules.Pass, d *parser.Directive, w parser.Word, what 
 	}
 }
 
-var httpVarRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\$\{?http_([a-z0-9_]+)\}?`) })
+// httpVarRefs returns where each $http_NAME (or ${http_NAME}) of s is, as
+// FindAllStringSubmatchIndex of `(?i)\$\{?http_([a-z0-9_]+)\}?` gives it
+// (the match, then the name), without compiling that regexp. As (?i)
+// folds, the name's letters are either case or the long s and the Kelvin
+// sign. At each '$' a '{' is taken when there is one (without it
+// "http_" would have to start at the '{'), the name is as long as it
+// goes, and a '}' after it is part of the match. TestHTTPVarRefsAsRegexp
+// and FuzzHTTPVarRefs check it against the regexp.
+func httpVarRefs(s string) [][4]int {
+	var out [][4]int
+	for i := 0; i < len(s); {
+		k := strings.IndexByte(s[i:], '$')
+		if k < 0 {
+			break
+		}
+		start := i + k
+		j := start + 1
+		if j < len(s) && s[j] == '{' {
+			j++
+		}
+		if len(s)-j < 5 || !strings.EqualFold(s[j:j+5], "http_") {
+			i = start + 1
+			continue
+		}
+		j += 5
+		name := j
+		for j < len(s) {
+			n := httpVarNameRune(s[j:])
+			if n == 0 {
+				break
+			}
+			j += n
+		}
+		if j == name {
+			i = start + 1
+			continue
+		}
+		end := j
+		if end < len(s) && s[end] == '}' {
+			end++
+		}
+		out = append(out, [4]int{start, end, name, j})
+		i = end
+	}
+	return out
+}
+
+// httpVarNameRune returns the length of the rune s starts with when it is
+// in (?i)[a-z0-9_], 0 when it is not.
+func httpVarNameRune(s string) int {
+	c := s[0]
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_':
+		return 1
+	case c < utf8.RuneSelf:
+		return 0
+	}
+	if r, n := utf8.DecodeRuneInString(s); r == '\u017f' || r == '\u212a' { // long s, Kelvin sign
+		return n
+	}
+	return 0
+}
 
 // checkHTTPVarTypos reports $http_ variables that misspell a WebSocket header.
 func checkHTTPVarTypos(p *rules.Pass, d *parser.Directive, w parser.Word) {
 	raw := d.File.Raw(w)
-	for _, m := range httpVarRef().FindAllStringSubmatchIndex(raw, -1) {
+	for _, m := range httpVarRefs(raw) {
 		suffix := raw[m[2]:m[3]]
 		for _, want := range []string{"upgrade", "connection"} {
 			if !isTypoOf(suffix, want) {
