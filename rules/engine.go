@@ -193,7 +193,8 @@ func newRuleSet(all []Rule) *ruleSet {
 	return rs
 }
 
-// rulePackage is the import path of the package that defines a rule's type.
+// rulePackage is the import path of the package that defines a rule's
+// type: the rule's family (FamilyOf), whose rules share a memo (runRules).
 func rulePackage(r Rule) string {
 	t := reflect.TypeOf(r)
 	for t.Kind() == reflect.Pointer {

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -101,14 +100,10 @@ func resolveFamilies() {
 
 // FamilyOf returns the family of a rule: the one its package declares.
 func FamilyOf(r Rule) (Family, bool) {
-	t := reflect.TypeOf(r)
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
 	familiesMu.Lock()
 	defer familiesMu.Unlock()
 	resolveFamilies()
-	f, ok := families[t.PkgPath()]
+	f, ok := families[rulePackage(r)]
 	return f, ok
 }
 
