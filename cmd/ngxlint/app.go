@@ -51,6 +51,9 @@ type env struct {
 	// is not given: the working directory when "", the linted file's
 	// directory for the language server.
 	configFrom string
+	// builtinFlags keeps the flags as urfave/cli's own types, without the
+	// wrappers of flags.go; only tests set it, to compare both.
+	builtinFlags bool
 }
 
 // Run runs ngxlint with the given arguments and streams and returns the
@@ -157,6 +160,9 @@ func (e *env) commands() []*cli.Command {
 	var out []*cli.Command
 	for _, m := range commandMakers {
 		c := m.build(e)
+		if !e.builtinFlags {
+			c.Flags = namedFlags(c.Flags)
+		}
 		if c.OnUsageError == nil {
 			name := c.Name
 			// a usage mistake is one line on stderr, never help text on stdout
@@ -199,7 +205,7 @@ func intersperse(app *cli.App, args []string) []string {
 	}
 	takesValue := map[string]bool{}
 	for _, f := range cmd.Flags {
-		_, isBool := f.(*cli.BoolFlag)
+		_, isBool := builtinFlag(f).(*cli.BoolFlag)
 		for _, n := range flagNames(f) {
 			takesValue[n] = !isBool
 		}
@@ -320,6 +326,8 @@ func flagNames(f cli.Flag) []string {
 	var name string
 	var aliases []string
 	switch f := f.(type) {
+	case *boolFlag, *stringFlag, *stringSliceFlag, *intFlag, *durationFlag:
+		return f.Names()
 	case *cli.StringFlag:
 		name, aliases = f.Name, f.Aliases
 	case *cli.StringSliceFlag:
