@@ -45,7 +45,7 @@ func commonFlags() []cli.Flag {
 	)
 }
 
-func init() { registerCommand(10, (*env).lintCommand) }
+func init() { registerCommand(10, "lint", (*env).lintCommand) }
 
 func (e *env) lintCommand() *cli.Command {
 	return &cli.Command{
