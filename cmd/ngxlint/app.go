@@ -51,6 +51,11 @@ type env struct {
 	// is not given: the working directory when "", the linted file's
 	// directory for the language server.
 	configFrom string
+	// builtinFlags keeps the flags as urfave/cli's own types, without the
+	// wrappers of flags.go, and allCommands builds every command whatever
+	// runs (commandsFor); only tests set them, to compare.
+	builtinFlags bool
+	allCommands  bool
 }
 
 // Run runs ngxlint with the given arguments and streams and returns the
@@ -74,6 +79,10 @@ func (e *env) run(args []string) (code int) {
 }
 
 func (e *env) runCommand(args []string) int {
+	run := ""
+	if len(args) >= 2 {
+		run = args[1]
+	}
 	app := &cli.App{
 		Name:            "ngxlint",
 		Usage:           "find and fix what breaks WebSocket proxying in nginx configurations",
@@ -89,7 +98,7 @@ func (e *env) runCommand(args []string) int {
 		CommandNotFound: func(c *cli.Context, name string) {
 			fmt.Fprintf(e.stderr, "ngxlint: unknown command %q; commands: %s\n", name, commandNames(c.App))
 		},
-		Commands: e.commands(),
+		Commands: e.commandsFor(run),
 	}
 	args = intersperse(app, args)
 	if len(args) >= 2 {
@@ -136,27 +145,51 @@ func (e *env) runCommand(args []string) int {
 
 // commandMakers build the subcommands; each command's file registers its
 // own from init, so adding a command touches no shared file. order sorts
-// them in help output.
+// them in help output; name is the Name of the command build makes.
 var commandMakers []struct {
 	order int
+	name  string
 	build func(*env) *cli.Command
 }
 
 // registerCommand is called from init functions only; the list is kept
 // sorted there so that running commands never writes to it (tests run the
 // CLI in parallel).
-func registerCommand(order int, build func(*env) *cli.Command) {
+func registerCommand(order int, name string, build func(*env) *cli.Command) {
 	commandMakers = append(commandMakers, struct {
 		order int
+		name  string
 		build func(*env) *cli.Command
-	}{order, build})
+	}{order, name, build})
 	sort.SliceStable(commandMakers, func(i, j int) bool { return commandMakers[i].order < commandMakers[j].order })
 }
 
-func (e *env) commands() []*cli.Command {
+// commands builds every subcommand.
+func (e *env) commands() []*cli.Command { return e.commandsFor("") }
+
+// commandsFor builds the subcommands for a command line whose first
+// argument is run. When run is the name of one, that command runs and
+// nothing shows or parses the others: they are their names alone (the
+// list an unknown command's message prints), and the flags of lint, fix,
+// block and lsp are not all built on every start. Otherwise (help,
+// --version, a flag or an unknown name first) every command is built.
+func (e *env) commandsFor(run string) []*cli.Command {
+	only := false
+	if !e.allCommands {
+		for _, m := range commandMakers {
+			only = only || m.name == run
+		}
+	}
 	var out []*cli.Command
 	for _, m := range commandMakers {
+		if only && m.name != run {
+			out = append(out, &cli.Command{Name: m.name})
+			continue
+		}
 		c := m.build(e)
+		if !e.builtinFlags {
+			c.Flags = namedFlags(c.Flags)
+		}
 		if c.OnUsageError == nil {
 			name := c.Name
 			// a usage mistake is one line on stderr, never help text on stdout
@@ -199,7 +232,7 @@ func intersperse(app *cli.App, args []string) []string {
 	}
 	takesValue := map[string]bool{}
 	for _, f := range cmd.Flags {
-		_, isBool := f.(*cli.BoolFlag)
+		_, isBool := builtinFlag(f).(*cli.BoolFlag)
 		for _, n := range flagNames(f) {
 			takesValue[n] = !isBool
 		}
@@ -314,12 +347,14 @@ func pathError(err error) error {
 // flagNames is f.Names() for the flag types the commands use, without
 // urfave/cli's regexp (which cuts a name at a comma or space; no name
 // here has one: TestFlagNames checks every flag of every command). Each
-// call of Names runs it on every name, and a start asked it of every
-// flag of lint and lsp: about 0.3 ms of the small file's run.
+// call of Names runs it on every name. namedFlags (flags.go) makes each
+// flag's names with it once, and a wrapped flag answers its own.
 func flagNames(f cli.Flag) []string {
 	var name string
 	var aliases []string
 	switch f := f.(type) {
+	case *boolFlag, *stringFlag, *stringSliceFlag, *intFlag, *durationFlag:
+		return f.Names()
 	case *cli.StringFlag:
 		name, aliases = f.Name, f.Aliases
 	case *cli.StringSliceFlag:

@@ -13,7 +13,7 @@ import (
 	"github.com/ngxlint/ngxlint/rules/websocket"
 )
 
-func init() { registerCommand(30, (*env).blockCommand) }
+func init() { registerCommand(30, "block", (*env).blockCommand) }
 
 func (e *env) blockCommand() *cli.Command {
 	flags := append(commonFlags(),

@@ -12,7 +12,7 @@ import (
 	"github.com/ngxlint/ngxlint/rules"
 )
 
-func init() { registerCommand(70, (*env).configCommand) }
+func init() { registerCommand(70, "config", (*env).configCommand) }
 
 func (e *env) configCommand() *cli.Command {
 	return &cli.Command{

@@ -11,8 +11,8 @@ import (
 )
 
 func init() {
-	registerCommand(50, (*env).rulesCommand)
-	registerCommand(60, (*env).explainCommand)
+	registerCommand(50, "rules", (*env).rulesCommand)
+	registerCommand(60, "explain", (*env).explainCommand)
 }
 
 func (e *env) rulesCommand() *cli.Command {

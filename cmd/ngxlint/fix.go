@@ -16,7 +16,7 @@ import (
 	"github.com/ngxlint/ngxlint/rules"
 )
 
-func init() { registerCommand(20, (*env).fixCommand) }
+func init() { registerCommand(20, "fix", (*env).fixCommand) }
 
 func (e *env) fixCommand() *cli.Command {
 	flags := append(commonFlags(),

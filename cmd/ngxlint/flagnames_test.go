@@ -18,10 +18,16 @@ func TestFlagNames(t *testing.T) {
 	for _, c := range e.commands() {
 		for _, f := range c.Flags {
 			n++
-			if got, want := flagNames(f), f.Names(); !reflect.DeepEqual(got, want) {
+			if got, want := flagNames(builtinFlag(f)), builtinFlag(f).Names(); !reflect.DeepEqual(got, want) {
 				t.Errorf("%s: flagNames = %q, Names = %q", c.Name, got, want)
 			}
-			switch f.(type) {
+			if got, want := f.Names(), builtinFlag(f).Names(); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: the wrapper's Names = %q, urfave/cli's = %q", c.Name, got, want)
+			}
+			if builtinFlag(f) == f {
+				t.Errorf("%s: flag %s is not wrapped (flags.go): add its type to namedFlags", c.Name, f.Names()[0])
+			}
+			switch builtinFlag(f).(type) {
 			case *cli.StringFlag, *cli.StringSliceFlag, *cli.BoolFlag, *cli.IntFlag, *cli.DurationFlag:
 			default:
 				t.Errorf("%s: flag %s is a %T, which flagNames leaves to Names: add its type", c.Name, f.Names()[0], f)
@@ -73,7 +79,7 @@ func TestGivenFlagsAgreesWithIsSet(t *testing.T) {
 		for _, f := range cmd.Flags {
 			for _, n := range f.Names() {
 				arg := "--" + n
-				switch f.(type) {
+				switch builtinFlag(f).(type) {
 				case *cli.BoolFlag:
 				case *cli.IntFlag:
 					arg += "=3"

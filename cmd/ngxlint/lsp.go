@@ -13,7 +13,7 @@ import (
 	"github.com/ngxlint/ngxlint/rules"
 )
 
-func init() { registerCommand(45, (*env).lspCommand) }
+func init() { registerCommand(45, "lsp", (*env).lspCommand) }
 
 // lspFlags are lint's flags less those about output: the language server
 // reports in the editor.
