@@ -34,7 +34,7 @@ func CheckArgs(name, setter string, args []string) *ArgError {
 }
 
 // argReader returns the reader of a setter's arguments, nil for a setter
-// not modelled. A switch, not a map: nothing is built when the program
+// it does not model. A switch, not a map: nothing is built when the program
 // starts (TestArgReaderAsTable).
 func argReader(setter string) func(name string, args []string) *ArgError {
 	switch setter {
