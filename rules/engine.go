@@ -238,9 +238,11 @@ func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs *ruleSet, wor
 	for _, g := range rs.group {
 		left[g].Add(1)
 	}
+	passes := make([]Pass, len(checks)) // one allocation, not one per rule
 	run := func(i int) {
 		g := rs.group[i]
-		p := &Pass{Cfg: cfg, Opts: opts, rule: checks[i], out: &found[i], memo: &memos[g]}
+		p := &passes[i]
+		*p = Pass{Cfg: cfg, Opts: opts, rule: checks[i], out: &found[i], memo: &memos[g]}
 		errs[i] = runRule(checks[i], p, u)
 		if left[g].Add(-1) == 0 {
 			memos[g].release()
