@@ -173,7 +173,7 @@ func (l *loader) loadDump(paths []string) ([]*Unit, bool, error) {
 	found := -1
 	var src []byte
 	for i, p := range paths {
-		b, isDump, err := l.peekDump(p)
+		b, isDump, err := l.peekDump(p, len(paths) == 1)
 		if err != nil {
 			return nil, true, err
 		}
@@ -210,8 +210,11 @@ func (l *loader) loadDump(paths []string) ([]*Unit, bool, error) {
 
 // peekDump reads enough of a path to tell whether it is a dump. Standard
 // input is read whole (it can be read only once) and handed back to the
-// loader for an ordinary read when it is not a dump.
-func (l *loader) peekDump(p string) ([]byte, bool, error) {
+// loader for an ordinary read when it is not a dump. With keep, a regular
+// file read whole (no larger than dumpPeek) is kept for the loader's
+// ordinary read of the same path (takePeeked), so it is opened and read
+// once.
+func (l *loader) peekDump(p string, keep bool) ([]byte, bool, error) {
 	if p == "-" {
 		if l.opt.Stdin == nil {
 			return nil, false, nil
@@ -240,12 +243,10 @@ func (l *loader) peekDump(p string) ([]byte, bool, error) {
 		}
 		return nil, false, nil // a directory, or an error the ordinary path reports
 	}
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, false, nil
+	head, stamp, whole := readHead(p, dumpPeek)
+	if keep && whole {
+		l.peek = &peeked{path: p, src: head, stamp: stamp}
 	}
-	defer func() { _ = f.Close() }()
-	head, _ := io.ReadAll(io.LimitReader(f, dumpPeek))
 	return nil, looksLikeDump(head), nil
 }
 

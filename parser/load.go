@@ -252,7 +252,9 @@ func (l *loader) addRootsOf(p string) {
 	}
 	l.rootsOf[dir] = true
 	l.roots.Add(dir)
-	l.roots.Add(l.prefixFor(p, CtxHTTP))
+	if prefix := l.prefixFor(p, CtxHTTP); prefix != dir {
+		l.roots.Add(prefix) // each Add resolves the links of its path again
+	}
 }
 
 func unwrapPathErr(err error) error {
@@ -346,6 +348,9 @@ type loader struct {
 	// mainAt holds, by path, the unit of the main config a fragment's
 	// nginx.conf candidate is (nil: none), looked at once
 	mainAt map[string]*Unit
+	// peek is the one file named on the command line, read whole by
+	// peekDump, until the loader's read of it takes it
+	peek *peeked
 }
 
 // overlaid returns the text Options.Overlay gives for the file at path.
@@ -437,6 +442,8 @@ func (l *loader) read(path string) (*parsedFile, error) {
 	var serr *SyntaxError
 	if over, ok := l.overlay[key]; ok {
 		src, err = l.readOverlay(over)
+	} else if pk := l.takePeeked(path); pk != nil {
+		src, stamp, err = pk.read(key, l.budget)
 	} else if pre := l.prefetched(path, key); pre != nil {
 		// read and parsed ahead, concurrently; charged now, in order
 		err = l.budget.charge(pre.stamp.Size)

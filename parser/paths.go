@@ -19,9 +19,12 @@ import (
 // moment, so what a directory resolves to is looked up once. It is safe
 // for concurrent use.
 type resolver struct {
-	cwd   string // the working directory, "" if unknown (filepath.Abs then)
-	mu    sync.Mutex
-	reals map[string]resolved // by absolute, clean path
+	// cwd is the working directory, "" if unknown (filepath.Abs then),
+	// asked of the kernel when a relative path first comes (cwdOnce)
+	cwd     string
+	cwdOnce sync.Once
+	mu      sync.Mutex
+	reals   map[string]resolved // by absolute, clean path
 }
 
 type resolved struct {
@@ -33,11 +36,7 @@ type resolved struct {
 }
 
 func newResolver() *resolver {
-	r := &resolver{reals: map[string]resolved{}}
-	if wd, err := os.Getwd(); err == nil {
-		r.cwd = wd
-	}
-	return r
+	return &resolver{reals: map[string]resolved{}}
 }
 
 // abs is filepath.Abs(p), or p cleaned where that fails.
@@ -45,6 +44,11 @@ func (r *resolver) abs(p string) string {
 	if filepath.IsAbs(p) {
 		return filepath.Clean(p)
 	}
+	r.cwdOnce.Do(func() {
+		if wd, err := os.Getwd(); err == nil {
+			r.cwd = wd
+		}
+	})
 	if r.cwd != "" {
 		return filepath.Join(r.cwd, p)
 	}

@@ -21,6 +21,8 @@ type ProblemRule interface {
 	Problem() parser.ProblemKind
 }
 
+var problemRuleType = reflect.TypeFor[ProblemRule]()
+
 // InternalError is a bug in a rule, reported instead of a crash.
 type InternalError struct {
 	Rule  string
@@ -60,7 +62,7 @@ func Lint(units []*parser.Unit, opts *Options, run RunOptions) ([]*Finding, erro
 	if jobs < 1 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
-	all := newRuleSet(All()) // once per run, not per unit
+	all := newRuleSet(sortedRules()) // once per run, not per unit; read only
 	results := make([][]*Finding, len(units))
 	errs := make([]error, len(units))
 	if len(units) == 1 {
@@ -159,15 +161,19 @@ type ruleSet struct {
 }
 
 func newRuleSet(all []Rule) *ruleSet {
-	rs := &ruleSet{problems: map[parser.ProblemKind]Rule{}}
+	rs := &ruleSet{problems: map[parser.ProblemKind]Rule{}, checks: make([]Rule, 0, len(all)), group: make([]int, 0, len(all))}
 	byPkg := map[string]int{}
 	var size []int // rules per group
 	for _, r := range all {
-		if pr, ok := r.(ProblemRule); ok {
-			rs.problems[pr.Problem()] = r
+		t := reflect.TypeOf(r)
+		if t.Implements(problemRuleType) {
+			// asked of the type, not with r.(ProblemRule): an assertion
+			// that fails still makes (and keeps) an itab for the rule's
+			// type, a run's first touch of memory for each rule
+			rs.problems[r.(ProblemRule).Problem()] = r
 			continue
 		}
-		pkg := rulePackage(r)
+		pkg := typePackage(t)
 		g, ok := byPkg[pkg]
 		if !ok {
 			g = len(byPkg)
@@ -195,8 +201,10 @@ func newRuleSet(all []Rule) *ruleSet {
 
 // rulePackage is the import path of the package that defines a rule's
 // type: the rule's family (FamilyOf), whose rules share a memo (runRules).
-func rulePackage(r Rule) string {
-	t := reflect.TypeOf(r)
+func rulePackage(r Rule) string { return typePackage(reflect.TypeOf(r)) }
+
+// typePackage is rulePackage of a rule of type t.
+func typePackage(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -230,9 +238,11 @@ func runRules(u *parser.Unit, cfg *model.Config, opts *Options, rs *ruleSet, wor
 	for _, g := range rs.group {
 		left[g].Add(1)
 	}
+	passes := make([]Pass, len(checks)) // one allocation, not one per rule
 	run := func(i int) {
 		g := rs.group[i]
-		p := &Pass{Cfg: cfg, Opts: opts, rule: checks[i], out: &found[i], memo: &memos[g]}
+		p := &passes[i]
+		*p = Pass{Cfg: cfg, Opts: opts, rule: checks[i], out: &found[i], memo: &memos[g]}
 		errs[i] = runRule(checks[i], p, u)
 		if left[g].Add(-1) == 0 {
 			memos[g].release()

@@ -2,7 +2,7 @@ package rules
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -92,17 +92,20 @@ func sortedRules() []Rule {
 	defer registryMu.Unlock()
 	if byID == nil {
 		out := append([]Rule(nil), registry...)
-		sort.SliceStable(out, func(i, j int) bool { return out[i].Meta().ID < out[j].Meta().ID })
-		names := make(map[string]bool, len(out))
+		slices.SortStableFunc(out, func(a, b Rule) int { return strings.Compare(a.Meta().ID, b.Meta().ID) })
+		names := make([]string, len(out)) // sorted: a duplicate is next to its twin
 		for i, r := range out {
 			m := r.Meta()
 			if i > 0 && out[i-1].Meta().ID == m.ID {
 				panic("rules: duplicate rule id " + m.ID)
 			}
-			if names[m.Name] {
-				panic("rules: duplicate rule name " + m.Name)
+			names[i] = m.Name
+		}
+		slices.Sort(names)
+		for i := 1; i < len(names); i++ {
+			if names[i] == names[i-1] {
+				panic("rules: duplicate rule name " + names[i])
 			}
-			names[m.Name] = true
 		}
 		byID = out
 	}

@@ -3,7 +3,6 @@ package model
 import (
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/ngxlint/ngxlint/parser"
 )
@@ -114,8 +113,6 @@ var (
 	PlainRequest     = Request{Headers: map[string]string{"connection": "keep-alive", "host": "example.com"}}
 )
 
-var varRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$(\{[A-Za-z0-9_]+\}|[A-Za-z0-9_]+)`) })
-
 // Expand evaluates a value with variables for a request. It knows $http_*
 // and the variables made by maps; known is false when the value uses any
 // other variable (whose value depends on things the model does not see).
@@ -128,22 +125,39 @@ func (c *Config) expand(value string, r Request, depth int) (string, bool) {
 		return value, true
 	}
 	known := true
-	out := varRef().ReplaceAllStringFunc(value, func(ref string) string {
-		name := strings.ToLower(strings.Trim(ref[1:], "{}"))
-		if h, ok := strings.CutPrefix(name, "http_"); ok {
-			return r.Headers[strings.ReplaceAll(h, "_", "-")]
+	// each reference (varRefAt: what the expression
+	// \$(\{[A-Za-z0-9_]+\}|[A-Za-z0-9_]+) matches, left to right) replaced
+	var out strings.Builder
+	last := 0
+	for i := strings.IndexByte(value, '$'); i >= 0 && i < len(value); {
+		name, next := varRefAt(value, i)
+		if next < 0 {
+			i++
+			continue
 		}
-		if m, ok := c.Map(name); ok && depth < 8 {
-			in, k1 := c.expand(m.Source, r, depth+1)
-			v, _, k2 := m.Eval(in)
-			res, k3 := c.expand(v, r, depth+1)
-			known = known && k1 && k2 && k3
-			return res
-		}
-		known = false
-		return ref
-	})
-	return out, known
+		out.WriteString(value[last:i])
+		out.WriteString(c.expandRef(strings.ToLower(name), value[i:next], r, depth, &known))
+		last, i = next, next
+	}
+	out.WriteString(value[last:])
+	return out.String(), known
+}
+
+// expandRef is the value of the reference ref (to the variable name) for
+// expand, or ref itself, unknown, when it is neither a header nor a map.
+func (c *Config) expandRef(name, ref string, r Request, depth int, known *bool) string {
+	if h, ok := strings.CutPrefix(name, "http_"); ok {
+		return r.Headers[strings.ReplaceAll(h, "_", "-")]
+	}
+	if m, ok := c.Map(name); ok && depth < 8 {
+		in, k1 := c.expand(m.Source, r, depth+1)
+		v, _, k2 := m.Eval(in)
+		res, k3 := c.expand(v, r, depth+1)
+		*known = *known && k1 && k2 && k3
+		return res
+	}
+	*known = false
+	return ref
 }
 
 // Variables returns the variable names (lower case, without '$') a value

@@ -136,26 +136,37 @@ const (
 	ValueAccess               // ngx_conf_set_access_slot: user:rw group:r ...
 )
 
-var setterValues = map[string]Value{
-	"ngx_conf_set_flag_slot":          ValueFlag,
-	"ngx_conf_set_str_slot":           ValueStr,
-	"ngx_conf_set_str_array_slot":     ValueStr,
-	"ngx_conf_set_keyval_slot":        ValueStr,
-	"ngx_conf_set_num_slot":           ValueNum,
-	"ngx_conf_set_size_slot":          ValueSize,
-	"ngx_conf_set_off_slot":           ValueOff,
-	"ngx_conf_set_msec_slot":          ValueMsec,
-	"ngx_conf_set_sec_slot":           ValueSec,
-	"ngx_conf_set_enum_slot":          ValueEnum,
-	"ngx_conf_set_bitmask_slot":       ValueBitmask,
-	"ngx_conf_set_bufs_slot":          ValueBufs,
-	"ngx_conf_set_path_slot":          ValuePath,
-	"ngx_conf_set_access_slot":        ValueAccess,
-	"ngx_http_set_complex_value_slot": ValueStr,
+// Value says how nginx reads the directive's arguments. A switch, not a
+// map: nothing is built when the program starts (TestValueAsTable).
+func (d Directive) Value() Value {
+	switch d.Setter {
+	case "ngx_conf_set_flag_slot":
+		return ValueFlag
+	case "ngx_conf_set_str_slot", "ngx_conf_set_str_array_slot", "ngx_conf_set_keyval_slot", "ngx_http_set_complex_value_slot":
+		return ValueStr
+	case "ngx_conf_set_num_slot":
+		return ValueNum
+	case "ngx_conf_set_size_slot":
+		return ValueSize
+	case "ngx_conf_set_off_slot":
+		return ValueOff
+	case "ngx_conf_set_msec_slot":
+		return ValueMsec
+	case "ngx_conf_set_sec_slot":
+		return ValueSec
+	case "ngx_conf_set_enum_slot":
+		return ValueEnum
+	case "ngx_conf_set_bitmask_slot":
+		return ValueBitmask
+	case "ngx_conf_set_bufs_slot":
+		return ValueBufs
+	case "ngx_conf_set_path_slot":
+		return ValuePath
+	case "ngx_conf_set_access_slot":
+		return ValueAccess
+	}
+	return ValueOther
 }
-
-// Value says how nginx reads the directive's arguments.
-func (d Directive) Value() Value { return setterValues[d.Setter] }
 
 // ThirdParty reports whether the directive comes from a module outside
 // nginx (or from NGINX Plus).

@@ -28,9 +28,15 @@ type ZoneUse struct {
 // Declares reports whether the directive gives the zone its size.
 func (z ZoneUse) Declares() bool { return z.Size != "" }
 
-// cacheModules are the modules whose NAME_cache_path declares a zone
-// (keys_zone=NAME:SIZE) that NAME_cache uses.
-var cacheModules = map[string]bool{"proxy": true, "fastcgi": true, "uwsgi": true, "scgi": true}
+// cacheModule reports whether m is a module whose NAME_cache_path declares
+// a zone (keys_zone=NAME:SIZE) that NAME_cache uses.
+func cacheModule(m string) bool {
+	switch m {
+	case "proxy", "fastcgi", "uwsgi", "scgi":
+		return true
+	}
+	return false
+}
 
 // ZoneOf returns the zone the directive name with args declares or uses;
 // stream is set for the stream{} module's directives of the same name
@@ -74,7 +80,7 @@ func ZoneOf(name string, args []string, stream bool) (z ZoneUse, ok bool) {
 		}
 		return z, true
 	}
-	if m, found := strings.CutSuffix(name, "_cache_path"); found && cacheModules[m] {
+	if m, found := strings.CutSuffix(name, "_cache_path"); found && cacheModule(m) {
 		for i, a := range args {
 			if v, found := strings.CutPrefix(a, "keys_zone="); found {
 				zone, size, _ := strings.Cut(v, ":")
@@ -83,7 +89,7 @@ func ZoneOf(name string, args []string, stream bool) (z ZoneUse, ok bool) {
 		}
 		return ZoneUse{}, false
 	}
-	if m, found := strings.CutSuffix(name, "_cache"); found && cacheModules[m] {
+	if m, found := strings.CutSuffix(name, "_cache"); found && cacheModule(m) {
 		if len(args) != 1 || args[0] == "off" || args[0] == "" || strings.Contains(args[0], "$") {
 			return ZoneUse{}, false
 		}

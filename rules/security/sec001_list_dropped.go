@@ -226,23 +226,52 @@ func checkDropped(p *rules.Pass, b *model.Block, name string, own []model.Entry)
 		lines = append(lines, text(e.D))
 	}
 	if e, ok := rules.InsertInLevel(b, []string{name}, lines); ok {
-		msg, ok := repeatMessages()[name]
-		if !ok {
-			msg = "repeat the dropped " + name + " lines here"
-		}
-		f.WithFix(&rules.Fix{Message: msg, Edits: []rules.Edit{e}})
+		f.WithFix(&rules.Fix{Message: repeatMessage(name), Edits: []rules.Edit{e}})
 	}
 }
 
-// repeatMessages are the fixes' messages by list directive, made once
-// rather than for each finding.
-var repeatMessages = sync.OnceValue(func() map[string]string {
-	out := make(map[string]string, len(model.ListDirectives))
-	for _, name := range model.ListDirectives {
-		out[name] = "repeat the dropped " + name + " lines here"
+// repeatMessage is the fix's message for a list directive: a constant for
+// each of model.ListDirectives (TestRepeatMessage), made neither for each
+// finding nor, as a table, in a run that has none.
+func repeatMessage(name string) string {
+	switch name {
+	case "add_header":
+		return "repeat the dropped add_header lines here"
+	case "add_trailer":
+		return "repeat the dropped add_trailer lines here"
+	case "proxy_set_header":
+		return "repeat the dropped proxy_set_header lines here"
+	case "grpc_set_header":
+		return "repeat the dropped grpc_set_header lines here"
+	case "fastcgi_param":
+		return "repeat the dropped fastcgi_param lines here"
+	case "uwsgi_param":
+		return "repeat the dropped uwsgi_param lines here"
+	case "scgi_param":
+		return "repeat the dropped scgi_param lines here"
+	case "proxy_hide_header":
+		return "repeat the dropped proxy_hide_header lines here"
+	case "fastcgi_hide_header":
+		return "repeat the dropped fastcgi_hide_header lines here"
+	case "uwsgi_hide_header":
+		return "repeat the dropped uwsgi_hide_header lines here"
+	case "scgi_hide_header":
+		return "repeat the dropped scgi_hide_header lines here"
+	case "grpc_hide_header":
+		return "repeat the dropped grpc_hide_header lines here"
+	case "proxy_pass_header":
+		return "repeat the dropped proxy_pass_header lines here"
+	case "fastcgi_pass_header":
+		return "repeat the dropped fastcgi_pass_header lines here"
+	case "uwsgi_pass_header":
+		return "repeat the dropped uwsgi_pass_header lines here"
+	case "scgi_pass_header":
+		return "repeat the dropped scgi_pass_header lines here"
+	case "grpc_pass_header":
+		return "repeat the dropped grpc_pass_header lines here"
 	}
-	return out
-})
+	return "repeat the dropped " + name + " lines here"
+}
 
 // assetSegments are first path segments that hold static assets.
 var assetSegments = []string{"static", "assets", "media", "images", "img", "css", "js", "fonts", "font", "libs", "lib",
