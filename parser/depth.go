@@ -5,6 +5,6 @@ package parser
 // "a {" is an attack on the parsers, which recurse once per level, and
 // would exhaust the stack of the process long before nginx -t said
 // anything useful about it. The scanner stops past it, so the builder's
-// recursion and gonginx's (File.Gonginx parses only files that Parse read)
+// recursion and gonginx's (gonginxtree.Of parses only files that Parse read)
 // stay bounded.
 const MaxNesting = 100

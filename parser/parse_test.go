@@ -230,48 +230,6 @@ func TestParsePartial(t *testing.T) {
 	}
 }
 
-func TestGonginxAgreesOnCommonConfigs(t *testing.T) {
-	src := "http {\n  map $http_upgrade $c { default upgrade; '' close; }\n  upstream b { server 127.0.0.1:1 weight=2; keepalive 8; server 127.0.0.1:2; }\n  server {\n    listen 80;\n    location ~* \"^/ws\" { if ($http_upgrade) { return 200; } proxy_pass http://b; }\n  }\n}\n"
-	f, err := Parse("t.conf", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Walk(func(d *Directive) {
-		if d.Node() != nil {
-			t.Errorf("%s has a gonginx node before anything asked for gonginx's tree", d.Name)
-		}
-	})
-	if _, err := f.Gonginx(); err != nil {
-		t.Fatalf("gonginx disagreed: %v", err)
-	}
-	n := 0
-	f.Walk(func(d *Directive) {
-		if d.Node() == nil {
-			t.Errorf("%s at %d has no gonginx node", d.Name, d.Start())
-		} else if d.Node().GetName() != f.Raw(d.NameW()) {
-			t.Errorf("%s paired with gonginx %s", d.Name, d.Node().GetName())
-		}
-		n++
-	})
-	if n != 14 {
-		t.Errorf("walked %d directives, want 14", n)
-	}
-}
-
-func TestGonginxDisagreementKeepsOurTree(t *testing.T) {
-	// gonginx cannot read a '}' inside a word; nginx can.
-	f, err := Parse("t.conf", []byte("location / { return 200 foo}bar; }\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Gonginx(); err == nil {
-		t.Fatal("expected gonginx to fail on foo}bar")
-	}
-	if len(f.Top) != 1 || len(f.Top[0].Block.Directives) != 1 || f.Top[0].Block.Directives[0].Arg(1) != "foo}bar" {
-		t.Fatalf("tree lost: %s", render(f))
-	}
-}
-
 func TestPositionOffsetRoundTrip(t *testing.T) {
 	src := "\ufeffa b;\r\n\tc \"é\";\n"
 	f, _ := Parse("t.conf", []byte(src))

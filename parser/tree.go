@@ -6,8 +6,6 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/tufanbarisyildirim/gonginx/config"
 )
 
 // File is one configuration file: its bytes, its directives with exact spans,
@@ -35,7 +33,7 @@ type File struct {
 	// placeholder envsubst replaces before nginx reads the file.
 	Template bool
 
-	gon gonginxTree // see Gonginx
+	memo fileMemo // see Memo
 	// included holds what the include directives of the file resolved to
 	// (see Directive.Included): include directives are few, so they are
 	// kept here rather than in a field of every directive.
@@ -172,17 +170,6 @@ func (d *Directive) Arg(i int) string {
 		return d.Args[i].Value
 	}
 	return ""
-}
-
-// Node returns the node gonginx built for this directive, once
-// File.Gonginx has been called and gonginx agreed with the scanner on this
-// file; else nil. (The pairing is kept by the file, not in every
-// directive: linting never reads it.)
-func (d *Directive) Node() config.IDirective {
-	if d.File == nil {
-		return nil
-	}
-	return d.File.gon.nodes[d]
 }
 
 // HeaderEnd returns the offset just past the directive's head: the ';' of a
