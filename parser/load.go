@@ -365,10 +365,7 @@ func (l *loader) overlaid(path string) ([]byte, bool) {
 // readOverlay charges an overlay's text to the budget like a file read
 // from disk, under the same size limit.
 func (l *loader) readOverlay(src []byte) ([]byte, error) {
-	if max := l.budget.Limits().MaxFileSize; int64(len(src)) > max {
-		return nil, tooLarge(max)
-	}
-	if err := l.budget.charge(int64(len(src))); err != nil {
+	if err := l.budget.admit(int64(len(src))); err != nil {
 		return nil, err
 	}
 	return src, nil

@@ -2,7 +2,6 @@ package parser
 
 import (
 	"errors"
-	"fmt"
 	"io"
 )
 
@@ -27,14 +26,10 @@ func (l *loader) takePeeked(path string) *peeked {
 // read is readConfigFile for a file already read: the same refusals, in
 // the same order, for the same file (real is its real path).
 func (pk *peeked) read(real string, b *Budget) ([]byte, FileStamp, error) {
-	if underSystemDir(real) {
-		return nil, FileStamp{}, &ReadError{Kind: ReadSystem, Msg: fmt.Sprintf("%s is a system file (under /proc, /dev or /sys), never read as configuration", real)}
+	if err := refuseSystem(real); err != nil {
+		return nil, FileStamp{}, err
 	}
-	max := b.lim.MaxFileSize
-	if pk.stamp.Size > max || int64(len(pk.src)) > max {
-		return nil, FileStamp{}, tooLarge(max)
-	}
-	if err := b.charge(pk.stamp.Size); err != nil {
+	if err := b.admit(max(pk.stamp.Size, int64(len(pk.src)))); err != nil {
 		return nil, FileStamp{}, err
 	}
 	return pk.src, pk.stamp, nil

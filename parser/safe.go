@@ -165,8 +165,8 @@ func ReadConfigFile(path string, b *Budget) ([]byte, FileStamp, error) {
 // a lookup just made found a regular file there, so no stat is needed
 // before opening it (the opened file is checked anyway).
 func readConfigFile(path, real string, regular bool, b *Budget) ([]byte, FileStamp, error) {
-	if underSystemDir(real) {
-		return nil, FileStamp{}, &ReadError{Kind: ReadSystem, Msg: fmt.Sprintf("%s is a system file (under /proc, /dev or /sys), never read as configuration", real)}
+	if err := refuseSystem(real); err != nil {
+		return nil, FileStamp{}, err
 	}
 	if !regular {
 		st, err := os.Stat(path)
@@ -189,18 +189,32 @@ func readConfigFile(path, real string, regular bool, b *Budget) ([]byte, FileSta
 	if !st.Mode().IsRegular() {
 		return nil, FileStamp{}, &ReadError{Kind: ReadNotRegular, Msg: describeMode(st.Mode()) + ", not a regular file; not read"}
 	}
-	max := b.lim.MaxFileSize
-	if st.Size() > max {
-		return nil, FileStamp{}, tooLarge(max)
-	}
-	if err := b.charge(st.Size()); err != nil {
+	if err := b.admit(st.Size()); err != nil {
 		return nil, FileStamp{}, err
 	}
-	src, err := readAtMost(f, max, st.Size())
+	src, err := readAtMost(f, b.lim.MaxFileSize, st.Size())
 	if err != nil {
 		return nil, FileStamp{}, err
 	}
 	return src, FileStamp{Size: st.Size(), ModTime: st.ModTime(), Nlink: nlink(st)}, nil
+}
+
+// refuseSystem refuses a file under /proc, /dev or /sys (real is its real
+// path): never read as configuration.
+func refuseSystem(real string) error {
+	if underSystemDir(real) {
+		return &ReadError{Kind: ReadSystem, Msg: fmt.Sprintf("%s is a system file (under /proc, /dev or /sys), never read as configuration", real)}
+	}
+	return nil
+}
+
+// admit refuses a file of size bytes above --max-file-size, else charges
+// it to the total (--max-total-size).
+func (b *Budget) admit(size int64) error {
+	if size > b.lim.MaxFileSize {
+		return tooLarge(b.lim.MaxFileSize)
+	}
+	return b.charge(size)
 }
 
 func tooLarge(max int64) error {
